@@ -1,0 +1,85 @@
+/**
+ * The engine contract: the OpenAI chat-completions shape, streaming.
+ *
+ * An engine is any object with `chat.completions.create(params)` that, for `stream: true`,
+ * resolves to an async iterable of `chat.completion.chunk` objects. WebLLM's `MLCEngine` /
+ * `WebWorkerMLCEngine`, the official `openai` client, and this package's engines (scripted,
+ * worker proxy, wllama) all fit it unchanged — no wrapper needed.
+ *
+ * The types below are the subset of OpenAI's types that the protocol reads and writes; they are
+ * declared structurally (and `create` as a method, so parameters are checked bivariantly) so that
+ * engines typed against their own copies of OpenAI's types are still assignable.
+ */
+
+export type ChatRole = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: ChatRole;
+  content: string;
+}
+
+export type FinishReason = 'stop' | 'length' | 'abort' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export interface CompletionUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Engine-specific extras, e.g. WebLLM's `{ decode_tokens_per_s, time_to_first_token_s, … }`. */
+  extra?: Record<string, unknown>;
+}
+
+export interface ChatCompletionCreateParams {
+  messages: ChatMessage[];
+  /** Which model to use, for engines that serve several (WebLLM with several loaded, a remote server). */
+  model?: string | null;
+  stream?: boolean | null;
+  stream_options?: { include_usage?: boolean } | null;
+  temperature?: number | null;
+  top_p?: number | null;
+  max_tokens?: number | null;
+  seed?: number | null;
+  stop?: string | string[] | null;
+}
+
+export interface ChatCompletionChunkChoice {
+  index: number;
+  delta: { content?: string | null; role?: ChatRole };
+  finish_reason: FinishReason | null;
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: ChatCompletionChunkChoice[];
+  /** Present only on the final chunk, and only when `stream_options.include_usage` was set. */
+  usage?: CompletionUsage | null;
+}
+
+/** Per-request options, as in openai-node's second argument. Engines that ignore it are still stopped
+ *  by the caller leaving the `for await` loop (WebLLM frees the model's lock then). */
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export interface ChatEngine {
+  chat: {
+    completions: {
+      create(
+        params: ChatCompletionCreateParams & { stream: true },
+        options?: RequestOptions,
+      ): Promise<AsyncIterable<ChatCompletionChunk>> | AsyncIterable<ChatCompletionChunk>;
+    };
+  };
+  /** Optional exact token counter; the protocol estimates conservatively when absent. */
+  countTokens?(text: string): number | Promise<number>;
+  /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
+  interruptGenerate?(): void | Promise<void>;
+}
+
+/** True when `value` has the contract's shape (used to reject bad configs with a clear message). */
+export function isChatEngine(value: unknown): value is ChatEngine {
+  const create = (value as { chat?: { completions?: { create?: unknown } } } | null)?.chat?.completions?.create;
+  return typeof create === 'function';
+}

@@ -1,0 +1,199 @@
+/**
+ * Public types of the Attention-MoA orchestrator: options, events, trace and result.
+ * Spec: shared docs attention-moa.md. Events flow out of `AttentionMoA.run()`; the element,
+ * the demo and the benchmarks consume exactly these shapes.
+ */
+import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+
+export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
+export type EarlyStopMode = 'judge' | 'similarity' | 'off';
+export type CallRole = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
+
+export interface AgentConfig {
+  /** Unique, shown in the UI and the trace. */
+  name: string;
+  engine: ChatEngine;
+  /** For engines that serve several models. */
+  model?: string;
+  temperature?: number;
+  /** Cap for this agent's propose/refine answers (critiques use `maxTokens.critique`). */
+  maxTokens?: number;
+  /** Extra persona/system text prepended to this agent's instructions. */
+  system?: string;
+  /** Context window of the model in tokens (default 4096). */
+  contextWindow?: number;
+  /** The model's chat template rejects a `system` role (e.g. Gemma): instructions go in the first user turn. */
+  noSystemRole?: boolean;
+  /** How many requests this (engine, model) may take at once (default 1: queued, never overlapped). */
+  concurrency?: number;
+}
+
+export interface AggregatorConfig {
+  /** May be the same engine (and model) as an agent's: it then waits its turn on that model. */
+  engine: ChatEngine;
+  model?: string;
+  name?: string;
+  temperature?: number;
+  contextWindow?: number;
+  noSystemRole?: boolean;
+  concurrency?: number;
+}
+
+export interface RoleTokenLimits {
+  propose?: number;
+  critique?: number;
+  refine?: number;
+  aggregate?: number;
+  residual?: number;
+}
+
+/** Prompt templates; each returns the messages of one call. Override any subset. */
+export interface PromptTemplates {
+  propose?: (ctx: ProposePromptContext) => ChatMessage[];
+  critique?: (ctx: CritiquePromptContext) => ChatMessage[];
+  refine?: (ctx: RefinePromptContext) => ChatMessage[];
+  aggregate?: (ctx: AggregatePromptContext) => ChatMessage[];
+  residual?: (ctx: ResidualPromptContext) => ChatMessage[];
+}
+
+export interface PromptContextBase {
+  /** The whole conversation; the last message is the user's current question. */
+  conversation: ChatMessage[];
+  layer: number;
+  system?: string;
+}
+export interface ProposePromptContext extends PromptContextBase {
+  agent: string;
+  /** Layer ≥ 2: the previous layer's single output. */
+  reference?: string;
+}
+export interface CritiquePromptContext extends PromptContextBase {
+  critic: string;
+  target: string;
+  ownAnswer: string;
+  /** Equal to ownAnswer for self-attention. */
+  targetAnswer: string;
+  self: boolean;
+}
+export interface RefinePromptContext extends PromptContextBase {
+  agent: string;
+  previousAnswer: string;
+  suggestions: { from: string; self: boolean; text: string }[];
+}
+export interface AggregatePromptContext extends PromptContextBase {
+  answers: { agent: string; text: string }[];
+}
+export interface ResidualPromptContext extends PromptContextBase {
+  /** Every layer's output so far, oldest first; the last is the current layer's aggregate. */
+  rounds: string[];
+  stopPhrase: string;
+}
+
+export interface AttentionMoAOptions {
+  agents: AgentConfig[];
+  aggregator: AggregatorConfig;
+  /** Maximum number of layers L (integer ≥ 1). Default 1. */
+  layers?: number;
+  /** Default 'full' (the paper). */
+  attention?: AttentionTopology;
+  /** Inter-layer residual synthesis (layers ≥ 2). Default true. */
+  residual?: boolean;
+  /** Default 'judge' (the paper). */
+  earlyStop?: EarlyStopMode;
+  /** For 'similarity': stop when similarity(previous, current) ≥ threshold, 0..1. Default 0.9. */
+  similarityThreshold?: number;
+  /** The phrase the judge answers to stop. Matched case-, punctuation- and markdown-insensitively. */
+  stopPhrase?: string;
+  maxTokens?: RoleTokenLimits;
+  /** Upper bound on calls in flight across all engines (default: unlimited). */
+  concurrency?: number;
+  /** Per-call timeout in ms (default: none). A timed-out agent is dropped from the run. */
+  callTimeoutMs?: number;
+  temperature?: number;
+  prompts?: PromptTemplates;
+}
+
+export interface RunOptions {
+  signal?: AbortSignal;
+}
+
+export interface RunPlan {
+  agents: string[];
+  aggregator: string;
+  layers: number;
+  attention: AttentionTopology;
+  residual: boolean;
+  earlyStop: EarlyStopMode;
+  /** Calls if no early stop and no failure. */
+  expectedCalls: number;
+}
+
+/** What was shortened to make a prompt fit the context window. */
+export interface PromptCut {
+  /** Which part of the prompt, e.g. "reference", "answer of B", "history turn 2". */
+  part: string;
+  originalTokens: number;
+  keptTokens: number;
+  rule: string;
+}
+
+export interface CallRecord {
+  id: number;
+  role: CallRole;
+  layer: number;
+  /** Agent name, or the aggregator's name for aggregate/residual. */
+  agent: string;
+  /** Critiques: the agent whose answer is critiqued. */
+  target?: string;
+  model?: string;
+  messages: ChatMessage[];
+  /** Estimated (or exact) prompt size in tokens. */
+  promptTokens: number;
+  cuts: PromptCut[];
+  /** Raw output as streamed. */
+  output: string;
+  /** Output with reasoning blocks stripped: what is passed on. */
+  text: string;
+  finishReason: FinishReason | 'error' | 'timeout' | null;
+  usage?: CompletionUsage;
+  /** ms since the run started. */
+  queuedAt: number;
+  startedAt: number;
+  firstTokenAt?: number;
+  endedAt: number;
+  error?: { name: string; message: string; code?: string };
+}
+
+export interface DroppedAgent {
+  agent: string;
+  layer: number;
+  role: CallRole;
+  reason: string;
+}
+
+export interface AttentionMoAResult {
+  answer: string;
+  /** Every layer's output (aggregate or residual), oldest first. */
+  layerOutputs: string[];
+  layersRun: number;
+  earlyStop?: { layer: number; mode: EarlyStopMode; reason: string; similarity?: number };
+  trace: CallRecord[];
+  dropped: DroppedAgent[];
+  /** When the aggregator failed and another engine stood in. */
+  aggregatorFallback?: { from: string; to: string; reason: string };
+  usage: { calls: number; promptTokens: number; completionTokens: number };
+  durationMs: number;
+}
+
+export type AttentionMoAEvent =
+  | { type: 'run-start'; plan: RunPlan }
+  | { type: 'call-start'; call: number; role: CallRole; layer: number; agent: string; target?: string; promptTokens: number; cuts: PromptCut[] }
+  | { type: 'call-token'; call: number; role: CallRole; layer: number; agent: string; target?: string; token: string }
+  | { type: 'call-end'; record: CallRecord }
+  | { type: 'agent-dropped'; dropped: DroppedAgent }
+  | { type: 'aggregator-fallback'; from: string; to: string; reason: string }
+  | { type: 'layer-end'; layer: number; output: string; source: 'aggregate' | 'residual' }
+  | { type: 'early-stop'; layer: number; mode: EarlyStopMode; reason: string; similarity?: number }
+  | { type: 'answer-token'; token: string }
+  | { type: 'done'; result: AttentionMoAResult }
+  | { type: 'error'; error: Error };
