@@ -14,3 +14,16 @@ export type {
   ChatEngine,
 } from './engine/contract.js';
 export { isChatEngine } from './engine/contract.js';
+
+export { ScriptedEngine, splitTokens, estimateTokens } from './engine/scripted.js';
+export type {
+  CallInfo,
+  ScriptedRequestOptions,
+  ScriptMatch,
+  ScriptFault,
+  ScriptRule,
+  ScriptedRequest,
+  ScriptedEngineOptions,
+} from './engine/scripted.js';
+
+export type * from './protocol/types.js';
