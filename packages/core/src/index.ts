@@ -27,3 +27,13 @@ export type {
 } from './engine/scripted.js';
 
 export type * from './protocol/types.js';
+
+// ── WASM engine (wllama: llama.cpp in WebAssembly, CPU) ─────────────────────────────────────────────
+export { createWllamaEngine } from './engine/wllama.js';
+export type { WllamaSpec, WllamaEngineInfo } from './engine/wllama.js';
+export { WllamaEngineError } from './engine/wllama-errors.js';
+export type { WllamaEngineErrorCode, WllamaEngineErrorData } from './engine/wllama-errors.js';
+export { listWllamaCache, deleteWllamaCached } from './engine/wllama-cache.js';
+export type { WllamaCacheEntry } from './engine/wllama-cache.js';
+export { readGgufHeader, parseGgufHeader, GgufFormatError } from './engine/gguf-header.js';
+export type { GgufHeader, GgufTensorInfo, GgufValue } from './engine/gguf-header.js';
