@@ -37,3 +37,9 @@ export { listWllamaCache, deleteWllamaCached } from './engine/wllama-cache.js';
 export type { WllamaCacheEntry } from './engine/wllama-cache.js';
 export { readGgufHeader, parseGgufHeader, GgufFormatError } from './engine/gguf-header.js';
 export type { GgufHeader, GgufTensorInfo, GgufValue } from './engine/gguf-header.js';
+export { WASM_MODEL_CATALOG, wasmCatalogModel } from './engine/wllama-catalog.js';
+export type { WasmCatalogModel } from './engine/wllama-catalog.js';
+
+// ── Backend choice (WebGPU vs WASM) and WASM thread count ────────────────────────────────────────────
+export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError, WASM_HEAP_BYTES, WASM_MAX_MODEL_BYTES } from './runtime/backend-choice.js';
+export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
