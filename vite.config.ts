@@ -15,6 +15,8 @@ const alias = {
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'core') {
     return {
+      // Relative base: emitted assets (the wllama wasm) are found next to the module, via import.meta.url.
+      base: './',
       resolve: { alias },
       build: {
         outDir: here('./packages/core/dist'),
@@ -24,7 +26,8 @@ export default defineConfig(({ mode }): UserConfig => {
         lib: { entry: here('./packages/core/src/index.ts'), formats: ['es'], fileName: 'index' },
         rolldownOptions: {
           // A library leaves its dependencies to the app's bundler; workers bundle their own.
-          external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama/],
+          // `?url` imports stay in: the wllama wasm ships as an asset of this package (no CDN at run time).
+          external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama(?!.*\?url)/],
         },
       },
       worker: { format: 'es' },
@@ -32,6 +35,7 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'element') {
     return {
+      base: './', // as for core: the wllama wasm asset is resolved next to the module
       resolve: { alias },
       build: {
         outDir: here('./packages/element/dist'),

@@ -8,7 +8,8 @@
  * leaves the page's origin unless the model URL itself is remote.
  */
 import type { Wllama } from '@wllama/wllama';
-import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url';
+// `no-inline`: Vite's library mode would otherwise inline the 10 MB wasm as base64 into the JS.
+import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url&no-inline';
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from './contract.js';
 import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../runtime/hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
