@@ -25,16 +25,30 @@ async function load(page: Page, spec: LoadSpec) {
 async function loadError(page: Page, spec: LoadSpec) {
   const result = await page.evaluate((s) => window.harness.load(s), spec);
   expect(result.ok, 'the load should fail').toBe(false);
-  return (result as { error: { name: string; code?: string; message: string; status?: number; url?: string; details?: string[] } }).error;
+  return (result as { error: { name: string; code?: string; message: string; details?: { url?: string; status?: number; log?: string[] } } }).error;
 }
 const chat = (page: Page, index: number, params: object, control: object = {}) =>
   page.evaluate(([i, p, c]) => window.harness.chat(i as number, p as never, c as never), [index, params, control] as const);
 
+// One page and three loaded engines serve the model tests (loads are the slow part on 2 cores); the tests
+// run in order on the same engines, which also shows that each keeps working after aborts and interrupts.
 test.describe('WASM engine (wllama) with real tiny models', () => {
-  test.beforeEach(async ({ page }) => openHarness(page));
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  let loadedA: Awaited<ReturnType<typeof load>>;
+  let fileA: Awaited<ReturnType<typeof load>>;
+  let loadedB: Awaited<ReturnType<typeof load>>;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    await openHarness(page);
+    loadedA = await load(page, { model: model(A!.file), cache: false });
+    fileA = await load(page, { model: { blobFrom: model(A!.file), name: 'picked.gguf' } });
+    loadedB = await load(page, { model: model(B!.file), cache: false });
+  });
+  test.afterAll(async () => page.close());
 
-  test('loads a GGUF from a URL in a worker and streams a chat completion in the contract shape', async ({ page }) => {
-    const loaded = await load(page, { model: model(A!.file), cache: false });
+  test('loads a GGUF from a URL in a worker and streams a chat completion in the contract shape', async () => {
+    const loaded = loadedA;
     expect(loaded.stats).toMatchObject({ modelId: A!.file, source: 'url', contextWindow: 512, trainingContext: 512, threads: 1, chatTemplate: true, fromCache: false, architecture: 'llama' });
     expect(loaded.progress.at(-1)).toMatchObject({ progress: 1 });
     expect(loaded.progress.some((p) => /Downloading tiny-agent-a\.gguf/.test(p.text))).toBe(true);
@@ -55,23 +69,21 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     // All chunks of one stream share id/created/model, as OpenAI's do.
     expect(new Set(run.chunks.map((c) => `${c.id}|${c.created}|${c.model}`)).size).toBe(1);
 
-    const stats = await page.evaluate(() => window.harness.stats(0));
+    const stats = await page.evaluate((i) => window.harness.stats(i), loaded.index);
     expect(stats!.decodeTokensPerSecond).toBeGreaterThan(0);
     console.log(`[measure] tiny model: load ${loaded.ms.toFixed(0)} ms (download+wasm+llama.cpp), ${stats!.text}, 24 tokens in ${run.wallMs.toFixed(0)} ms wall`);
   });
 
-  test('without include_usage there is no usage chunk; finish_reason comes last', async ({ page }) => {
-    const { index } = await load(page, { model: model(A!.file), cache: false });
+  test('without include_usage there is no usage chunk; finish_reason comes last', async () => {
+    const { index } = loadedA;
     const run = await chat(page, index, { messages: question, max_tokens: 5, temperature: 0 });
     expect(run.chunks).toHaveLength(6);
     expect(run.chunks.at(-1)!.choices[0]!.finish_reason).toBe('length');
     expect(run.chunks.some((c) => c.usage)).toBe(false);
   });
 
-  test('greedy decoding is deterministic: same model → byte-identical text across calls, workers and URL vs File; another seed differs', async ({ page }) => {
-    const a1 = await load(page, { model: model(A!.file), cache: false });
-    const a2 = await load(page, { model: { blobFrom: model(A!.file), name: 'picked.gguf' } });
-    const b = await load(page, { model: model(B!.file), cache: false });
+  test('greedy decoding is deterministic: same model → byte-identical text across calls, workers and URL vs File; another seed differs', async () => {
+    const [a1, a2, b] = [loadedA, fileA, loadedB];
     expect(a2.stats).toMatchObject({ source: 'blob', modelId: 'picked.gguf' });
     const params = { messages: question, max_tokens: 32, temperature: 0 };
     const first = await chat(page, a1.index, params);
@@ -87,8 +99,8 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     expect(otherQuestion.text).not.toBe(first.text);
   });
 
-  test('abort: the stream rejects within 200 ms, llama.cpp lets go of the request, and the same engine answers the next call identically', async ({ page }) => {
-    const { index } = await load(page, { model: model(A!.file), cache: false });
+  test('abort: the stream rejects within 200 ms, llama.cpp lets go of the request, and the same engine answers the next call identically', async () => {
+    const { index } = loadedA;
     const params = { messages: question, max_tokens: 40, temperature: 0 };
     const reference = await chat(page, index, params);
     const aborted = await chat(page, index, { ...params, max_tokens: 400 }, { abortAfterTokens: 5 });
@@ -102,8 +114,8 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     expect(next.text).toBe(reference.text);
   });
 
-  test('interruptGenerate ends the stream normally with finish_reason "abort"; leaving the loop early frees the request', async ({ page }) => {
-    const { index } = await load(page, { model: model(A!.file), cache: false });
+  test('interruptGenerate ends the stream normally with finish_reason "abort"; leaving the loop early frees the request', async () => {
+    const { index } = loadedB;
     const params = { messages: question, max_tokens: 400, temperature: 0 };
     const interrupted = await chat(page, index, params, { interruptAfterTokens: 3 });
     expect(interrupted.error).toBeUndefined();
@@ -116,8 +128,8 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     expect(after.contentChunks).toBe(8);
   });
 
-  test('bad requests fail with a message naming the field', async ({ page }) => {
-    const { index } = await load(page, { model: model(A!.file), cache: false });
+  test('bad requests fail with a message naming the field', async () => {
+    const { index } = loadedA;
     expect((await chat(page, index, { messages: [] })).error?.message).toMatch(/messages. must be a non-empty array/);
     expect((await chat(page, index, { messages: question, max_tokens: 0 })).error?.message).toMatch(/max_tokens must be a whole number/);
     expect((await chat(page, index, { messages: [{ role: 'robot', content: 'x' }] })).error?.message).toMatch(/messages\[0\]\.role/);
@@ -125,51 +137,57 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
 });
 
 test.describe('WASM engine errors are typed', () => {
-  test.beforeEach(async ({ page }) => openHarness(page));
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    await openHarness(page);
+  });
+  test.afterAll(async () => page.close());
 
-  test('HTTP 404 names the URL and the status', async ({ page, baseURL }) => {
+  test('HTTP 404 names the URL and the status', async ({ baseURL }) => {
     const error = await loadError(page, { model: '/no/such/model.gguf' });
-    expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'http-status', status: 404, url: `${baseURL}/no/such/model.gguf` });
+    expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'HTTP_404', details: { status: 404, url: `${baseURL}/no/such/model.gguf` } });
     expect(error.message).toMatch(/HTTP 404.*check the model URL/);
     const uncached = await loadError(page, { model: '/no/such/model.gguf', cache: false });
-    expect(uncached).toMatchObject({ code: 'http-status', status: 404 });
+    expect(uncached).toMatchObject({ code: 'HTTP_404', details: { status: 404 } });
   });
 
-  test('a network failure names the URL', async ({ page }) => {
+  test('a network failure names the URL', async () => {
     // Port 9 (discard) has nothing listening: the connection is refused at once.
     const url = 'http://127.0.0.1:9/model.gguf';
     for (const cache of [true, false]) {
       const error = await loadError(page, { model: url, cache });
-      expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'network', url });
+      expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'NETWORK', details: { url } });
       expect(error.message).toContain(url);
     }
   });
 
-  test('corrupt GGUF files fail as bad-gguf with the reason, and are not kept in the cache', async ({ page, baseURL }) => {
+  test('corrupt GGUF files fail as bad-gguf with the reason, and are not kept in the cache', async ({ baseURL }) => {
     const truncated = await loadError(page, { model: model(BROKEN_FILES.truncated) });
-    expect(truncated).toMatchObject({ code: 'bad-gguf' });
+    expect(truncated).toMatchObject({ code: 'BAD_GGUF' });
     expect(truncated.message).toMatch(/truncated/);
     const html = await loadError(page, { model: model(BROKEN_FILES.html) });
-    expect(html).toMatchObject({ code: 'bad-gguf' });
+    expect(html).toMatchObject({ code: 'BAD_GGUF' });
     expect(html.message).toMatch(/not a GGUF file.*HTML page/);
     const missing = await loadError(page, { model: model(BROKEN_FILES.missingTensor) });
-    expect(missing).toMatchObject({ code: 'bad-gguf' });
+    expect(missing).toMatchObject({ code: 'BAD_GGUF' });
     expect(missing.message).toMatch(/llama\.cpp cannot load .*output_norm\.weight/);
     const cached = await page.evaluate(() => window.harness.listCache());
     expect(cached.map((e) => e.url)).not.toContain(`${baseURL}${model(BROKEN_FILES.truncated)}`);
     expect(cached.map((e) => e.url)).not.toContain(`${baseURL}${model(BROKEN_FILES.html)}`);
   });
 
-  test('a context that cannot fit the 4 GiB wasm heap fails as out-of-memory', async ({ page }) => {
+  test('a context that cannot fit the 4 GiB wasm heap fails as out-of-memory', async () => {
     // 2 layers × 32 KV dims × 2 (K,V) × 2 bytes × 16.7 M tokens = 4 GiB of KV cache: llama.cpp's allocation fails at once.
     const error = await loadError(page, { model: model(A!.file), cache: false, contextWindow: 1 << 24 });
-    expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'out-of-memory' });
+    expect(error).toMatchObject({ name: 'WllamaEngineError', code: 'OUT_OF_MEMORY' });
     expect(error.message).toMatch(/out of memory.*MiB/);
   });
 
-  test('an invalid spec names the field', async ({ page }) => {
-    expect(await loadError(page, { model: '' })).toMatchObject({ code: 'invalid-spec', message: expect.stringMatching(/spec\.model/) });
-    expect(await loadError(page, { model: model(A!.file), threads: 0 })).toMatchObject({ code: 'invalid-spec', message: expect.stringMatching(/spec\.threads/) });
+  test('an invalid spec names the field', async () => {
+    expect(await loadError(page, { model: '' })).toMatchObject({ code: 'BAD_SPEC', message: expect.stringMatching(/spec\.model/) });
+    expect(await loadError(page, { model: model(A!.file), threads: 0 })).toMatchObject({ code: 'BAD_SPEC', message: expect.stringMatching(/spec\.threads/) });
   });
 });
 

@@ -80,13 +80,13 @@ describe('load failures from the llama.cpp log', () => {
   it('says out of memory, with the size asked for', () => {
     const error = loadFailure(oomLog, 'x.gguf');
     expect(error).toBeInstanceOf(WllamaEngineError);
-    expect(error.code).toBe('out-of-memory');
+    expect(error.code).toBe('OUT_OF_MEMORY');
     expect(error.message).toMatch(/ran out of memory loading x\.gguf \(it asked for 4096 MiB at once\).*smaller contextWindow/);
-    expect(error.details).toContain(oomLog[2]);
+    expect(error.details.log).toContain(oomLog[2]);
   });
   it("says bad-gguf with llama.cpp's reason", () => {
     const error = loadFailure(missingLog, 'x.gguf');
-    expect(error.code).toBe('bad-gguf');
+    expect(error.code).toBe('BAD_GGUF');
     expect(error.message).toBe("llama.cpp cannot load x.gguf: check_tensor_dims: tensor 'output_norm.weight' not found");
     expect(loadFailure([], 'y.gguf').message).toMatch(/no reason was logged/);
   });
@@ -96,9 +96,10 @@ describe('load failures from the llama.cpp log', () => {
     expect(explainingLines(['llm_load_print_meta: n_vocab = 685', ...missingLog])).toEqual(missingLog.slice(0));
   });
   it('round-trips through JSON (what survives a worker boundary)', () => {
-    const error = new WllamaEngineError('http-status', 'HTTP 404', { url: 'https://x/y.gguf', status: 404 });
+    const error = new WllamaEngineError('HTTP_404', 'HTTP 404', { url: 'https://x/y.gguf', status: 404, model: undefined });
+    expect(error.details).toEqual({ url: 'https://x/y.gguf', status: 404 });
     const back = WllamaEngineError.from(JSON.parse(JSON.stringify(error)));
-    expect(back).toMatchObject({ name: 'WllamaEngineError', code: 'http-status', status: 404, url: 'https://x/y.gguf', message: 'HTTP 404' });
+    expect(back).toMatchObject({ name: 'WllamaEngineError', code: 'HTTP_404', details: { status: 404, url: 'https://x/y.gguf' }, message: 'HTTP 404' });
   });
 });
 

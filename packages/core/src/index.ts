@@ -32,7 +32,7 @@ export type * from './protocol/types.js';
 export { createWllamaEngine } from './engine/wllama.js';
 export type { WllamaSpec, WllamaEngineInfo } from './engine/wllama.js';
 export { WllamaEngineError } from './engine/wllama-errors.js';
-export type { WllamaEngineErrorCode, WllamaEngineErrorData } from './engine/wllama-errors.js';
+export type { WllamaEngineErrorCode, WllamaEngineErrorData, WllamaEngineErrorDetails } from './engine/wllama-errors.js';
 export { listWllamaCache, deleteWllamaCached } from './engine/wllama-cache.js';
 export type { WllamaCacheEntry } from './engine/wllama-cache.js';
 export { readGgufHeader, parseGgufHeader, GgufFormatError } from './engine/gguf-header.js';

@@ -27,8 +27,8 @@ export interface ChatRun {
 }
 
 function errorData(error: unknown) {
-  const e = error as { name?: string; message?: string; code?: string; status?: number; url?: string; details?: string[] };
-  return { name: String(e?.name), message: String(e?.message ?? error), code: e?.code, status: e?.status, url: e?.url, details: e?.details };
+  const e = error as { name?: string; message?: string; code?: string; details?: Record<string, unknown> };
+  return { name: String(e?.name), message: String(e?.message ?? error), code: e?.code, details: e?.details };
 }
 
 async function pendingZero(since: number): Promise<number> {

@@ -75,14 +75,15 @@ export async function openWllamaCached(url: string): Promise<Blob | null> {
 
 function httpError(url: string, status: number, statusText = ''): WllamaEngineError {
   const hint = status === 404 ? ' (check the model URL)' : status === 401 || status === 403 ? ' (the server refuses access)' : '';
-  return new WllamaEngineError('http-status', `Fetching the model ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${hint}`, { url, status });
+  return new WllamaEngineError(status === 404 ? 'HTTP_404' : 'HTTP_ERROR', `Fetching the model ${url} failed: HTTP ${status}${statusText ? ` ${statusText}` : ''}${hint}`, { url, status });
 }
 
 function networkError(url: string, cause: unknown): WllamaEngineError {
   return new WllamaEngineError(
-    'network',
+    'NETWORK',
     `Fetching the model ${url} failed before any answer (${describeUnknown(cause)}): the browser is offline, the host is unreachable, or the server does not allow this origin (CORS)`,
-    { url, cause },
+    { url, causeName: (cause as Error | null)?.name, causeMessage: (cause as Error | null)?.message },
+    { cause },
   );
 }
 
@@ -119,7 +120,7 @@ export async function downloadToWllamaCache(
     throw classifyDownloadError(url, error, options.signal);
   }
   const blob = await openWllamaCached(url);
-  if (!blob) throw new WllamaEngineError('network', `The model ${url} was downloaded but is incomplete in the browser cache; try again`, { url });
+  if (!blob) throw new WllamaEngineError('NETWORK', `The model ${url} was downloaded but is incomplete in the browser cache; try again`, { url });
   return blob;
 }
 

@@ -7,65 +7,64 @@
  */
 
 export type WllamaEngineErrorCode =
-  /** The spec is wrong (a field is missing, of the wrong type or out of range). */
-  | 'invalid-spec'
+  /** The spec is wrong (a field is missing, of the wrong type or out of range); the message names the field. */
+  | 'BAD_SPEC'
   /** The browser lacks WebAssembly memory64 or JSPI (Chromium-based browsers have both). */
-  | 'unsupported-browser'
-  /** The model URL answered with an HTTP error status (`status`, `url`). */
-  | 'http-status'
-  /** The model could not be fetched at all: offline, DNS, CORS, connection reset (`url`). */
-  | 'network'
-  /** The file is not a GGUF model llama.cpp can load: wrong format, truncated, corrupt, unsupported architecture. */
-  | 'bad-gguf'
-  /** llama.cpp could not allocate memory for the weights or the context (KV cache). */
-  | 'out-of-memory'
-  /** llama.cpp aborted while running; this engine is dead and must be created again. */
-  | 'engine-crashed'
-  /** llama.cpp refused or failed a request, the engine still works. */
-  | 'inference-failed';
+  | 'UNSUPPORTED_BROWSER'
+  /** The model URL answered HTTP 404 (`details.url`). */
+  | 'HTTP_404'
+  /** The model URL answered another error status (`details.url`, `details.status`). */
+  | 'HTTP_ERROR'
+  /** The model could not be fetched at all: offline, DNS, CORS, connection refused (`details.url`). */
+  | 'NETWORK'
+  /** The file is not a GGUF model llama.cpp can load: wrong format, truncated, corrupt, missing tensors. */
+  | 'BAD_GGUF'
+  /** llama.cpp could not allocate memory for the weights or the context (KV cache): the wasm heap is 4 GiB. */
+  | 'OUT_OF_MEMORY'
+  /** llama.cpp aborted while running (its worker is gone); create the engine again. */
+  | 'WORKER_CRASHED'
+  /** The engine was unloaded. */
+  | 'DISPOSED'
+  /** llama.cpp refused or failed a request; the engine still works. */
+  | 'ENGINE_ERROR';
+
+/** Same shape as the runtime's error details, so the pool can pass these errors on unchanged. */
+export interface WllamaEngineErrorDetails {
+  /** The model (file name or id). */
+  model?: string;
+  url?: string;
+  status?: number;
+  /** llama.cpp's own log lines that explain the failure. */
+  log?: string[];
+  causeName?: string;
+  causeMessage?: string;
+  [key: string]: unknown;
+}
 
 export interface WllamaEngineErrorData {
   name: 'WllamaEngineError';
   code: WllamaEngineErrorCode;
   message: string;
-  url?: string;
-  status?: number;
-  /** llama.cpp's own log lines that explain the failure, when there are any. */
-  details?: string[];
+  details: WllamaEngineErrorDetails;
 }
 
 export class WllamaEngineError extends Error {
   override name = 'WllamaEngineError' as const;
   readonly code: WllamaEngineErrorCode;
-  readonly url?: string;
-  readonly status?: number;
-  readonly details?: string[];
+  readonly details: WllamaEngineErrorDetails;
 
-  constructor(
-    code: WllamaEngineErrorCode,
-    message: string,
-    extra: { url?: string; status?: number; details?: string[]; cause?: unknown } = {},
-  ) {
-    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+  constructor(code: WllamaEngineErrorCode, message: string, details: WllamaEngineErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    if (extra.url !== undefined) this.url = extra.url;
-    if (extra.status !== undefined) this.status = extra.status;
-    if (extra.details?.length) this.details = extra.details;
+    this.details = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)) as WllamaEngineErrorDetails;
   }
 
   toJSON(): WllamaEngineErrorData {
-    return {
-      name: this.name,
-      code: this.code,
-      message: this.message,
-      ...(this.url === undefined ? {} : { url: this.url }),
-      ...(this.status === undefined ? {} : { status: this.status }),
-      ...(this.details === undefined ? {} : { details: this.details }),
-    };
+    return { name: this.name, code: this.code, message: this.message, details: this.details };
   }
 
   static from(data: WllamaEngineErrorData): WllamaEngineError {
-    return new WllamaEngineError(data.code, data.message, data);
+    return new WllamaEngineError(data.code, data.message, data.details);
   }
 }
 
@@ -102,14 +101,14 @@ export function loadFailure(log: readonly string[], source: string): WllamaEngin
     const bytes = /buffer of size (\d+)/.exec(text)?.[1];
     const size = bytes ? ` (it asked for ${(Number(bytes) / 2 ** 20).toFixed(0)} MiB at once)` : '';
     return new WllamaEngineError(
-      'out-of-memory',
+      'OUT_OF_MEMORY',
       `llama.cpp ran out of memory loading ${source}${size}: the WebAssembly heap is limited to 4 GiB. ` +
         'Use a smaller model or quantization, or a smaller contextWindow.',
-      { details: lines },
+      { model: source, log: lines },
     );
   }
   const reason = /error loading model: (.*)/.exec(text)?.[1] ?? lines[0] ?? 'no reason was logged';
-  return new WllamaEngineError('bad-gguf', `llama.cpp cannot load ${source}: ${reason}`, { details: lines });
+  return new WllamaEngineError('BAD_GGUF', `llama.cpp cannot load ${source}: ${reason}`, { model: source, log: lines });
 }
 
 export function describeUnknown(error: unknown): string {

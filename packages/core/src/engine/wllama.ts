@@ -67,25 +67,25 @@ const DEFAULT_MAX_CONTEXT = 4096;
 const LOG_LINES_KEPT = 200;
 
 function checkSpec(spec: WllamaSpec): void {
-  if (spec == null || typeof spec !== 'object') throw new WllamaEngineError('invalid-spec', 'wllama spec must be an object like { model: "/models/x.gguf" }');
+  if (spec == null || typeof spec !== 'object') throw new WllamaEngineError('BAD_SPEC', 'wllama spec must be an object like { model: "/models/x.gguf" }');
   const isBlob = typeof Blob !== 'undefined' && spec.model instanceof Blob;
   if (!isBlob && (typeof spec.model !== 'string' || spec.model.trim() === '')) {
-    throw new WllamaEngineError('invalid-spec', 'wllama spec.model must be a GGUF URL or a Blob/File');
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.model must be a GGUF URL or a Blob/File');
   }
-  if (isBlob && (spec.model as Blob).size === 0) throw new WllamaEngineError('invalid-spec', 'wllama spec.model is an empty file');
+  if (isBlob && (spec.model as Blob).size === 0) throw new WllamaEngineError('BAD_SPEC', 'wllama spec.model is an empty file');
   const positiveInt = (field: keyof WllamaSpec, max = Number.MAX_SAFE_INTEGER) => {
     const v = spec[field];
     if (v !== undefined && !(Number.isInteger(v) && (v as number) >= 1 && (v as number) <= max)) {
-      throw new WllamaEngineError('invalid-spec', `wllama spec.${field} must be a whole number from 1 to ${max}, got ${String(v)}`);
+      throw new WllamaEngineError('BAD_SPEC', `wllama spec.${field} must be a whole number from 1 to ${max}, got ${String(v)}`);
     }
   };
   positiveInt('contextWindow', 1 << 24);
   positiveInt('threads', 64);
   positiveInt('batchSize', 1 << 16);
   if (spec.seed !== undefined && !(Number.isInteger(spec.seed) && spec.seed >= 0 && spec.seed <= 0xffffffff)) {
-    throw new WllamaEngineError('invalid-spec', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
+    throw new WllamaEngineError('BAD_SPEC', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
   }
-  if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('invalid-spec', 'wllama spec.cache must be true or false');
+  if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
 }
 
 /** The default wasm build needs memory64 and JSPI (Chromium 137+). wllama's fallback would load a CDN copy: we refuse instead. */
@@ -101,7 +101,7 @@ function checkBrowser(): void {
   if (!memory64 || !jspi) {
     const missing = [!memory64 && 'memory64', !jspi && 'JSPI (JavaScript Promise Integration)'].filter(Boolean).join(' and ');
     throw new WllamaEngineError(
-      'unsupported-browser',
+      'UNSUPPORTED_BROWSER',
       `The WASM engine needs WebAssembly ${missing}, which this browser lacks. Use a Chromium-based browser (Chrome or Edge 137+).`,
     );
   }
@@ -111,7 +111,7 @@ function resolveUrl(url: string): string {
   try {
     return new URL(url, globalThis.location?.href).href;
   } catch {
-    throw new WllamaEngineError('invalid-spec', `wllama spec.model is not a valid URL: ${url}`);
+    throw new WllamaEngineError('BAD_SPEC', `wllama spec.model is not a valid URL: ${url}`);
   }
 }
 
@@ -202,7 +202,7 @@ class WllamaEngine implements HostedEngine {
   }
 
   private async create(params: ChatCompletionCreateParams & { stream: true }, options: RequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
-    if (this.unloaded) throw new WllamaEngineError('engine-crashed', `The model ${this.info.modelId} was unloaded; create the engine again`);
+    if (this.unloaded) throw new WllamaEngineError('DISPOSED', `The model ${this.info.modelId} was unloaded; create the engine again`, { model: this.info.modelId });
     if (this.crashed) throw this.crashed;
     const request = toLlamaServerParams(params, this.spec.seed === undefined ? {} : { seed: this.spec.seed });
     if (options.signal?.aborted) throw abortReason(options.signal);
@@ -295,13 +295,14 @@ class WllamaEngine implements HostedEngine {
       const lines = this.log.slice(-12);
       const oom = looksOutOfMemory(`${message}\n${lines.join('\n')}`);
       this.crashed = new WllamaEngineError(
-        oom ? 'out-of-memory' : 'engine-crashed',
+        oom ? 'OUT_OF_MEMORY' : 'WORKER_CRASHED',
         `llama.cpp stopped running ${this.info.modelId} (${message})${oom ? ': out of memory' : ''}. Create the engine again to continue.`,
-        { details: lines, cause: error },
+        { model: this.info.modelId, log: lines, causeName: 'RuntimeError', causeMessage: message },
+        { cause: error },
       );
       return this.crashed;
     }
-    return new WllamaEngineError('inference-failed', `llama.cpp failed a request on ${this.info.modelId}: ${message}`, { cause: error });
+    return new WllamaEngineError('ENGINE_ERROR', `llama.cpp failed a request on ${this.info.modelId}: ${message}`, { model: this.info.modelId, causeMessage: message }, { cause: error });
   }
 }
 
@@ -360,7 +361,7 @@ export const createWllamaEngine: HostedEngineFactory<WllamaSpec> = async (spec, 
     header = await readGgufHeader(blob);
   } catch (error) {
     if (url && spec.cache !== false) await deleteWllamaCached(url).catch(() => false); // never keep a bad file cached
-    if (error instanceof GgufFormatError) throw new WllamaEngineError('bad-gguf', `${source} is not a usable GGUF model: ${error.message}`, { ...(url ? { url } : {}), cause: error });
+    if (error instanceof GgufFormatError) throw new WllamaEngineError('BAD_GGUF', `${source} is not a usable GGUF model: ${error.message}`, { model: source, url }, { cause: error });
     throw error;
   }
   const trainingContext = Number(header.metadata.get(`${ggufString(header, 'general.architecture')}.context_length`) ?? 0) || DEFAULT_MAX_CONTEXT;
@@ -396,7 +397,7 @@ export const createWllamaEngine: HostedEngineFactory<WllamaSpec> = async (spec, 
     await wllama.exit().catch(() => {});
     const text = `${describeUnknown(error)}\n${log.join('\n')}`;
     if (looksOutOfMemory(text)) throw loadFailure(log, source);
-    throw new WllamaEngineError('bad-gguf', `llama.cpp cannot load ${source}: ${describeUnknown(error)}`, { details: log.slice(-8), cause: error });
+    throw new WllamaEngineError('BAD_GGUF', `llama.cpp cannot load ${source}: ${describeUnknown(error)}`, { model: source, log: log.slice(-8) }, { cause: error });
   } finally {
     context.signal.removeEventListener('abort', onAbort);
   }
