@@ -30,7 +30,7 @@ export type * from './protocol/types.js';
 
 // ── WASM engine (wllama: llama.cpp in WebAssembly, CPU) ─────────────────────────────────────────────
 export { createWllamaEngine } from './engine/wllama.js';
-export type { WllamaSpec, WllamaEngineInfo } from './engine/wllama.js';
+export type { WllamaSpec, WllamaEngineInfo, WllamaHostedEngine } from './engine/wllama.js';
 export { WllamaEngineError } from './engine/wllama-errors.js';
 export type { WllamaEngineErrorCode, WllamaEngineErrorData, WllamaEngineErrorDetails } from './engine/wllama-errors.js';
 export { listWllamaCache, deleteWllamaCached } from './engine/wllama-cache.js';

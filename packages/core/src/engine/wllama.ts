@@ -148,7 +148,7 @@ class ChunkQueue<T> {
   interrupted = false;
 }
 
-class WllamaEngine implements HostedEngine {
+class WllamaEngine implements WllamaHostedEngine {
   readonly chat: HostedEngine['chat'];
   readonly info: WllamaEngineInfo;
   private crashed?: WllamaEngineError;
@@ -343,8 +343,15 @@ async function modelBlob(
   return { blob, url, fromCache: false, downloadSeconds: (performance.now() - downloadStarted) / 1000 };
 }
 
+/** What `createWllamaEngine` resolves to: a hosted engine whose optional parts are all there. */
+export interface WllamaHostedEngine extends HostedEngine {
+  readonly info: WllamaEngineInfo;
+  interruptGenerate(): void;
+  stats(): EngineStats;
+}
+
 /** Creates and loads a WASM engine. The runtime imports this lazily, inside the agent worker. */
-export const createWllamaEngine: HostedEngineFactory<WllamaSpec> = async (spec, context) => {
+export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext) => Promise<WllamaHostedEngine> = async (spec, context) => {
   checkSpec(spec);
   checkBrowser();
   const started = performance.now();
@@ -427,4 +434,5 @@ export const createWllamaEngine: HostedEngineFactory<WllamaSpec> = async (spec, 
   return new WllamaEngine(wllama, info, spec, log);
 };
 
-export type { WllamaEngine };
+// Checked here so a contract change shows up where it matters: the runtime loads this factory by kind.
+createWllamaEngine satisfies HostedEngineFactory<WllamaSpec>;
