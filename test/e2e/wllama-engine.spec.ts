@@ -99,6 +99,26 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     expect(otherQuestion.text).not.toBe(first.text);
   });
 
+  test('sampling (temperature > 0) is reproducible per seed and never emits invalid UTF-8; overlapping requests both complete', async () => {
+    const { index } = loadedB;
+    const params = { messages: question, max_tokens: 48 };
+    const greedy = await chat(page, index, { ...params, temperature: 0 });
+    const hot = await chat(page, index, { ...params, temperature: 1.5, seed: 11 });
+    const hotAgain = await chat(page, index, { ...params, temperature: 1.5, seed: 11 });
+    const otherSeed = await chat(page, index, { ...params, temperature: 1.5, seed: 12 });
+    for (const run of [hot, hotAgain, otherSeed]) expect(run.error).toBeUndefined();
+    expect(hotAgain.text).toBe(hot.text);
+    expect(hot.text).not.toBe(greedy.text);
+    expect(otherSeed.text).not.toBe(hot.text);
+    // Two requests at once on one engine (llama.cpp has slots for them): both finish, greedy output unchanged.
+    const [same, other] = await page.evaluate(
+      ([i, p]) => Promise.all([window.harness.chat(i, { ...p, temperature: 0 } as never), window.harness.chat(i, { ...p, temperature: 0, max_tokens: 20 } as never)]),
+      [index, params] as const,
+    );
+    expect(same.text).toBe(greedy.text);
+    expect(other.contentChunks).toBe(20);
+  });
+
   test('abort: the stream rejects within 200 ms, llama.cpp lets go of the request, and the same engine answers the next call identically', async () => {
     const { index } = loadedA;
     const params = { messages: question, max_tokens: 40, temperature: 0 };
