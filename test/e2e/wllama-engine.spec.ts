@@ -248,3 +248,16 @@ test.describe('WASM engine browser cache', () => {
     expect(foreign).toEqual([]);
   });
 });
+
+test('backend auto-choice in this browser: SwiftShader WebGPU cannot run an f16 model and is a software adapter, so WASM, 1 thread', async ({ page }) => {
+  await openHarness(page);
+  const wasm = { model: model(A!.file), bytes: 640_000 };
+  const f16 = await page.evaluate((w) => window.harness.chooseBackend({ webgpu: { model: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC', needsF16: true }, wasm: w }), wasm);
+  // Debian Chromium with --enable-unsafe-webgpu exposes SwiftShader; without it, no adapter at all. Either way: WASM.
+  expect(f16.choice).toMatchObject({ backend: 'wasm', model: wasm.model });
+  expect(['no-f16', 'no-adapter']).toContain(f16.choice.webgpuBlocker);
+  const f32 = await page.evaluate((w) => window.harness.chooseBackend({ webgpu: { model: 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC', needsF16: false }, wasm: w }), wasm);
+  expect(f32.choice.backend).toBe('wasm');
+  if (f32.gpu.adapter) expect(f32.choice).toMatchObject({ webgpuBlocker: 'software-adapter', reason: expect.stringMatching(/software one \(swiftshader\)/) });
+  expect(f32.threads).toMatchObject({ threads: 1, reason: expect.stringMatching(/not cross-origin isolated/) });
+});

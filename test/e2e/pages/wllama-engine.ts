@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { WllamaSpec } from '@attention-moa/core';
+import { chooseBackend, chooseThreadCount, probeGpu, type BackendOptions, type WllamaSpec } from '@attention-moa/core';
 import type { LoadProgress } from '../../../packages/core/src/runtime/hosted-engine.js';
 import type { WllamaEngineWorkerApi } from './wllama-engine-worker';
 
@@ -49,7 +49,13 @@ const harness = {
       w.worker.terminate();
     }
   },
-  crossOriginIsolated: () => globalThis.crossOriginIsolated,
+  /** The runtime's decision for one agent, from this browser's real WebGPU and isolation. */
+  async chooseBackend(options: BackendOptions) {
+    const gpu = await probeGpu();
+    const choice = chooseBackend({ preference: 'auto', options, gpu });
+    const threads = chooseThreadCount({ crossOriginIsolated: globalThis.crossOriginIsolated, hardwareConcurrency: navigator.hardwareConcurrency, wasmEngines: 4 });
+    return { gpu, choice, threads };
+  },
 };
 
 declare global {
