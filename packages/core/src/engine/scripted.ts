@@ -18,6 +18,9 @@ import type {
   FinishReason,
   RequestOptions,
 } from './contract.js';
+import { estimateTokens } from './tokens.js';
+
+export { estimateTokens };
 
 /** What the orchestrator tells an engine about a call (second argument of `create`, ignored by other engines). */
 export interface CallInfo {
@@ -99,10 +102,6 @@ export function splitTokens(text: string, mode: 'words' | 'chars' = 'words'): st
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
-/** A conservative token estimate for prompts (about 3 characters a token for English and code). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3);
-}
 
 function listed<T>(want: T | T[] | undefined, value: T | undefined): boolean {
   if (want === undefined) return true;

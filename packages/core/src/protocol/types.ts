@@ -4,10 +4,13 @@
  * the demo and the benchmarks consume exactly these shapes.
  */
 import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { AttentionMoAError } from './errors.js';
 
 export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
 export type EarlyStopMode = 'judge' | 'similarity' | 'off';
 export type CallRole = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
+/** Why a run ended before its last layer: the judge or the similarity test, or the run's `budget` ran out. */
+export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 
 export interface AgentConfig {
   /** Unique, shown in the UI and the trace. */
@@ -86,6 +89,8 @@ export interface AggregatePromptContext extends PromptContextBase {
 export interface ResidualPromptContext extends PromptContextBase {
   /** Every layer's output so far, oldest first; the last is the current layer's aggregate. */
   rounds: string[];
+  /** True with `earlyStop: 'judge'`: the prompt must ask for `stopPhrase` when the latest round did not improve. */
+  judge: boolean;
   stopPhrase: string;
 }
 
@@ -111,10 +116,24 @@ export interface AttentionMoAOptions {
   callTimeoutMs?: number;
   temperature?: number;
   prompts?: PromptTemplates;
+  /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
+  budget?: RunBudget;
+}
+
+export interface RunBudget {
+  /** Most calls a run may make; a layer is started only if all its calls fit. */
+  maxCalls?: number;
+  /** Wall-clock budget in ms, checked before each layer ≥ 2 (a layer in progress is not cut). */
+  maxDurationMs?: number;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
+}
+
+export interface CompleteOptions extends RunOptions {
+  /** Sees every event of the run, as `run()` would yield them. */
+  onEvent?: (event: AttentionMoAEvent) => void;
 }
 
 export interface RunPlan {
@@ -126,6 +145,10 @@ export interface RunPlan {
   earlyStop: EarlyStopMode;
   /** Calls if no early stop and no failure. */
   expectedCalls: number;
+  /** Calls of each layer (index 0 = layer 1) if no agent is dropped. */
+  callsPerLayer: number[];
+  /** Who critiques whom in a layer where every agent is alive, in call order (empty for 'none'). */
+  critiques: { critic: string; target: string }[];
 }
 
 /** What was shortened to make a prompt fit the context window. */
@@ -176,7 +199,7 @@ export interface AttentionMoAResult {
   /** Every layer's output (aggregate or residual), oldest first. */
   layerOutputs: string[];
   layersRun: number;
-  earlyStop?: { layer: number; mode: EarlyStopMode; reason: string; similarity?: number };
+  earlyStop?: { layer: number; mode: EarlyStopReasonMode; reason: string; similarity?: number };
   trace: CallRecord[];
   dropped: DroppedAgent[];
   /** When the aggregator failed and another engine stood in. */
@@ -192,8 +215,18 @@ export type AttentionMoAEvent =
   | { type: 'call-end'; record: CallRecord }
   | { type: 'agent-dropped'; dropped: DroppedAgent }
   | { type: 'aggregator-fallback'; from: string; to: string; reason: string }
-  | { type: 'layer-end'; layer: number; output: string; source: 'aggregate' | 'residual' }
-  | { type: 'early-stop'; layer: number; mode: EarlyStopMode; reason: string; similarity?: number }
+  /** `source` 'propose': a single agent with attention 'none' (no aggregate call); its answer is the layer's output. */
+  | { type: 'layer-end'; layer: number; output: string; source: 'propose' | 'aggregate' | 'residual' }
+  | { type: 'early-stop'; layer: number; mode: EarlyStopReasonMode; reason: string; similarity?: number }
+  /**
+   * The final answer, reasoning stripped. The call that produces the last layer's output (aggregate, residual, or
+   * the single agent's answer) streams here live; an answer decided otherwise (an early stop: the judge's layer
+   * aggregate, a similarity or budget stop) arrives at once as one token. Joined since the last `answer-reset`,
+   * the tokens equal `done.result.answer`.
+   */
   | { type: 'answer-token'; token: string }
+  /** Discard the answer tokens so far (the streaming call failed and another engine answers instead). */
+  | { type: 'answer-reset'; reason: string }
   | { type: 'done'; result: AttentionMoAResult }
-  | { type: 'error'; error: Error };
+  /** The last event of a failed run; `error.trace` holds the calls made. */
+  | { type: 'error'; error: AttentionMoAError };
