@@ -63,5 +63,6 @@ export function similarity(a: string, b: string): number {
   let dot = 0;
   for (const [key, count] of fa) dot += count * (fb.get(key) ?? 0);
   const norm = (f: Map<string, number>) => Math.sqrt([...f.values()].reduce((sum, c) => sum + c * c, 0));
-  return Math.min(1, dot / (norm(fa) * norm(fb)));
+  // Rounded so that identical texts give exactly 1 (a threshold of 1 means "identical"), not 0.9999999999999998.
+  return Math.min(1, Math.round((dot / (norm(fa) * norm(fb))) * 1e12) / 1e12);
 }
