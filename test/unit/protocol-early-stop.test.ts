@@ -163,3 +163,12 @@ describe('answer tokens', () => {
     expect(events.filter((e) => e.type === 'answer-token').map((e) => (e as { token: string }).token)).toEqual(['one', ' two', ' three', ' four', ' five']);
   });
 });
+
+describe('early stop at the last layer', () => {
+  it('similarity is not reported at the last layer (nothing is left to skip)', async () => {
+    const { moa } = build([{ reply: 'the same synthesis' }], { residual: false, earlyStop: 'similarity', layers: 2, similarityThreshold: 0.5 });
+    const { result } = await collect(moa);
+    expect(result.layersRun).toBe(2);
+    expect(result.earlyStop).toBeUndefined();
+  });
+});

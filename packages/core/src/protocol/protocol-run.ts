@@ -236,7 +236,8 @@ export class ProtocolRun {
       }
     }
 
-    if (!this.earlyStop && o.earlyStop === 'similarity' && layer >= 2) {
+    // At the last layer a similarity stop would change nothing: the run ends there anyway with this output.
+    if (!this.earlyStop && o.earlyStop === 'similarity' && layer >= 2 && !isLast) {
       const value = similarity(this.layerOutputs[this.layerOutputs.length - 1]!, output);
       if (value >= o.similarityThreshold) {
         this.stop({
