@@ -9,7 +9,8 @@ import type { AttentionMoAError } from './errors.js';
 export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
 export type EarlyStopMode = 'judge' | 'similarity' | 'off';
 export type CallRole = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
-/** Why a run ended before its last layer: the judge or the similarity test, or the run's `budget` ran out. */
+/** Why a run stopped early: the judge's stop phrase (which also makes the last layer's answer its aggregate), the
+ *  similarity test, or the run's `budget` ran out before the next layer. */
 export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 
 export interface AgentConfig {
@@ -164,7 +165,7 @@ export interface CallRecord {
   id: number;
   role: CallRole;
   layer: number;
-  /** Agent name, or the aggregator's name for aggregate/residual. */
+  /** Agent name, or the aggregator's name for aggregate/residual (the stand-in agent's name after a fallback). */
   agent: string;
   /** Critiques: the agent whose answer is critiqued. */
   target?: string;
@@ -173,13 +174,14 @@ export interface CallRecord {
   /** Estimated (or exact) prompt size in tokens. */
   promptTokens: number;
   cuts: PromptCut[];
-  /** Raw output as streamed. */
+  /** Raw output as streamed (reasoning blocks included). */
   output: string;
   /** Output with reasoning blocks stripped: what is passed on. */
   text: string;
+  /** The engine's finish reason; 'error' (threw, or prompt could not fit), 'timeout' (callTimeoutMs), 'abort' (run aborted). */
   finishReason: FinishReason | 'error' | 'timeout' | null;
   usage?: CompletionUsage;
-  /** ms since the run started. */
+  /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end. */
   queuedAt: number;
   startedAt: number;
   firstTokenAt?: number;
@@ -211,6 +213,7 @@ export interface AttentionMoAResult {
 export type AttentionMoAEvent =
   | { type: 'run-start'; plan: RunPlan }
   | { type: 'call-start'; call: number; role: CallRole; layer: number; agent: string; target?: string; promptTokens: number; cuts: PromptCut[] }
+  /** Raw tokens of a call, reasoning blocks included (the record's `text` is the stripped form). */
   | { type: 'call-token'; call: number; role: CallRole; layer: number; agent: string; target?: string; token: string }
   | { type: 'call-end'; record: CallRecord }
   | { type: 'agent-dropped'; dropped: DroppedAgent }
@@ -220,9 +223,10 @@ export type AttentionMoAEvent =
   | { type: 'early-stop'; layer: number; mode: EarlyStopReasonMode; reason: string; similarity?: number }
   /**
    * The final answer, reasoning stripped. The call that produces the last layer's output (aggregate, residual, or
-   * the single agent's answer) streams here live; an answer decided otherwise (an early stop: the judge's layer
-   * aggregate, a similarity or budget stop) arrives at once as one token. Joined since the last `answer-reset`,
-   * the tokens equal `done.result.answer`.
+   * the single agent's answer) streams here live; a judged residual is held back while it could still be the stop
+   * phrase (up to its length plus 30 words). An answer decided otherwise (an early stop: the judge's layer aggregate, a
+   * similarity or budget stop) arrives at once as one token. Joined since the last `answer-reset`, the tokens
+   * equal `done.result.answer`.
    */
   | { type: 'answer-token'; token: string }
   /** Discard the answer tokens so far (the streaming call failed and another engine answers instead). */
