@@ -134,3 +134,10 @@ describe('estimateTokens', () => {
     expect(estimateTokens('😀')).toBeGreaterThanOrEqual(2);
   });
 });
+
+describe('tokenCounter with a stuck tokenizer', () => {
+  it('falls back to the estimate after its timeout', async () => {
+    const counter = tokenCounter({ chat: new ScriptedEngine().chat, countTokens: () => new Promise<number>(() => {}) } as ChatEngine, 20);
+    expect(await counter.count('abcdef')).toBe(2);
+  });
+});

@@ -125,3 +125,17 @@ describe('abort', () => {
     expect(() => moa.run('Q?', { signal: {} as AbortSignal })).toThrow(/signal must be an AbortSignal/);
   });
 });
+
+describe('abort while measuring prompts', () => {
+  it('a tokenizer that never answers does not hold up an abort', async () => {
+    const engine = new ScriptedEngine();
+    const stuck = { chat: engine.chat, countTokens: () => new Promise<number>(() => {}) } as ChatEngine;
+    const moa = new AttentionMoA({ agents: [{ name: 'S', engine: stuck }], aggregator: { engine: new ScriptedEngine() } });
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(), 30);
+    await expect(moa.complete('Q?', { signal: controller.signal })).rejects.toMatchObject({ code: 'ABORTED' });
+    expect(performance.now() - started).toBeLessThan(30 + 100);
+    expect(engine.callCount).toBe(0);
+  });
+});

@@ -69,6 +69,17 @@ export interface RunContext {
 
 const ignore = () => {};
 
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (the promise is left to settle alone). */
+function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  promise.catch(ignore);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 function validateTemplateOutput(role: CallRole, messages: unknown): ChatMessage[] {
   if (!Array.isArray(messages) || messages.length === 0) {
     throw new PromptTemplateError(role, 'must return a non-empty array of { role, content } messages');
@@ -138,7 +149,7 @@ export class CallRunner {
 
     let fitted: FittedPrompt;
     try {
-      fitted = await fitPrompt(
+      fitted = await untilAborted(ctx.signal, fitPrompt(
         {
           ...request.prompt,
           build: (texts, conversation) =>
@@ -152,7 +163,7 @@ export class CallRunner {
           maxTokens: request.maxTokens,
           counter: endpoint.counter,
         },
-      );
+      ));
     } catch (error) {
       if (ctx.signal.aborted) throw this.aborted();
       if (error instanceof ContextOverflowError) return this.overflow(request, queuedAt, error);

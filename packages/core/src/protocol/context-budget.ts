@@ -28,6 +28,8 @@ export const REPLY_OVERHEAD = 8;
 /** A reference is not cut below this many tokens: less is no longer worth reading. */
 export const MIN_PART_TOKENS = 64;
 const MARKER_TOKENS = 24;
+/** A tokenizer that does not answer within this time (a stuck worker) is replaced by the estimate for that text. */
+export const COUNT_TIMEOUT_MS = 3000;
 
 export const HISTORY_RULE =
   'earlier turns are dropped whole, oldest first, until they take at most half the room left (more if the references need less)';
@@ -41,7 +43,7 @@ export interface TokenCounter {
 }
 
 /** Counts with the engine's `countTokens` when present (cached per text), else estimates. */
-export function tokenCounter(engine: ChatEngine): TokenCounter {
+export function tokenCounter(engine: ChatEngine, timeoutMs = COUNT_TIMEOUT_MS): TokenCounter {
   const countTokens = engine.countTokens;
   if (typeof countTokens !== 'function') {
     return { exact: false, count: async (text) => estimateTokens(text) };
@@ -52,11 +54,15 @@ export function tokenCounter(engine: ChatEngine): TokenCounter {
     count(text) {
       let counted = cache.get(text);
       if (!counted) {
-        counted = Promise.resolve()
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const exact = Promise.resolve()
           .then(() => countTokens.call(engine, text))
-          .then((n) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : estimateTokens(text)))
-          // A tokenizer that fails (a worker gone away) must not fail the call: estimate instead.
-          .catch(() => estimateTokens(text));
+          .then((n) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : estimateTokens(text)));
+        const late = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(estimateTokens(text)), timeoutMs)));
+        // A tokenizer that fails or hangs (a worker gone away) must not fail or stall the call: estimate instead.
+        counted = Promise.race([exact, late])
+          .catch(() => estimateTokens(text))
+          .finally(() => clearTimeout(timer));
         if (cache.size > 2000) cache.clear();
         cache.set(text, counted);
       }
