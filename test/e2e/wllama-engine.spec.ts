@@ -49,7 +49,7 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
 
   test('loads a GGUF from a URL in a worker and streams a chat completion in the contract shape', async () => {
     const loaded = loadedA;
-    expect(loaded.stats).toMatchObject({ modelId: A!.file, source: 'url', contextWindow: 512, trainingContext: 512, threads: 1, chatTemplate: true, fromCache: false, architecture: 'llama' });
+    expect(loaded.stats).toMatchObject({ modelId: A!.file, source: 'url', contextWindow: 2048, trainingContext: 2048, threads: 1, chatTemplate: true, fromCache: false, architecture: 'llama' });
     expect(loaded.progress.at(-1)).toMatchObject({ progress: 1 });
     expect(loaded.progress.some((p) => /Downloading tiny-agent-a\.gguf/.test(p.text))).toBe(true);
 

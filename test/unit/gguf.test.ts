@@ -8,7 +8,7 @@ import {
   parseGgufHeader,
   readGgufHeader,
 } from '../../packages/core/src/engine/gguf-header.js';
-import { writeGguf } from '../fixtures/gguf/gguf-writer.js';
+import { toFloat16Bits, writeGguf } from '../fixtures/gguf/gguf-writer.js';
 import { buildTinyGguf, CHATML_TEMPLATE, tinyVocabulary } from '../fixtures/gguf/write-tiny-gguf.js';
 import { BROKEN_FILES, buildFixtureFiles, TINY_AGENTS } from '../fixtures/gguf/tiny-models.js';
 
@@ -61,6 +61,17 @@ describe('GGUF writer ↔ reader', () => {
     expect(header.dataEnd).toBe(bytes.length);
   });
 
+  it('writes F16 tensors at half the size, with correctly rounded half floats', () => {
+    expect([1, -2, 0.5, 65504, 0, 1e-9, 0.1, 1 / 3, 6.1e-5, 7e-6, 1e6].map(toFloat16Bits)).toEqual([
+      0x3c00, 0xc000, 0x3800, 0x7bff, 0, 0, 0x2e66, 0x3555, 0x03ff, 0x0075, 0x7c00,
+    ]);
+    const bytes = writeGguf([], [{ name: 'h', dims: [4, 2], data: new Float32Array([1, 2, 3, 4, 5, 6, 7, 8]), type: 'f16' }]);
+    const header = parseGgufHeader(bytes);
+    expect(header.tensors).toEqual([{ name: 'h', dims: [4, 2], type: 1, offset: 0, bytes: 16 }]);
+    const halves = new Uint16Array(bytes.slice(header.dataOffset, header.dataOffset + 16).buffer);
+    expect([...halves]).toEqual([0x3c00, 0x4000, 0x4200, 0x4400, 0x4500, 0x4600, 0x4700, 0x4800]);
+  });
+
   it('rejects a non-default alignment that is not declared in the metadata', () => {
     expect(() => writeGguf([], [], 64)).toThrow(/general\.alignment/);
   });
@@ -84,7 +95,7 @@ describe('tiny llama GGUF', () => {
     expect(ggufNumber(header, 'llama.attention.head_count')).toBe(4);
     expect(ggufNumber(header, 'llama.attention.head_count_kv')).toBe(2);
     expect(ggufNumber(header, 'llama.rope.dimension_count')).toBe(16);
-    expect(ggufNumber(header, 'llama.context_length')).toBe(512);
+    expect(ggufNumber(header, 'llama.context_length')).toBe(2048);
     expect(ggufString(header, 'tokenizer.chat_template')).toBe(CHATML_TEMPLATE);
     expect(ggufNumber(header, 'llama.vocab_size')).toBe(shape.vocabulary);
   });
@@ -114,10 +125,13 @@ describe('tiny llama GGUF', () => {
     expect(header.tensors).toHaveLength(3 + 2 * 9);
     for (const t of header.tensors) expect(t.offset % 32).toBe(0);
     expect(header.dataEnd).toBe(bytes.length);
-    expect(shape.parameters * 4).toBeLessThanOrEqual(bytes.length);
+    expect(byName.get('output.weight')?.type).toBe(1); // F16
+    expect(byName.get('token_embd.weight')?.type).toBe(1);
+    expect(byName.get('blk.0.attn_q.weight')?.type).toBe(0); // F32
+    expect(byName.get('output_norm.weight')?.type).toBe(0);
 
     const output = byName.get('output.weight')!;
-    const rows = new Float32Array(bytes.slice(header.dataOffset + output.offset, header.dataOffset + output.offset + output.bytes!).buffer);
+    const rows = new Uint16Array(bytes.slice(header.dataOffset + output.offset, header.dataOffset + output.offset + output.bytes!).buffer);
     const rowIsZero = (id: number) => rows.subarray(id * 64, (id + 1) * 64).every((v) => v === 0);
     const tokens = header.metadata.get('tokenizer.ggml.tokens') as string[];
     for (const id of [0, 1, 2, 3, 100, 258, tokens.indexOf('<|im_start|>'), tokens.indexOf('<|im_end|>')]) expect(rowIsZero(id)).toBe(true);
