@@ -46,6 +46,8 @@ function nameAndMessage(error: unknown): { name: string; message: string } {
 
 export function classifyEngineError(error: unknown, context: ClassifyContext): RuntimeError | Error {
   if (isRuntimeError(error)) return error;
+  // Engines with their own typed errors (a string `code`, e.g. the wllama engine's) are already classified.
+  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && error.name !== 'Error' && error.name !== 'AbortError') return error;
   const { name, message } = nameAndMessage(error);
   const base: RuntimeErrorDetails = { ...(context.model ? { model: context.model } : {}), causeName: name, causeMessage: message };
   const cause = { cause: error };

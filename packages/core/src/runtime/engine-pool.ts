@@ -30,6 +30,7 @@ import {
 import type { ModelRecordLike } from './model-record.js';
 import type { HostedSpec, WorkerStats } from './stream-wire.js';
 import { WorkerEngine, type WorkerStartOptions } from './worker-engine.js';
+import { recordModelUse } from '../cache/model-cache.js';
 
 export interface EnginePoolOptions extends WorkerStartOptions {
   /** Model key → what to run. Keys are what agents name; keys resolving to the same model share one worker. */
@@ -48,7 +49,7 @@ export interface EnginePoolOptions extends WorkerStartOptions {
   /** Skip detection (e.g. you already called detectCapabilities()). */
   capabilities?: Capabilities;
   /** Swap mode: a loaded model idle this long (ms) may be unloaded for a waiting one even if the plan expects
-   *  more calls for it in the current phase (e.g. an agent was dropped). Default 150. */
+   *  more calls for it in the current phase (e.g. an agent was dropped, or requests carry no `call`). Default 1000. */
   swapIdleMs?: number;
   /** Record loaded WebLLM models in the cache registry (see listCachedModels). Default true. */
   registry?: boolean;
@@ -156,6 +157,7 @@ export class EnginePool {
   private tracker = new LoadProgressTracker();
   private disposed = false;
   private swapTimer: ReturnType<typeof setTimeout> | undefined;
+  private loadStepQueued = false;
   /** Swap mode: the phase of the latest request, for the plan's hints. */
   private currentPhase: string | undefined;
   private readonly phaseIndex = new Map<string, number>();
@@ -238,12 +240,14 @@ export class EnginePool {
         void _v;
         hosted = rest;
       } else {
-        model = String(spec.model);
+        const blob = typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
+        model = typeof spec.modelId === 'string' ? spec.modelId : blob ? `${key} (local file)` : String(spec.model);
         const { vramMB: _v, ...rest } = spec;
         void _v;
         hosted = rest as HostedSpec;
       }
-      const slotId = spec.kind === 'webllm' ? `webllm:${model}${hosted.kind === 'webllm' && hosted.appConfig ? `@${stableKey(record)}` : ''}${hosted.kind === 'webllm' && hosted.chatOptions ? `#${stableKey(hosted.chatOptions)}` : ''}` : `${spec.kind}:${stableKey(hosted)}`;
+      const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
+      const slotId = isBlob ? `wllama:file:${key}` : spec.kind === 'webllm' ? `webllm:${model}${hosted.kind === 'webllm' && hosted.appConfig ? `@${stableKey(record)}` : ''}${hosted.kind === 'webllm' && hosted.chatOptions ? `#${stableKey(hosted.chatOptions)}` : ''}` : `${spec.kind}:${stableKey(hosted)}`;
       let slot = this.slots.get(slotId);
       if (!slot) {
         slot = {
@@ -257,7 +261,7 @@ export class EnginePool {
       slot.keys.push(key);
       this.slotOfKey.set(key, slot);
       models.push({
-        key, kind: spec.kind, requested: spec.kind === 'webllm' ? spec.model : spec.kind === 'scripted' ? 'scripted' : String(spec.model), model, vramMB, slot: slotId,
+        key, kind: spec.kind, requested: spec.kind === 'webllm' ? spec.model : spec.kind === 'scripted' ? 'scripted' : model, model, vramMB, slot: slotId,
         ...(resolved ? { via: resolved.via } : {}), ...(resolved?.avoidedF16 ? { avoidedF16: true } : {}),
       });
     }
@@ -373,7 +377,7 @@ export class EnginePool {
         this.emit({ type: 'loaded', slot: slot.id, model: slot.model, loadMs: info.loadMs, attempt });
         if (slot.kind === 'webllm' && slot.record && this.options.registry !== false) {
           const record = slot.record;
-          void import('../cache/model-cache.js').then((cache) => cache.recordModelUse(record)).catch((error) => console.warn('EnginePool: could not update the cache registry', error));
+          void recordModelUse(record).catch((error) => console.warn('EnginePool: could not update the cache registry', error));
         }
         return;
       } catch (error) {
@@ -485,7 +489,7 @@ export class EnginePool {
     const slot = this.slotOfKey.get(key)!;
     if (slot.state === 'failed') throw slot.failure;
     const phase = options.call ? phaseId(options.call) : undefined;
-    if (phase !== undefined && this.phaseIndex.has(phase)) this.currentPhase = phase;
+    this.notePhase(phase);
     return new Promise((resolve, reject) => {
       const pending: Pending = { params, options, phase, resolve, reject };
       const { signal } = options;
@@ -503,6 +507,15 @@ export class EnginePool {
       slot.queue.push(pending);
       this.schedule();
     });
+  }
+
+  /** Tracks the protocol's progress through the planned phases; going back to an earlier phase is a new run. */
+  private notePhase(phase: string | undefined): void {
+    const index = phase === undefined ? undefined : this.phaseIndex.get(phase);
+    if (index === undefined) return;
+    const current = this.currentPhase === undefined ? -1 : this.phaseIndex.get(this.currentPhase)!;
+    if (index < current) for (const slot of this.slots.values()) slot.served.clear();
+    if (index < current || index > current) this.currentPhase = phase;
   }
 
   private rejectPending(pending: Pending, error: unknown): void {
@@ -532,6 +545,8 @@ export class EnginePool {
 
   // ---- scheduling (dispatch, swap) ------------------------------------------------------------
 
+  /** Hands queued requests to loaded workers now; decides loads and swaps on the next macrotask, once every
+   *  request submitted in this one is queued (the protocol starts a phase's calls together). */
   private schedule(): void {
     if (this.disposed || !this.plan_) return;
     for (const slot of this.slots.values()) {
@@ -541,6 +556,16 @@ export class EnginePool {
         for (const pending of slot.queue.splice(0)) this.rejectPending(pending, slot.failure);
       }
     }
+    if (this.loadStepQueued) return;
+    this.loadStepQueued = true;
+    setTimeout(() => {
+      this.loadStepQueued = false;
+      this.loadStep();
+    }, 0);
+  }
+
+  private loadStep(): void {
+    if (this.disposed || !this.plan_) return;
     const waiting = [...this.slots.values()].filter((s) => s.queue.length && s.state === 'unloaded');
     if (!waiting.length) return;
     const budget = this.plan_.budgetMB;
@@ -578,10 +603,16 @@ export class EnginePool {
     return (batch < 0 ? 1000 : batch) * 1e6 + (this.phaseIndex.get(phase ?? '') ?? 0);
   }
 
-  /** Idle models to unload so `candidate` fits, preferring what the plan does not keep and needs last. */
+  /**
+   * The loaded models to unload so `candidate` fits, in the plan's order of preference: first what the plan does
+   * not keep after the current phase, then what is needed last (Belady). Returns undefined to wait when a
+   * preferred model is still working (or idle but expected to get more calls): unloading another one instead
+   * would cost a reload the plan avoids. A model idle for `swapIdleMs` is taken in any case, so nothing waits
+   * forever for calls that will not come (a dropped agent).
+   */
   private chooseVictims(candidate: Slot, free: number): Slot[] | undefined {
     const now = performance.now();
-    const idleMs = this.options.swapIdleMs ?? 150;
+    const idleMs = this.options.swapIdleMs ?? 1000;
     const current = this.currentPhase;
     const currentIndex = this.phaseIndex.get(current ?? '') ?? 0;
     const keep = new Set(this.plan_?.memory.mode === 'swap' ? this.plan_.memory.schedule.find((p) => p.phase === current)?.keep ?? [] : []);
@@ -589,27 +620,37 @@ export class EnginePool {
       for (let i = currentIndex + 1; i < this.phases.length; i++) if ((this.phases[i]!.calls[slot.id] ?? 0) > 0) return i;
       return Infinity;
     };
-    const evictable = [...this.slots.values()].filter((s) => {
-      if (s === candidate || s.state !== 'loaded' || s.inFlight > 0 || s.queue.length) return false;
-      return this.doneWithPhase(s) || now - s.idleSince >= idleMs;
-    });
-    evictable.sort((a, b) => Number(keep.has(a.id)) - Number(keep.has(b.id)) || nextUse(b) - nextUse(a) || a.idleSince - b.idleSince);
+    const idle = (s: Slot) => s.inFlight === 0 && !s.queue.length;
+    const evictable = (s: Slot) => idle(s) && (this.doneWithPhase(s) || now - s.idleSince >= idleMs);
+    const loaded = [...this.slots.values()].filter((s) => s !== candidate && s.state === 'loaded');
+    loaded.sort((a, b) => Number(keep.has(a.id)) - Number(keep.has(b.id)) || nextUse(b) - nextUse(a) || Number(evictable(b)) - Number(evictable(a)) || a.idleSince - b.idleSince);
     const victims: Slot[] = [];
     let room = free;
-    for (const slot of evictable) {
+    for (const slot of loaded) {
       if (room >= candidate.vramMB - 1e-9) break;
       victims.push(slot);
       room += slot.vramMB;
     }
-    return room >= candidate.vramMB - 1e-9 ? victims : undefined;
+    if (room < candidate.vramMB - 1e-9) return undefined;
+    if (victims.every(evictable)) return victims;
+    // The preferred victims are busy. Take idle-and-timed-out ones instead only if nothing is working at all.
+    if (loaded.some((s) => !idle(s))) return undefined;
+    const fallback = loaded.filter(evictable);
+    const picked: Slot[] = [];
+    room = free;
+    for (const slot of fallback) {
+      if (room >= candidate.vramMB - 1e-9) break;
+      picked.push(slot);
+      room += slot.vramMB;
+    }
+    return room >= candidate.vramMB - 1e-9 ? picked : undefined;
   }
 
-  /** The slot served every call the plan expects of it in its latest phase. */
+  /** The slot served every call the plan expects of it in the current phase (none expected: done). */
   private doneWithPhase(slot: Slot): boolean {
-    const phase = slot.lastPhase;
-    if (!phase) return false;
-    const expected = this.phases[this.phaseIndex.get(phase) ?? -1]?.calls[slot.id];
-    if (expected === undefined) return false;
+    const phase = this.currentPhase;
+    if (phase === undefined) return false;
+    const expected = this.phases[this.phaseIndex.get(phase)!]?.calls[slot.id] ?? 0;
     return (slot.served.get(phase) ?? 0) >= expected;
   }
 
@@ -617,7 +658,7 @@ export class EnginePool {
     if (this.swapTimer) return;
     const idleSlots = [...this.slots.values()].filter((s) => s.state === 'loaded' && s.inFlight === 0 && !s.queue.length);
     if (!idleSlots.length) return; // a finishing request will call schedule()
-    const idleMs = this.options.swapIdleMs ?? 150;
+    const idleMs = this.options.swapIdleMs ?? 1000;
     const now = performance.now();
     const wait = Math.max(1, Math.min(...idleSlots.map((s) => idleMs - (now - s.idleSince))));
     this.swapTimer = setTimeout(() => {
@@ -638,7 +679,6 @@ export class EnginePool {
     } finally {
       worker?.terminate();
       if (slot.state === 'unloading') slot.state = 'unloaded';
-      for (const key of [...slot.served.keys()]) if (key !== slot.lastPhase) slot.served.delete(key);
       this.emit({ type: 'unloaded', slot: slot.id, model: slot.model, reason: 'swap' });
     }
   }

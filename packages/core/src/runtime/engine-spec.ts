@@ -62,7 +62,9 @@ export function validateEngineSpec(key: string, spec: unknown): asserts spec is 
     });
     if (s.loadMs !== undefined && !(typeof s.loadMs === 'number' && s.loadMs >= 0)) bad(key, 'loadMs', 'must be a number of milliseconds ≥ 0');
   }
-  if (s.kind === 'wllama' && (typeof s.model !== 'string' || !s.model)) bad(key, 'model', 'must be the URL of a GGUF file');
+  if (s.kind === 'wllama' && !((typeof s.model === 'string' && s.model) || (typeof Blob !== 'undefined' && s.model instanceof Blob))) {
+    bad(key, 'model', 'must be the URL of a GGUF file or a Blob/File');
+  }
   try {
     structuredClone(spec);
   } catch (error) {

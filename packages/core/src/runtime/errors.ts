@@ -240,12 +240,13 @@ export function serializeError(error: unknown): SerializedError {
     return { name: error.name, message: error.message, stack: error.stack, code: error.code, details: cloneable(error.details) };
   }
   if (error instanceof Error || (typeof DOMException !== 'undefined' && error instanceof DOMException)) {
-    const e = error as Error & { code?: unknown };
+    const e = error as Error & { code?: unknown; details?: unknown };
     return {
       name: e.name,
       message: e.message,
       stack: e.stack,
       ...(typeof e.code === 'string' ? { code: e.code } : {}),
+      ...(e.details && typeof e.details === 'object' ? { details: cloneable(e.details as RuntimeErrorDetails) } : {}),
       ...(typeof DOMException !== 'undefined' && error instanceof DOMException ? { domException: true } : {}),
     };
   }
@@ -274,10 +275,12 @@ export function deserializeError(wire: SerializedError): Error {
     return error;
   }
   if (wire.domException && typeof DOMException !== 'undefined') return new DOMException(wire.message, wire.name);
-  const error = new Error(wire.message) as Error & { code?: string };
+  // Another engine's typed error (e.g. the wllama engine's): a plain Error with the same name, code and details.
+  const error = new Error(wire.message) as Error & { code?: string; details?: RuntimeErrorDetails };
   error.name = wire.name;
   if (wire.stack) error.stack = wire.stack;
   if (wire.code) error.code = wire.code;
+  if (wire.details) error.details = wire.details;
   return error;
 }
 
@@ -286,7 +289,11 @@ function cloneable(details: RuntimeErrorDetails): RuntimeErrorDetails {
   const out: RuntimeErrorDetails = {};
   for (const [k, v] of Object.entries(details)) {
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    out[k] = v;
+    try {
+      out[k] = typeof structuredClone === 'function' ? structuredClone(v) : v;
+    } catch {
+      out[k] = String(v);
+    }
   }
   return out;
 }
