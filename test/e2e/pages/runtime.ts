@@ -206,9 +206,9 @@ const rt = {
   },
 
   /** Loads one model and returns the typed error (or that it loaded). */
-  async loadError(spec: EngineSpec, options: { workerTimeoutMs?: number } = {}) {
+  async loadError(spec: EngineSpec, options: { memoryBudgetMB?: number } = {}): Promise<{ loaded?: boolean; error?: ReturnType<typeof errorInfo>; ms: number; events: any[]; status?: any }> {
     const events: Json[] = [];
-    const pool = new EnginePool({ models: { m: spec }, onEvent: recordEvents(events), ...(options.workerTimeoutMs ? { startTimeoutMs: options.workerTimeoutMs } : {}) });
+    const pool = new EnginePool({ models: { m: spec }, onEvent: recordEvents(events), ...(options.memoryBudgetMB ? { memoryBudgetMB: options.memoryBudgetMB } : {}) });
     const t0 = performance.now();
     try {
       await pool.load();

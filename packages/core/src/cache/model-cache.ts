@@ -37,6 +37,8 @@ export interface CachedModel {
   modelUrl: string;
   /** All cached bytes: weights + tokenizer + config + libraries. */
   sizeBytes: number;
+  /** weights: the shards and their manifest (tensor-cache.json); tokenizer: tokenizer files and anything else
+   *  under the model URL; config: mlc-chat-config.json; library: the model's .wasm. */
   parts: { weights: number; tokenizer: number; config: number; library: number };
   files: number;
   /** Every weight shard listed in tensor-cache.json is present (what WebLLM's hasModelInCache checks). */
@@ -183,7 +185,8 @@ export async function listCachedModels(options: CacheOptions = {}): Promise<Cach
     const shards = (manifest?.records ?? []).map((r) => ({ url: new URL(r.dataPath, base).href, nbytes: r.nbytes }));
     const shardUrls = new Set(shards.map((s) => s.url));
     const presentShards = shards.filter((s) => modelKeySet.has(s.url));
-    const otherModelFiles = modelKeys.filter((u) => u.startsWith(base) && !shardUrls.has(u));
+    const manifestUrl = `${base}tensor-cache.json`;
+    const otherModelFiles = modelKeys.filter((u) => u.startsWith(base) && !shardUrls.has(u) && u !== manifestUrl);
     const configFiles = configKeys.filter((u) => u.startsWith(base));
     const fromRegistry = registered.filter((e) => e.modelUrl === base || base.startsWith(e.modelUrl));
     const fromRecords = records.filter((r) => {
@@ -193,7 +196,7 @@ export async function listCachedModels(options: CacheOptions = {}): Promise<Cach
     const ids = [...new Set([...fromRegistry.sort((a, b) => b.lastUsed - a.lastUsed).map((e) => e.modelId), ...fromRecords.map((r) => r.model_id)])];
     if (!ids.length) ids.push(/\/([^/]+)\/resolve\//.exec(base)?.[1] ?? base);
     const libs = [...new Set([...fromRegistry.map((e) => e.libUrl), ...fromRecords.map((r) => r.model_lib)])].filter((u) => wasmKeySet.has(u));
-    const weights = presentShards.reduce((sum, s) => sum + s.nbytes, 0);
+    const weights = presentShards.reduce((sum, s) => sum + s.nbytes, 0) + (manifest ? byteSize(manifest) : 0);
     const tokenizer = await sizesOf(WEBLLM_CACHE_DATABASES.model, otherModelFiles);
     const config = await sizesOf(WEBLLM_CACHE_DATABASES.config, configFiles);
     const library = await sizesOf(WEBLLM_CACHE_DATABASES.wasm, libs);
@@ -204,7 +207,7 @@ export async function listCachedModels(options: CacheOptions = {}): Promise<Cach
       modelUrl: base,
       sizeBytes: weights + tokenizer + config + library,
       parts: { weights, tokenizer, config, library },
-      files: presentShards.length + otherModelFiles.length + configFiles.length + libs.length,
+      files: presentShards.length + (manifest ? 1 : 0) + otherModelFiles.length + configFiles.length + libs.length,
       complete: !!manifest && presentShards.length === shards.length,
       ...(lastUsed !== undefined ? { lastUsed } : {}),
     });
