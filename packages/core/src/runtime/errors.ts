@@ -169,7 +169,7 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
     case 'UNKNOWN_MODEL':
       return new UnknownModelError(custom ?? `Unknown model id ${quote(m)}: it is in neither WebLLM's prebuilt model list nor the given appConfig.${details.suggestion ? ` Did you mean "${details.suggestion}"?` : ' Check the spelling (ids end in -MLC), or pass an appConfig with its model record.'}`, details, opts);
     case 'BAD_SPEC':
-      return new EngineError(code, custom ?? 'Invalid engine options.', details, opts);
+      return new EngineError(code, custom ?? `Invalid option${details.field ? ` "${String(details.field)}"` : ''}: check it against the runtime section of the @attention-moa/core README.`, details, opts);
     case 'NETWORK':
       return new ModelFetchError(code, custom ?? `Could not download ${url}: the network request failed (offline, DNS failure, CORS or blocked by the browser). Check the connection and that the host is reachable; models already in the cache load without network.`, details, opts);
     case 'HTTP_404':
