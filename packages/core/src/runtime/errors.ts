@@ -189,11 +189,11 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
     case 'CANNOT_FIT':
       return new GpuMemoryError(code, custom ?? `Model ${quote(m)} needs about ${Math.round(details.requiredMB ?? 0)} MB of GPU memory, more than the memory budget of ${Math.round(details.budgetMB ?? 0)} MB, so it cannot run even alone. Choose a smaller model or a -1k context variant, or raise memoryBudgetMB if this GPU has more memory.`, details, opts);
     case 'WORKER_CRASHED':
-      return new WorkerCrashedError(code, custom ?? `The worker running ${quote(m)} crashed or stopped answering${details.causeMessage ? ` (${details.causeMessage})` : ''}.`, details, opts);
+      return new WorkerCrashedError(code, custom ?? `The worker running ${quote(m)} crashed or stopped answering${details.causeMessage ? ` (${details.causeMessage})` : ''}. The pool restarts it once; if it keeps crashing, try a smaller model.`, details, opts);
     case 'WORKER_START_FAILED':
       return new WorkerCrashedError(code, custom ?? `The agent worker could not start from ${details.url ?? 'its script'}${details.causeMessage ? ` (${details.causeMessage})` : ''}. If the library's files are served from another origin, serve them with CORS headers, or pass workerUrl.`, details, opts);
     case 'LOAD_CANCELLED':
-      return new LoadCancelledError(custom ?? `Loading ${quote(m)} was cancelled.`, details, opts);
+      return new LoadCancelledError(custom ?? `Loading ${quote(m)} was cancelled. Call load() again, or send a request, to start over.`, details, opts);
     case 'ENGINE_UNAVAILABLE':
       return new EngineError(code, custom ?? `Engine kind "${String(details.kind ?? '?')}" is not available in this build.`, details, opts);
     case 'CONTEXT_WINDOW_EXCEEDED':

@@ -458,7 +458,7 @@ export class WorkerEngine implements ChatEngine {
     this.worker.terminate();
     this.streamPort.close();
     const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason }, {
-      message: `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}).`,
+      message: `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
     });
     this.crashError = error;
     this.failAll(error);
