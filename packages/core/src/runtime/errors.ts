@@ -139,10 +139,10 @@ export class LoadCancelledError extends RuntimeError {
 }
 
 /** Everything else: bad specs, unavailable kinds, engine failures, disposed pools. */
-export class EngineError extends RuntimeError {
+export class EngineRuntimeError extends RuntimeError {
   constructor(code: 'BAD_SPEC' | 'ENGINE_UNAVAILABLE' | 'CONTEXT_WINDOW_EXCEEDED' | 'DISPOSED' | 'ENGINE_ERROR', message: string, details?: RuntimeErrorDetails, options?: { cause?: unknown }) {
     super(code, message, details, options);
-    this.name = 'EngineError';
+    this.name = 'EngineRuntimeError';
   }
 }
 
@@ -169,7 +169,7 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
     case 'UNKNOWN_MODEL':
       return new UnknownModelError(custom ?? `Unknown model id ${quote(m)}: it is in neither WebLLM's prebuilt model list nor the given appConfig.${details.suggestion ? ` Did you mean "${details.suggestion}"?` : ' Check the spelling (ids end in -MLC), or pass an appConfig with its model record.'}`, details, opts);
     case 'BAD_SPEC':
-      return new EngineError(code, custom ?? `Invalid option${details.field ? ` "${String(details.field)}"` : ''}: check it against the runtime section of the @attention-moa/core README.`, details, opts);
+      return new EngineRuntimeError(code, custom ?? `Invalid option${details.field ? ` "${String(details.field)}"` : ''}: check it against the runtime section of the @attention-moa/core README.`, details, opts);
     case 'NETWORK':
       return new ModelFetchError(code, custom ?? `Could not download ${url}: the network request failed (offline, DNS failure, CORS or blocked by the browser). Check the connection and that the host is reachable; models already in the cache load without network.`, details, opts);
     case 'HTTP_404':
@@ -195,14 +195,14 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
     case 'LOAD_CANCELLED':
       return new LoadCancelledError(custom ?? `Loading ${quote(m)} was cancelled. Call load() again, or send a request, to start over.`, details, opts);
     case 'ENGINE_UNAVAILABLE':
-      return new EngineError(code, custom ?? `Engine kind "${String(details.kind ?? '?')}" is not available in this build.`, details, opts);
+      return new EngineRuntimeError(code, custom ?? `Engine kind "${String(details.kind ?? '?')}" is not available in this build.`, details, opts);
     case 'CONTEXT_WINDOW_EXCEEDED':
-      return new EngineError(code, custom ?? `The prompt is longer than the context window of ${quote(m)}${details.causeMessage ? ` (${details.causeMessage})` : ''}. Shorten the conversation or lower max tokens.`, details, opts);
+      return new EngineRuntimeError(code, custom ?? `The prompt is longer than the context window of ${quote(m)}${details.causeMessage ? ` (${details.causeMessage})` : ''}. Shorten the conversation or lower max tokens.`, details, opts);
     case 'DISPOSED':
-      return new EngineError(code, custom ?? 'The engine pool was disposed; create a new EnginePool.', details, opts);
+      return new EngineRuntimeError(code, custom ?? 'The engine pool was disposed; create a new EnginePool.', details, opts);
     case 'ENGINE_ERROR':
     default:
-      return new EngineError('ENGINE_ERROR', custom ?? `${m ? `${m}: ` : ''}${details.causeName ?? 'Error'}: ${details.causeMessage ?? 'the engine failed'}`, details, opts);
+      return new EngineRuntimeError('ENGINE_ERROR', custom ?? `${m ? `${m}: ` : ''}${details.causeName ?? 'Error'}: ${details.causeMessage ?? 'the engine failed'}`, details, opts);
   }
 }
 
@@ -265,7 +265,7 @@ const ERROR_CLASSES: Record<string, new (...args: never[]) => RuntimeError> = {
   UnknownModelError,
   WorkerCrashedError,
   LoadCancelledError,
-  EngineError,
+  EngineRuntimeError,
 };
 
 export function deserializeError(wire: SerializedError): Error {
