@@ -1,6 +1,7 @@
 // Harness for the worker-runtime e2e specs: drives EnginePool / WorkerEngine / the model cache from the page
 // and returns plain data. Everything here goes through the package's public API.
 import {
+  AttentionMoA,
   EnginePool,
   WorkerEngine,
   defaultAgentWorkerUrl,
@@ -20,6 +21,7 @@ import {
   type ModelRecordLike,
   type PoolEvent,
   type ScriptedWorkerSpec,
+  type AttentionMoAEvent,
 } from '@attention-moa/core';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -325,6 +327,82 @@ const rt = {
     } catch (error) {
       return { workerUrl: other.href, error: errorInfo(error) };
     }
+  },
+
+  // ---- the protocol on worker engines ------------------------------------------------------------
+
+  /**
+   * One Attention-MoA layer with three agents and an aggregator, each a scripted engine in its own worker.
+   * `abortAfterTokens`: abort the run once that many tokens streamed. `crashB`: B's worker dies while proposing.
+   */
+  async protocolRun(options: { abortAfterTokens?: number; crashB?: 'close' | 'throw'; tokenDelayMs?: number; longReplies?: boolean } = {}) {
+    const script = (name: string, crash?: 'close' | 'throw'): ScriptedWorkerSpec => ({
+      kind: 'scripted',
+      ...(crash ? { crash: { how: crash, onCall: 1, afterTokens: 3 } } : {}),
+      script: {
+        model: name,
+        tokenDelayMs: options.tokenDelayMs ?? 1,
+        rules: [
+          { when: { role: 'propose' }, reply: options.longReplies ? `{agent} proposes: ${words(3000, 'p')}` : '{agent} proposes an answer about tides.' },
+          { when: { role: 'critique' }, reply: '{agent} on {target}: cite the moon.' },
+          { when: { role: 'refine' }, reply: '{agent} refined: tides follow the moon.' },
+          { when: { role: 'aggregate' }, reply: 'Final: tides follow the moon and the sun.' },
+        ],
+      },
+    });
+    const events: Json[] = [];
+    const pool = new EnginePool({
+      models: { A: script('A'), B: script('B', options.crashB), C: script('C'), Agg: script('Agg') },
+      pingIntervalMs: 100,
+      pingTimeoutMs: 800,
+      onEvent: recordEvents(events),
+    });
+    await pool.load();
+    const moa = new AttentionMoA({
+      agents: ['A', 'B', 'C'].map((name) => ({ name, engine: pool.engine(name) })),
+      aggregator: { name: 'Agg', engine: pool.engine('Agg') },
+      layers: 1,
+    });
+    const controller = new AbortController();
+    const tokensByAgent: Record<string, number> = {};
+    let tokens = 0;
+    let answer = '';
+    let abortedAt = 0;
+    let result: Json = null;
+    let error: ReturnType<typeof errorInfo> | null = null;
+    const t0 = performance.now();
+    for await (const event of moa.run('Why are there tides?', { signal: controller.signal }) as AsyncIterable<AttentionMoAEvent>) {
+      if (event.type === 'call-token') {
+        tokensByAgent[event.agent] = (tokensByAgent[event.agent] ?? 0) + 1;
+        if (++tokens === options.abortAfterTokens) {
+          abortedAt = performance.now();
+          controller.abort();
+        }
+      }
+      if (event.type === 'answer-token') answer += event.token;
+      if (event.type === 'done') {
+        const r = event.result;
+        result = JSON.parse(JSON.stringify({
+          answer: r.answer,
+          dropped: r.dropped,
+          calls: r.trace.map((c) => ({ role: c.role, agent: c.agent, target: c.target ?? null, text: c.text, finish: c.finishReason, error: c.error?.code ?? c.error?.name ?? null })),
+        })) as Json;
+      }
+      if (event.type === 'error') error = errorInfo(event.error);
+    }
+    const endedAfterAbortMs = abortedAt ? performance.now() - abortedAt : null;
+    await sleep(150);
+    const statsA = await Promise.all(['A', 'B', 'C', 'Agg'].map((k) => pool.stats(k)));
+    await sleep(400);
+    const statsB = await Promise.all(['A', 'B', 'C', 'Agg'].map((k) => pool.stats(k)));
+    const status = JSON.parse(JSON.stringify(pool.status())) as Json;
+    await pool.dispose();
+    return {
+      result, error, answer, tokensByAgent, endedAfterAbortMs, ms: performance.now() - t0, events, status,
+      workerTokens: [statsA.map((s) => s?.tokens ?? null), statsB.map((s) => s?.tokens ?? null)],
+      workerRequests: statsB.map((s) => s?.requests ?? null),
+      workerActive: statsB.map((s) => s?.active ?? null),
+    };
   },
 
   // ---- cache -------------------------------------------------------------------------------
