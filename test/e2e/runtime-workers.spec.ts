@@ -30,6 +30,16 @@ test('three scripted models, each in its own worker, stream to the page at once;
   expect(r.events.filter((e: any) => e.type === 'loaded')).toHaveLength(3);
 });
 
+test('five workers streaming 20 000 tokens each at once deliver every token, in order (batched across the boundary)', async ({ page }, testInfo) => {
+  const r = await page.evaluate(() => window.rt.throughput({ agents: 5, tokens: 20_000, tokenDelayMs: 0 }));
+  expect(r.errors).toBe(0);
+  expect(r.total).toBe(100_000);
+  expect(r.exact).toEqual([true, true, true, true, true]);
+  expect(r.workerRequests).toEqual([1, 1, 1, 1, 1]);
+  // Speed is for bench/, not a test; the figure is attached for information.
+  testInfo.annotations.push({ type: 'throughput', description: `${Math.round(r.tokensPerSecond)} tok/s over 5 workers` });
+});
+
 test('one abort signal stops every worker\'s generation; the streams end with AbortError; the workers keep serving', async ({ page }) => {
   const r = await page.evaluate(() => window.rt.abortMidStream({ n: 3 }));
   for (const result of r.results) {

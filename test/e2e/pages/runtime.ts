@@ -329,6 +329,30 @@ const rt = {
     }
   },
 
+  /**
+   * Boundary throughput: `agents` scripted workers stream `tokens` tokens each at once, consumed on the page
+   * through pool engines exactly as the protocol calls them (signal + call). tokenDelayMs 0 = as fast as the
+   * worker can produce (bounded by the page); > 0 = one timer per token in the worker (many small batches).
+   */
+  async throughput(options: { agents: number; tokens: number; tokenDelayMs: number; inThread?: boolean }) {
+    const models: Record<string, EngineSpec> = {};
+    for (let i = 0; i < options.agents; i++) models[`M${i}`] = { kind: 'scripted', script: { model: `M${i}`, tokenDelayMs: options.tokenDelayMs, rules: [{ reply: words(options.tokens, 't') }] } };
+    const pool = new EnginePool({ models });
+    await pool.load();
+    const controller = new AbortController();
+    const t0 = performance.now();
+    const results = await Promise.all(Object.keys(models).map((key) => consume(key, pool.engine(key).chat.completions.create(ask('go'), { signal: controller.signal, call: { role: 'propose', layer: 1, agent: key } } as never) as Promise<AsyncIterable<ChatCompletionChunk>>, t0)));
+    const seconds = (performance.now() - t0) / 1000;
+    const stats = await Promise.all(Object.keys(models).map((key) => pool.stats(key)));
+    await pool.dispose();
+    const total = results.reduce((sum, r) => sum + r.tokens, 0);
+    const expected = words(options.tokens, 't');
+    return {
+      total, seconds, tokensPerSecond: total / seconds, perAgent: results.map((r) => r.tokens / (r.endMs / 1000)),
+      errors: results.filter((r) => r.error).length, exact: results.map((r) => r.text === expected), workerRequests: stats.map((x) => x?.requests ?? 0),
+    };
+  },
+
   // ---- the protocol on worker engines ------------------------------------------------------------
 
   /**
