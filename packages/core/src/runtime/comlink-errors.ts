@@ -3,7 +3,7 @@
  *
  * comlink's default `throw` handler keeps name/message/stack only, so a `RuntimeError`'s `code` would be lost.
  * This replaces it with one that serializes through `serializeError` (a superset of the default: plain errors
- * arrive as before). It must be installed on both sides; the page does it when it creates a worker, the worker
+ * arrive as before, other thrown values unchanged, so other comlink users in the same page are not affected). It must be installed on both sides; the page does it when it creates a worker, the worker
  * at start-up. Installing is idempotent and done in a function, not at import (the package is side-effect free).
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
@@ -21,8 +21,8 @@ export function installErrorTransfer(): void {
   const handler: TransferHandler<Thrown, WireThrown> = {
     canHandle: original.canHandle,
     serialize({ value }) {
-      const isErrorLike =
-        value instanceof Error || (typeof DOMException !== 'undefined' && value instanceof DOMException) || typeof value === 'string';
+      // Errors (and DOMExceptions) only; anything else is thrown back as is, exactly as comlink's own handler does.
+      const isErrorLike = value instanceof Error || (typeof DOMException !== 'undefined' && value instanceof DOMException);
       return [isErrorLike ? { isError: true, value: serializeError(value) } : { isError: false, value }, []];
     },
     deserialize(wire) {

@@ -133,9 +133,8 @@ interface Slot {
   loads: number;
   crashes: number;
   failure?: RuntimeError | Error;
-  /** Calls settled per phase id (for "done with this phase" in swap mode). */
+  /** Calls settled per phase id in the current run (for "done with this phase" in swap mode). */
   served: Map<string, number>;
-  lastPhase?: string;
   loading?: Promise<void>;
 }
 
@@ -145,6 +144,13 @@ function stableKey(value: unknown): string {
     return `{${Object.keys(value).sort().filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => `${JSON.stringify(k)}:${stableKey((value as Record<string, unknown>)[k])}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'undefined';
+}
+
+/** FNV-1a, 8 hex digits: short, stable slot ids. */
+function shortHash(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
 }
 
 export class EnginePool {
@@ -247,7 +253,12 @@ export class EnginePool {
         hosted = rest as HostedSpec;
       }
       const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
-      const slotId = isBlob ? `wllama:file:${key}` : spec.kind === 'webllm' ? `webllm:${model}${hosted.kind === 'webllm' && hosted.appConfig ? `@${stableKey(record)}` : ''}${hosted.kind === 'webllm' && hosted.chatOptions ? `#${stableKey(hosted.chatOptions)}` : ''}` : `${spec.kind}:${stableKey(hosted)}`;
+      // One worker per distinct model: the slot id is the model plus a hash of whatever else makes it differ.
+      const slotId = isBlob
+        ? `wllama:${model}#${key}`
+        : spec.kind === 'webllm'
+          ? `webllm:${model}${hosted.kind === 'webllm' && (hosted.appConfig || hosted.chatOptions) ? `#${shortHash(stableKey([record, hosted.chatOptions]))}` : ''}`
+          : `${spec.kind}:${model}#${shortHash(stableKey(hosted))}`;
       let slot = this.slots.get(slotId);
       if (!slot) {
         slot = {
@@ -527,7 +538,6 @@ export class EnginePool {
     if (pending.onAbort) pending.options.signal?.removeEventListener('abort', pending.onAbort);
     const worker = slot.worker!;
     slot.inFlight++;
-    if (pending.phase) slot.lastPhase = pending.phase;
     let settled = false;
     const settle = () => {
       if (settled) return;
