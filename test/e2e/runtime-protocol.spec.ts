@@ -29,7 +29,7 @@ test('aborting the run stops every worker\'s generation', async ({ page }) => {
   const r: any = await page.evaluate(() => window.rt.protocolRun({ longReplies: true, tokenDelayMs: 5, abortAfterTokens: 60 }));
   expect(r.result).toBeNull();
   expect(r.error).toMatchObject({ code: 'ABORTED' });
-  expect(r.endedAfterAbortMs).toBeLessThan(250);
+  expect(r.endedAfterAbortMs).toBeLessThan(500);
   // All three proposers were streaming; none got far, and none is still generating.
   expect(Object.keys(r.tokensByAgent).sort()).toEqual(['A', 'B', 'C']);
   for (const n of Object.values(r.tokensByAgent) as number[]) expect(n).toBeLessThan(200);

@@ -9,15 +9,15 @@ async function open(page: Page) {
 test.beforeEach(async ({ page }) => open(page));
 
 test('three scripted models, each in its own worker, stream to the page at once; `call` reaches the worker', async ({ page }) => {
-  const r = await page.evaluate(() => window.rt.streamParallel({ n: 3, tokens: 30, tokenDelayMs: 5 }));
+  const r = await page.evaluate(() => window.rt.streamParallel({ n: 3, tokens: 60, tokenDelayMs: 5 }));
   expect(r.results).toHaveLength(3);
   for (const [i, result] of r.results.entries()) {
     const name = `M${i}`;
     expect(result.error).toBeNull();
-    expect(result.text).toBe(`${name} heard agent-${name} in propose layer 1: ${Array.from({ length: 30 }, (_, j) => `${name.toLowerCase()}${j}`).join(' ')}`);
+    expect(result.text).toBe(`${name} heard agent-${name} in propose layer 1: ${Array.from({ length: 60 }, (_, j) => `${name.toLowerCase()}${j}`).join(' ')}`);
     expect(result.finish).toBe('stop');
-    expect(result.tokens).toBe(37);
-    expect(result.usage).toMatchObject({ completion_tokens: 37 });
+    expect(result.tokens).toBe(67);
+    expect(result.usage).toMatchObject({ completion_tokens: 67 });
   }
   // The three streams overlapped in time: each started before the others ended.
   const firsts = r.results.map((x) => x.firstTokenMs!);
@@ -26,7 +26,7 @@ test('three scripted models, each in its own worker, stream to the page at once;
   // One worker per model, one load each, one request each.
   expect(r.status).toHaveLength(3);
   expect(r.status).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'loaded', loads: 1, crashes: 0 })]));
-  expect(r.stats).toEqual([0, 1, 2].map((i) => expect.objectContaining({ kind: 'scripted', model: `M${i}`, requests: 1, tokens: 37 })));
+  expect(r.stats).toEqual([0, 1, 2].map((i) => expect.objectContaining({ kind: 'scripted', model: `M${i}`, requests: 1, tokens: 67 })));
   expect(r.events.filter((e: any) => e.type === 'loaded')).toHaveLength(3);
 });
 
@@ -48,7 +48,7 @@ test('one abort signal stops every worker\'s generation; the streams end with Ab
     expect(result.tokens).toBeLessThan(2000);
   }
   // Every consumer saw the abort promptly (generous bound for a loaded 2-core machine).
-  expect(r.settledAfterAbortMs).toBeLessThan(250);
+  expect(r.settledAfterAbortMs).toBeLessThan(500);
   // The workers stopped generating: no token counted between two reads 400 ms apart, nothing active.
   expect(r.tokensAfter).toEqual(r.tokensBefore);
   expect(r.activeAfter).toEqual([0, 0, 0]);
@@ -87,7 +87,7 @@ test('a model whose worker crashes again after the restart is given up: its requ
   // … so B is given up: the next request fails at once with a message that says so.
   expect(r.third.error).toMatchObject({ code: 'WORKER_CRASHED', name: 'WorkerCrashedError' });
   expect(r.third.error!.message).toMatch(/crashed 2 times .* given up; the agents using it are dropped/);
-  expect(r.third.endMs).toBeLessThan(100);
+  expect(r.third.endMs).toBeLessThan(250);
   expect(r.events.filter((e: any) => e.type === 'worker-crashed').map((e: any) => e.restarting)).toEqual([true, false]);
   expect(r.events.filter((e: any) => e.type === 'model-dropped')).toHaveLength(1);
   expect(r.status).toEqual(expect.arrayContaining([expect.objectContaining({ state: 'failed', crashes: 2 })]));
@@ -109,8 +109,8 @@ test('loading reports per-model and overall progress (weighted by size) with an 
   // When small is done and big is half way, overall = (100·1 + 300·~0.5) / 400.
   const smallDone: any = progress.find((e: any) => e.model === 'small' && e.progress.state === 'loaded');
   const bigThen = smallDone.overall.fraction;
-  expect(bigThen).toBeGreaterThan(0.25 + 0.75 * 0.3);
-  expect(bigThen).toBeLessThan(0.25 + 0.75 * 0.7);
+  expect(bigThen).toBeGreaterThan(0.25 + 0.75 * 0.2);
+  expect(bigThen).toBeLessThan(0.25 + 0.75 * 0.8);
   expect(overall.some((o: any) => typeof o.etaSeconds === 'number' && o.etaSeconds > 0 && /left/.test(o.text))).toBe(true);
   expect(overall.some((o: any) => o.totalBytes === 20_000_000)).toBe(true);
 });
@@ -118,7 +118,7 @@ test('loading reports per-model and overall progress (weighted by size) with an 
 test('a load can be cancelled: LOAD_CANCELLED at once, and a later request loads the model again', async ({ page }) => {
   const r = await page.evaluate(() => window.rt.cancelLoad({ loadMs: 3000, afterMs: 400 }));
   expect(r.error).toMatchObject({ code: 'LOAD_CANCELLED', name: 'LoadCancelledError' });
-  expect(r.rejectedAfterAbortMs).toBeLessThan(300);
+  expect(r.rejectedAfterAbortMs).toBeLessThan(500);
   expect(r.statusAfter).toEqual([expect.objectContaining({ state: 'unloaded' })]);
   expect(r.events.some((e: any) => e.type === 'progress' && e.progress.state === 'cancelled')).toBe(true);
   expect(r.after).toEqual({ text: expect.stringContaining('answers in propose'), error: null });

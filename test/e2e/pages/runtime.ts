@@ -128,7 +128,7 @@ const rt = {
     controller.abort();
     const results = await Promise.all(runs);
     const settledAfterAbortMs = Math.max(...results.map((r) => r.endMs)) - abortedAt;
-    await sleep(200);
+    await sleep(500);
     const before = await Promise.all(Object.keys(models).map((key) => pool.stats(key)));
     await sleep(400);
     const after = await Promise.all(Object.keys(models).map((key) => pool.stats(key)));
@@ -159,8 +159,9 @@ const rt = {
     const events: Json[] = [];
     const pool = new EnginePool({
       models: { A: spec('A'), B: spec('B', true), C: spec('C') },
-      pingIntervalMs: 100,
-      pingTimeoutMs: 800,
+      // Short enough to keep the test quick, long enough that a busy 2-core machine does not look like a crash.
+      pingIntervalMs: 200,
+      pingTimeoutMs: 2000,
       ...(options.restarts !== undefined ? { restarts: options.restarts } : {}),
       onEvent: recordEvents(events),
       createWorker: (url, workerOptions) => {
@@ -377,8 +378,8 @@ const rt = {
     const events: Json[] = [];
     const pool = new EnginePool({
       models: { A: script('A'), B: script('B', options.crashB), C: script('C'), Agg: script('Agg') },
-      pingIntervalMs: 100,
-      pingTimeoutMs: 800,
+      pingIntervalMs: 200,
+      pingTimeoutMs: 2000,
       onEvent: recordEvents(events),
     });
     await pool.load();
@@ -415,7 +416,7 @@ const rt = {
       if (event.type === 'error') error = errorInfo(event.error);
     }
     const endedAfterAbortMs = abortedAt ? performance.now() - abortedAt : null;
-    await sleep(150);
+    await sleep(500);
     const statsA = await Promise.all(['A', 'B', 'C', 'Agg'].map((k) => pool.stats(k)));
     await sleep(400);
     const statsB = await Promise.all(['A', 'B', 'C', 'Agg'].map((k) => pool.stats(k)));
