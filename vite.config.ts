@@ -15,7 +15,8 @@ const alias = {
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'core') {
     return {
-      // Relative base: emitted assets (the wllama wasm) are found next to the module, via import.meta.url.
+      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker and the wllama wasm are found next to index.js
+      // wherever the package is served from, not at the site root.
       base: './',
       resolve: { alias },
       build: {
