@@ -212,7 +212,8 @@ test.describe('WASM engine errors are typed', () => {
 });
 
 test.describe('WASM engine browser cache', () => {
-  test('a reload loads the weights from the browser cache with zero network requests for them; delete empties it', async ({ page, baseURL }) => {
+  // (A page reload loading every model from the cache is in wllama-moa.spec.ts; here: a fresh worker, list, delete.)
+  test('a second load reads the weights from the browser cache with zero network requests; list and delete work', async ({ page, baseURL }) => {
     const ggufRequests: string[] = [];
     const foreign: string[] = [];
     page.on('request', (r) => {
@@ -229,10 +230,8 @@ test.describe('WASM engine browser cache', () => {
     const text = (await chat(page, first.index, { messages: question, max_tokens: 16, temperature: 0 })).text;
     expect(await page.evaluate(() => window.harness.listCache())).toContainEqual(expect.objectContaining({ url, complete: true, bytes: expect.any(Number) }));
 
-    await page.reload();
-    await expect(page.locator('#status')).toHaveText('ready');
     ggufRequests.length = 0;
-    const second = await load(page, { model: model(B!.file) });
+    const second = await load(page, { model: model(B!.file) }); // another worker: nothing in memory, only the cache
     expect(second.stats).toMatchObject({ fromCache: true });
     expect(second.progress.some((p) => /browser cache/.test(p.text))).toBe(true);
     expect(ggufRequests).toEqual([]);
