@@ -66,7 +66,8 @@ const harness = {
     if (options.clearCache) for (const key of KEYS) await deleteWllamaCached(url(key));
     const started = performance.now();
     pool = new EnginePool({
-      models: Object.fromEntries(KEYS.map((key) => [key, { kind: 'wllama' as const, model: url(key), modelId: FILES[key] }])),
+      // The aggregator's URL is relative to this page: the pool resolves it against the page, not the worker.
+      models: Object.fromEntries(KEYS.map((key) => [key, { kind: 'wllama' as const, model: key === 'agg' ? `../../fixtures/generated/${FILES[key]}` : url(key), modelId: FILES[key] }])),
       // A killed worker is noticed by an unanswered ping.
       pingIntervalMs: 200,
       pingTimeoutMs: 1500,

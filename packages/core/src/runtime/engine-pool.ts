@@ -247,10 +247,12 @@ export class EnginePool {
         hosted = rest;
       } else {
         const blob = typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
-        model = typeof spec.modelId === 'string' ? spec.modelId : blob ? `${key} (local file)` : String(spec.model);
+        // A GGUF URL resolves against the page, as users write it (the worker's own URL is elsewhere).
+        const ggufModel = blob || !base ? spec.model : new URL(String(spec.model), base).href;
+        model = typeof spec.modelId === 'string' ? spec.modelId : blob ? `${key} (local file)` : String(ggufModel);
         const { vramMB: _v, ...rest } = spec;
         void _v;
-        hosted = rest as HostedSpec;
+        hosted = { ...rest, model: ggufModel } as HostedSpec;
       }
       const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
       // One worker per distinct model: the slot id is the model plus a hash of whatever else makes it differ.
