@@ -238,8 +238,18 @@ test.describe('WASM engine browser cache', () => {
     expect((await chat(page, second.index, { messages: question, max_tokens: 16, temperature: 0 })).text).toBe(text);
     console.log(`[measure] load from the browser cache: ${second.ms.toFixed(0)} ms (first load with download: ${first.ms.toFixed(0)} ms)`);
 
-    expect(await page.evaluate((u) => window.harness.deleteCached(u), url)).toBe(true);
+    // The runtime's cache API (the one WebLLM's models use) lists, checks and deletes GGUF files too, on the page.
+    const listed = await page.evaluate(() => window.harness.runtimeCache.list());
+    expect(listed).toContainEqual({
+      engine: 'wllama', modelId: B!.file, modelIds: [B!.file], modelUrl: url, sizeBytes: first.stats.modelBytes,
+      parts: { weights: first.stats.modelBytes, tokenizer: 0, config: 0, library: 0 }, files: 1, complete: true,
+    });
+    expect(await page.evaluate((f) => window.harness.runtimeCache.has(f), B!.file)).toBe(true);
+    expect(await page.evaluate((f) => window.harness.runtimeCache.delete(f), B!.file)).toEqual({ files: 1, bytes: first.stats.modelBytes });
+    expect(await page.evaluate((f) => window.harness.runtimeCache.has(f), B!.file)).toBe(false);
+    expect(await page.evaluate((u) => window.harness.runtimeCache.delete(u), url)).toEqual({ files: 0, bytes: 0 });
     expect((await page.evaluate(() => window.harness.listCache())).map((e) => e.url)).not.toContain(url);
+    expect(await page.evaluate((u) => window.harness.deleteCached(u), url)).toBe(false);
     const third = await load(page, { model: model(B!.file) });
     expect(third.stats).toMatchObject({ fromCache: false });
     expect(ggufRequests).toContain(url);

@@ -1,5 +1,14 @@
 import * as Comlink from 'comlink';
-import { chooseBackend, chooseThreadCount, probeGpu, type BackendOptions, type WllamaSpec } from '@attention-moa/core';
+import {
+  chooseBackend,
+  chooseThreadCount,
+  deleteCachedModel,
+  hasCachedModel,
+  listCachedModels,
+  probeGpu,
+  type BackendOptions,
+  type WllamaSpec,
+} from '@attention-moa/core';
 import type { LoadProgress } from '../../../packages/core/src/runtime/hosted-engine.js';
 import type { WllamaEngineWorkerApi } from './wllama-engine-worker';
 
@@ -48,6 +57,12 @@ const harness = {
     } finally {
       w.worker.terminate();
     }
+  },
+  /** The runtime's cache API (the one WebLLM models use), on the page. */
+  runtimeCache: {
+    list: async () => JSON.parse(JSON.stringify(await listCachedModels())) as Awaited<ReturnType<typeof listCachedModels>>,
+    has: (idOrUrl: string) => hasCachedModel(idOrUrl),
+    delete: (idOrUrl: string) => deleteCachedModel(idOrUrl),
   },
   /** The runtime's decision for one agent, from this browser's real WebGPU and isolation. */
   async chooseBackend(options: BackendOptions) {

@@ -6,10 +6,14 @@
  * `{ url, data }` records: `webllm/model` (the weights manifest `tensor-cache.json` as JSON, the weight shards and
  * tokenizer files as ArrayBuffers), `webllm/config` (`mlc-chat-config.json`) and `webllm/wasm` (model libraries).
  * Several ids can share one set of weights (the `-1k` builds use the 4k builds' weights).
+ *
+ * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama-cache.ts) are listed, checked and deleted
+ * through the same functions: their entries have `engine: 'wllama'`, and are named by GGUF URL or file name.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { runtimeError } from '../runtime/errors.js';
 import { cleanModelUrl, type AppConfigLike, type ModelRecordLike } from '../runtime/model-record.js';
+import { deleteWllamaCached, listWllamaCache } from '../engine/wllama-cache.js';
 
 export const WEBLLM_CACHE_DATABASES = { model: 'webllm/model', config: 'webllm/config', wasm: 'webllm/wasm' } as const;
 const STORE = 'urls';
@@ -30,6 +34,9 @@ export interface RegistryEntry {
 
 /** A set of cached weights and the files that go with it. */
 export interface CachedModel {
+  /** Which engine's cache holds it: WebLLM's (IndexedDB) or the WASM engine's GGUF files (OPFS, `modelUrl` = the
+   *  GGUF URL, `modelId` = its file name, everything counted as weights). */
+  engine?: 'wllama';
   /** The id most recently used with these weights (or the first known one). */
   modelId: string;
   /** Every known id that uses these weights. */
@@ -168,6 +175,36 @@ export async function listRegistry(): Promise<RegistryEntry[]> {
 
 /** Lists every set of cached weights with its size, completeness and the ids that use it. */
 export async function listCachedModels(options: CacheOptions = {}): Promise<CachedModel[]> {
+  return [...(await listWebLLMCache(options)), ...(await listGgufCache())];
+}
+
+/** The WASM engine's cached GGUF files, in the same shape. */
+async function listGgufCache(): Promise<CachedModel[]> {
+  return (await listWllamaCache()).map((e) => {
+    const name = decodeURIComponent(new URL(e.url).pathname.split('/').pop() || e.url);
+    return {
+      engine: 'wllama' as const,
+      modelId: name,
+      modelIds: [name],
+      modelUrl: e.url,
+      sizeBytes: e.bytes,
+      parts: { weights: e.bytes, tokenizer: 0, config: 0, library: 0 },
+      files: 1,
+      complete: e.complete,
+    };
+  });
+}
+
+/** GGUF URLs and file names are the WASM engine's; never WebLLM ids. */
+const GGUF_NAME = /\.gguf(?:\?.*)?$/i;
+
+/** A cached GGUF named by its URL or file name, if there is one. */
+async function ggufEntry(idOrUrl: string): Promise<CachedModel | undefined> {
+  const gguf = await listGgufCache();
+  return gguf.find((m) => m.modelUrl === idOrUrl) ?? gguf.find((m) => m.modelId === idOrUrl);
+}
+
+async function listWebLLMCache(options: CacheOptions): Promise<CachedModel[]> {
   const [modelKeys, configKeys, wasmKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config), keysOf(WEBLLM_CACHE_DATABASES.wasm)]);
   const bases = new Set<string>();
   for (const url of modelKeys) if (url.endsWith('/tensor-cache.json')) bases.add(url.slice(0, -'tensor-cache.json'.length));
@@ -217,6 +254,8 @@ export async function listCachedModels(options: CacheOptions = {}): Promise<Cach
 
 /** True when the model's weights are all cached (the same check as WebLLM's `hasModelInCache`). */
 export async function hasCachedModel(modelId: string, options: CacheOptions = {}): Promise<boolean> {
+  const gguf = await ggufEntry(modelId);
+  if (gguf || GGUF_NAME.test(modelId)) return !!gguf?.complete;
   const { modelUrl } = await recordFor(modelId, options);
   return (await listCachedModels(options)).some((m) => m.modelUrl === modelUrl && m.complete);
 }
@@ -231,6 +270,9 @@ export interface DeleteResult {
  * other ids (a `-1k` build and its 4k build) go too, and so do those ids' libraries and registry rows.
  */
 export async function deleteCachedModel(modelId: string, options: CacheOptions = {}): Promise<DeleteResult> {
+  const gguf = await ggufEntry(modelId);
+  if (gguf) return { files: (await deleteWllamaCached(gguf.modelUrl)) ? 1 : 0, bytes: gguf.sizeBytes };
+  if (GGUF_NAME.test(modelId)) return { files: 0, bytes: 0 };
   const { modelUrl } = await recordFor(modelId, options);
   const cached = (await listCachedModels(options)).find((m) => m.modelUrl === modelUrl);
   const [modelKeys, configKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config)]);
@@ -255,6 +297,7 @@ export async function deleteAllCachedModels(): Promise<DeleteResult> {
     const keys = await keysOf(name);
     files += await deleteUrls(name, keys);
   }
+  for (const gguf of cached.filter((m) => m.engine === 'wllama')) if (await deleteWllamaCached(gguf.modelUrl)) files += 1;
   await clear(registry());
   return { files, bytes: cached.reduce((sum, m) => sum + m.sizeBytes, 0) };
 }

@@ -5,7 +5,8 @@
  * file per URL plus a JSON metadata file), so models downloaded by other wllama apps on the same origin
  * are shared, and wllama streams downloads to disk instead of holding them in memory. This module adds
  * what the engine and the runtime's cache listing need: typed download errors, an integrity check on
- * open, and list/delete by URL. It works on the page and in workers; wllama is imported lazily.
+ * open, and list/delete by URL. It works on the page and in workers; wllama is imported lazily, and only
+ * to download or open a model.
  */
 import { WllamaEngineError, describeUnknown } from './wllama-errors.js';
 
@@ -42,23 +43,76 @@ export function wllamaCacheManager(): Promise<CacheManagerLike | null> {
   return shared;
 }
 
-/** Every GGUF file in the browser cache, for the runtime's merged cache listing. */
+// Listing and deleting read wllama 3.13's cache layout directly (OPFS `cache/`: one file per model named
+// `<sha1(url)>_<file name>`, and `__metadata__<that name>` holding `{ originalURL, originalSize, etag }`), so a
+// page can show and clean the cache without loading wllama's 270 kB, and without creating the directory.
+const CACHE_DIRECTORY = 'cache';
+const METADATA_PREFIX = '__metadata__';
+
+type DirectoryWithEntries = FileSystemDirectoryHandle & { entries(): AsyncIterableIterator<[string, FileSystemHandle]> };
+
+async function cacheDirectory(): Promise<DirectoryWithEntries | null> {
+  const storage = globalThis.navigator?.storage;
+  if (!storage?.getDirectory) return null;
+  try {
+    return (await (await storage.getDirectory()).getDirectoryHandle(CACHE_DIRECTORY)) as DirectoryWithEntries;
+  } catch {
+    return null; // never created: nothing cached
+  }
+}
+
+async function readEntries(dir: DirectoryWithEntries): Promise<{ name: string; size: number; url?: string; expectedSize?: number }[]> {
+  const sizes = new Map<string, number>();
+  const metadata = new Map<string, { originalURL?: unknown; originalSize?: unknown }>();
+  for await (const [name, handle] of dir.entries()) {
+    if (handle.kind !== 'file') continue;
+    const file = await (handle as FileSystemFileHandle).getFile();
+    if (name.startsWith(METADATA_PREFIX)) {
+      try {
+        metadata.set(name.slice(METADATA_PREFIX.length), JSON.parse(await file.text()));
+      } catch {
+        // corrupt metadata: the file is listed without a URL
+      }
+    } else sizes.set(name, file.size);
+  }
+  return [...sizes].map(([name, size]) => {
+    const meta = metadata.get(name);
+    return {
+      name,
+      size,
+      ...(typeof meta?.originalURL === 'string' && meta.originalURL ? { url: meta.originalURL } : {}),
+      ...(typeof meta?.originalSize === 'number' ? { expectedSize: meta.originalSize } : {}),
+    };
+  });
+}
+
+/** Every GGUF file in the browser cache, for the runtime's merged cache listing. Works on the page and in workers. */
 export async function listWllamaCache(): Promise<WllamaCacheEntry[]> {
-  const cache = await wllamaCacheManager();
-  if (!cache) return [];
-  const entries = await cache.list();
-  return entries
-    .filter((e) => e.metadata.originalURL)
-    .map((e) => ({ url: e.metadata.originalURL, bytes: e.size, complete: e.size === e.metadata.originalSize, key: e.name }));
+  const dir = await cacheDirectory();
+  if (!dir) return [];
+  return (await readEntries(dir))
+    .filter((e): e is typeof e & { url: string } => e.url !== undefined)
+    .map((e) => ({ url: e.url, bytes: e.size, complete: e.size === e.expectedSize, key: e.name }))
+    .sort((a, b) => a.url.localeCompare(b.url));
 }
 
 /** Deletes one cached model by its URL. Resolves to whether anything was deleted. */
 export async function deleteWllamaCached(url: string): Promise<boolean> {
-  const cache = await wllamaCacheManager();
-  if (!cache) return false;
-  const before = (await cache.list()).length;
-  await cache.delete(url);
-  return (await cache.list()).length < before;
+  const dir = await cacheDirectory();
+  if (!dir) return false;
+  let deleted = false;
+  for (const entry of await readEntries(dir)) {
+    if (entry.url !== url) continue;
+    for (const name of [entry.name, METADATA_PREFIX + entry.name]) {
+      try {
+        await dir.removeEntry(name);
+        deleted = true;
+      } catch (error) {
+        if ((error as DOMException)?.name !== 'NotFoundError') throw error;
+      }
+    }
+  }
+  return deleted;
 }
 
 /** The cached model for this URL, or null when it is absent or incomplete. Reads nothing from the network. */
