@@ -136,3 +136,20 @@ test('a reload loads all four models from the browser cache with zero network re
   expect(new Set(after).size).toBe(4);
   console.log(`[measure] 4 models from the browser cache in ${setup.loadMs.toFixed(0)} ms`);
 });
+
+test('backend auto in a pool: a model given for both backends runs on WASM here, and the pool says why', async () => {
+  const auto = await page.evaluate(() => window.moa.backendChoice());
+  expect(auto).not.toHaveProperty('error');
+  const result = auto as Exclude<typeof auto, { error: unknown }>;
+  // Headless Chromium here offers SwiftShader (a software adapter) or no adapter at all: either way, WASM.
+  expect(result.choice).toMatchObject({ backend: 'wasm', preference: 'auto', reason: expect.stringMatching(/^WASM \(llama\.cpp on the CPU\): /) });
+  expect(['software-adapter', 'no-adapter', 'no-webgpu']).toContain(result.choice!.webgpuBlocker);
+  if (result.adapter?.architecture === 'swiftshader') expect(result.choice!.reason).toMatch(/software one \(swiftshader\)/);
+  expect(result.planned).toMatchObject({ key: 'agent', kind: 'wllama', backend: { backend: 'wasm' } });
+  expect(result.wasmThreads).toMatchObject({ threads: 1, reason: expect.stringMatching(/not cross-origin isolated/) });
+  expect(result.text.length).toBeGreaterThan(3);
+
+  const forced = (await page.evaluate(() => window.moa.backendChoice('wasm'))) as typeof result;
+  expect(forced.choice).toMatchObject({ backend: 'wasm', preference: 'wasm', reason: 'WASM (llama.cpp on the CPU), as configured' });
+  expect(forced.text).toBe(result.text);
+});

@@ -109,3 +109,30 @@ describe('probeGpu', () => {
     });
   });
 });
+
+describe('gpuProbeOf (the runtime capabilities as a probe)', () => {
+  it('maps no WebGPU, no adapter, and an adapter (SwiftShader counts as software)', async () => {
+    const { gpuProbeOf } = await import('../../packages/core/src/runtime/backend-choice.js');
+    expect(gpuProbeOf({ webgpu: false, f16: false, limits: {} })).toEqual({ adapter: null, missing: 'no-webgpu' });
+    expect(gpuProbeOf({ webgpu: true, f16: false, limits: {} })).toEqual({ adapter: null, missing: 'no-adapter' });
+    expect(
+      gpuProbeOf({ webgpu: true, f16: false, limits: { maxBufferSize: 1 }, adapter: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter: false } }).adapter,
+    ).toMatchObject({ isFallbackAdapter: true, f16: false, maxBufferSize: 1, maxStorageBufferBindingSize: 0 });
+  });
+});
+
+describe('pool specs with a model per backend ({ webgpu, wasm })', () => {
+  it('are validated with the field named under its backend', async () => {
+    const { validateEngineSpec, isBackendEngineSpec } = await import('../../packages/core/src/runtime/engine-spec.js');
+    const ok = { webgpu: { model: 'Qwen2.5-0.5B-Instruct' }, wasm: { model: '/m.gguf', bytes: 10 }, backend: 'auto' as const };
+    expect(() => validateEngineSpec('a', ok)).not.toThrow();
+    expect(isBackendEngineSpec(ok)).toBe(true);
+    expect(isBackendEngineSpec({ kind: 'wllama', model: '/m.gguf' })).toBe(false);
+    expect(() => validateEngineSpec('a', { backend: 'gpu', wasm: { model: '/m.gguf' } })).toThrow(/models\["a"\]\.backend: must be "webgpu", "wasm" or "auto"/);
+    expect(() => validateEngineSpec('a', { backend: 'auto' })).toThrow(/models\["a"\]\.webgpu: give a model for at least one backend/);
+    expect(() => validateEngineSpec('a', { webgpu: { model: '' } })).toThrow(/models\["a"\]\.webgpu\.model: must be a WebLLM model id/);
+    expect(() => validateEngineSpec('a', { wasm: { model: 3 } })).toThrow(/models\["a"\]\.wasm\.model: must be the URL of a GGUF/);
+    expect(() => validateEngineSpec('a', { wasm: { model: '/m.gguf', bytes: -1 } })).toThrow(/models\["a"\]\.wasm\.bytes/);
+    expect(() => validateEngineSpec('a', { webgpu: { model: 'x', vramMB: -5 } })).toThrow(/models\["a"\]\.webgpu\.vramMB: must be a number of megabytes/);
+  });
+});

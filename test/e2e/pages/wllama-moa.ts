@@ -157,6 +157,31 @@ const harness = {
     return text;
   },
 
+  /**
+   * A pool given one model per backend ({ webgpu, wasm }): it chooses, says why, loads the choice and answers.
+   * `backend` is the pool-wide preference.
+   */
+  async backendChoice(backend?: 'webgpu' | 'wasm' | 'auto') {
+    const events: PoolEvent[] = [];
+    const choosing = new EnginePool({
+      models: { agent: { webgpu: { model: 'Qwen2.5-0.5B-Instruct' }, wasm: { model: url('a'), bytes: 726_048 } } },
+      ...(backend ? { backend } : {}),
+      onEvent: (event) => events.push(event),
+    });
+    try {
+      const plan = await choosing.load();
+      let text = '';
+      const stream = await choosing.engine('agent').chat.completions.create({ messages: [{ role: 'user', content: 'Why is the sky blue?' }], stream: true, max_tokens: 6, temperature: 0 });
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      const chosen = events.find((e): e is Extract<PoolEvent, { type: 'backend' }> => e.type === 'backend');
+      return { choice: chosen?.choice, planned: plan.models[0], wasmThreads: plan.wasmThreads, text, adapter: plan.capabilities?.adapter ?? null };
+    } catch (error) {
+      return { error: { name: (error as Error).name, code: (error as { code?: string }).code, message: (error as Error).message } };
+    } finally {
+      await choosing.dispose();
+    }
+  },
+
   poolEvents: () => poolEvents.slice(),
   status: () => pool!.status(),
   async dispose() {

@@ -157,6 +157,28 @@ export function chooseThreadCount(input: { crossOriginIsolated: boolean; hardwar
   return { threads, reason: `${cores} cores for ${engines} WASM engine${engines > 1 ? 's' : ''}: ${threads} threads each` };
 }
 
+/** The runtime's capabilities (detectCapabilities) as the probe `chooseBackend` reads. */
+export function gpuProbeOf(capabilities: {
+  webgpu: boolean;
+  adapter?: { vendor: string; architecture: string; isFallbackAdapter: boolean };
+  f16: boolean;
+  limits: { maxBufferSize?: number; maxStorageBufferBindingSize?: number };
+}): GpuProbe {
+  if (!capabilities.webgpu) return { adapter: null, missing: 'no-webgpu' };
+  if (!capabilities.adapter) return { adapter: null, missing: 'no-adapter' };
+  const { vendor, architecture, isFallbackAdapter } = capabilities.adapter;
+  return {
+    adapter: {
+      vendor,
+      architecture,
+      isFallbackAdapter: isFallbackAdapter || architecture === 'swiftshader',
+      f16: capabilities.f16,
+      maxBufferSize: capabilities.limits.maxBufferSize ?? 0,
+      maxStorageBufferBindingSize: capabilities.limits.maxStorageBufferBindingSize ?? 0,
+    },
+  };
+}
+
 /** Probes WebGPU where it runs (page or worker). Never throws. */
 export async function probeGpu(gpu: GPU | undefined = (globalThis.navigator as Navigator | undefined)?.gpu): Promise<GpuProbe> {
   if (!gpu) return { adapter: null, missing: 'no-webgpu' };
