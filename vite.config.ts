@@ -31,7 +31,8 @@ export default defineConfig(({ mode }): UserConfig => {
           external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama(?!.*\?url)/],
         },
       },
-      worker: { format: 'es' },
+      // The worker's copy of the wllama wasm lands on the page bundle's (same name, same bytes): one 10 MB file.
+      worker: { format: 'es', rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } } },
     };
   }
   if (mode === 'element') {
