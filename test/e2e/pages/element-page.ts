@@ -1,0 +1,57 @@
+// Drives <attention-moa> from the package sources (Vite dev server) with scripted engines, and records its events.
+import '@attention-moa/element';
+import { EVENT_NAMES, ScriptedEngine, type ScriptRule } from '@attention-moa/element';
+import { FakeAttentionMoA } from '../../support/fake-moa';
+
+export interface PageSetup {
+  agents?: string[];
+  layers?: number;
+  /** The residual judge answers the stop phrase at layer 2. */
+  earlyStop?: boolean;
+  tokenDelayMs?: number;
+  /** Rules checked before the defaults (e.g. an attack payload for propose). */
+  rules?: ScriptRule[];
+}
+
+const el = document.querySelector('attention-moa')!;
+const events: { type: string; detail: unknown }[] = [];
+for (const name of EVENT_NAMES) {
+  el.addEventListener(name, (e) => {
+    const detail = (e as CustomEvent).detail;
+    events.push({ type: name, detail: JSON.parse(JSON.stringify(detail, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v))) });
+  });
+}
+
+const DEFAULT_RULES: ScriptRule[] = [
+  { when: { role: 'propose' }, reply: '**{agent}** proposes: Paris is the capital of France.\n\n- It is on the Seine\n- Population about 2.1 million' },
+  { when: { role: 'critique', agent: 'Ada', target: 'Ben' }, reply: 'Ben should cite the population source and say which year the estimate is from, since figures differ.' },
+  { when: { role: 'critique' }, reply: '{agent} on {target}: clear, add one fact.' },
+  { when: { role: 'refine' }, reply: '{agent} refined: Paris, on the Seine, is the capital of France (population about 2.1 million, 2023).' },
+  { when: { role: 'aggregate' }, reply: '## Answer\n\n**Paris** is the capital of France.\n\n| Fact | Value |\n|---|---|\n| River | Seine |\n| Population | ~2.1 million |\n\n```js\nconsole.log("Paris");\n```' },
+];
+
+function setup(options: PageSetup = {}) {
+  const names = options.agents ?? ['Ada', 'Ben', 'Cy'];
+  const rules: ScriptRule[] = [
+    ...(options.rules ?? []),
+    { when: { role: 'residual' }, reply: options.earlyStop === false ? 'Residual: **Paris**, capital of France since 987.' : 'NO IMPROVEMENT' },
+    ...DEFAULT_RULES,
+  ];
+  const engine = (name: string) => new ScriptedEngine({ rules, model: name, tokenDelayMs: options.tokenDelayMs ?? 0 });
+  el.moa = new FakeAttentionMoA({
+    agents: names.map((name) => ({ name, engine: engine(name) })),
+    aggregator: { name: 'Aggregator', engine: engine('aggregator') },
+    layers: options.layers ?? 2,
+    stopPhrase: 'NO IMPROVEMENT',
+  });
+  events.length = 0;
+}
+
+const moaTest = { setup, events, el };
+declare global {
+  interface Window {
+    moaTest: typeof moaTest;
+  }
+}
+window.moaTest = moaTest;
+document.body.dataset.ready = 'true';
