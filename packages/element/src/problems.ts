@@ -9,13 +9,17 @@ export type ProblemCode =
   | 'no-engines'
   | 'protocol-unavailable'
   | 'webgpu-unavailable'
-  | 'shader-f16-unsupported'
+  | 'gpu-feature-missing'
   | 'model-too-large'
   | 'device-lost'
   | 'download-failed'
   | 'storage-full'
   | 'unknown-model'
   | 'load-failed'
+  | 'worker-failed'
+  | 'context-overflow'
+  | 'invalid-options'
+  | 'all-agents-failed'
   | 'run-failed'
   | (string & {});
 
@@ -48,48 +52,76 @@ interface Known {
 const has = (e: ErrorInfo, pattern: RegExp) => pattern.test(`${e.name} ${e.code ?? ''} ${e.message}`);
 
 // Matched in order; codes first (the runtime's typed errors), then names/messages (WebLLM and browser errors).
+const codeIn = (e: ErrorInfo, ...codes: string[]) => e.code !== undefined && codes.includes(e.code);
+
+// Matched in order: the runtime's and the protocol's stable codes first, then error names and messages
+// (WebLLM and browser errors that arrive untyped).
 const KNOWN: Known[] = [
   {
-    test: (e) => e.code === 'webgpu-unavailable' || has(e, /WebGPUNotAvailable|no (webgpu )?adapter|compatible GPU|WebGPU is not (supported|available)/i),
+    test: (e) => codeIn(e, 'NO_WEBGPU', 'NO_ADAPTER', 'webgpu-unavailable') || has(e, /WebGPUNotAvailable|no (webgpu )?adapter|compatible GPU|WebGPU is not (supported|available)/i),
     code: 'webgpu-unavailable',
     title: 'This browser cannot run the models (no WebGPU)',
     nextStep: 'Open this page in Chrome or Edge 113+ (desktop or Android) or Safari 26+, with hardware acceleration turned on.',
   },
   {
-    test: (e) => e.code === 'shader-f16-unsupported' || has(e, /ShaderF16|shader-f16/i),
-    code: 'shader-f16-unsupported',
-    title: 'Your GPU cannot run the 16-bit versions of these models',
-    nextStep: 'Use the q4f32 variants of the same models (replace "q4f16" with "q4f32" in the model ids).',
+    test: (e) => codeIn(e, 'F16_MISSING', 'GPU_FEATURE_MISSING', 'shader-f16-unsupported') || has(e, /ShaderF16|shader-f16|FeatureSupport/i),
+    code: 'gpu-feature-missing',
+    title: 'Your GPU lacks a feature these models need',
+    nextStep: 'Use the q4f32 variants of the same models (replace "q4f16" with "q4f32" in the model ids), or another browser.',
   },
   {
-    test: (e) => ['model-too-large', 'insufficient-memory', 'memory-budget-exceeded', 'out-of-memory'].includes(e.code ?? '') || has(e, /too (big|large)|out of memory|exceeds? (the )?(memory|budget)/i),
+    test: (e) => codeIn(e, 'CANNOT_FIT', 'OUT_OF_MEMORY', 'model-too-large') || has(e, /too (big|large)|out of memory|exceeds? (the )?(memory|budget)/i),
     code: 'model-too-large',
     title: 'These models do not fit in the memory available',
     nextStep: 'Choose smaller models (e.g. SmolLM2-360M or Qwen2.5-0.5B), fewer models, or close other tabs and try again.',
   },
   {
-    test: (e) => e.code === 'device-lost' || has(e, /DeviceLost|device (was )?lost/i),
+    test: (e) => codeIn(e, 'DEVICE_LOST', 'device-lost') || has(e, /DeviceLost|device (was )?lost/i),
     code: 'device-lost',
     title: 'The GPU stopped responding (device lost)',
     nextStep: 'Usually out of GPU memory: reload the page and choose smaller or fewer models.',
   },
   {
-    test: (e) => ['storage-full', 'quota-exceeded'].includes(e.code ?? '') || has(e, /QuotaExceeded|quota|storage (is )?full|no space/i),
+    test: (e) => codeIn(e, 'QUOTA_EXCEEDED', 'storage-full') || has(e, /QuotaExceeded|quota|storage (is )?full|no space/i),
     code: 'storage-full',
     title: 'There is not enough storage to cache the models',
     nextStep: 'Free some disk space or clear old site data (browser settings → Privacy → Site data), avoid private windows, then try again.',
   },
   {
-    test: (e) => ['unknown-model', 'model-not-found'].includes(e.code ?? '') || has(e, /ModelNotFound|unknown model|Cannot find model record/i),
+    test: (e) => codeIn(e, 'UNKNOWN_MODEL', 'unknown-model') || has(e, /ModelNotFound|unknown model|Cannot find model record/i),
     code: 'unknown-model',
     title: 'A model id is not known',
     nextStep: 'Check the spelling of the ids in the "models" attribute against the WebLLM model list (they end in "-MLC").',
   },
   {
-    test: (e) => ['download-failed', 'network'].includes(e.code ?? '') || has(e, /Failed to fetch|NetworkError|download|Cache\.add|ERR_|status 40\d|status 50\d/i),
+    test: (e) => codeIn(e, 'NETWORK', 'HTTP_404', 'HTTP_ERROR', 'BAD_MODEL_CONFIG', 'BAD_MODEL_LIB', 'download-failed') || has(e, /Failed to fetch|NetworkError|Cache\.add|ERR_NAME|status (40|50)\d/i),
     code: 'download-failed',
     title: 'Downloading a model failed',
-    nextStep: 'Check your internet connection and try again; downloads resume from what is already cached.',
+    nextStep: 'Check your internet connection and try again; what is already downloaded stays cached.',
+  },
+  {
+    test: (e) => codeIn(e, 'WORKER_CRASHED', 'WORKER_START_FAILED'),
+    code: 'worker-failed',
+    title: 'A model worker stopped',
+    nextStep: 'Reload the page. If it keeps happening, the page may block workers (Content-Security-Policy worker-src) or the script host is unreachable.',
+  },
+  {
+    test: (e) => codeIn(e, 'CONTEXT_OVERFLOW', 'CONTEXT_WINDOW_EXCEEDED'),
+    code: 'context-overflow',
+    title: 'The conversation is too long for these models',
+    nextStep: 'Start a new conversation or ask a shorter question; models with a larger context window also help.',
+  },
+  {
+    test: (e) => codeIn(e, 'CONFIG_INVALID', 'MESSAGES_INVALID', 'PROMPT_INVALID', 'BAD_SPEC'),
+    code: 'invalid-options',
+    title: 'The protocol options are not valid',
+    nextStep: 'Fix the option named in the message (attributes, or the agents / options properties).',
+  },
+  {
+    test: (e) => codeIn(e, 'ALL_AGENTS_FAILED'),
+    code: 'all-agents-failed',
+    title: 'Every model failed during the answer',
+    nextStep: 'Try again; if it keeps failing, try fewer layers, a lower max-tokens or other models.',
   },
 ];
 
