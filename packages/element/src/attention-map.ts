@@ -21,11 +21,12 @@ export interface AttentionMapContext {
   copy(text: string): Promise<void>;
 }
 
+/** Starts with the cell's visible text (a voice-control user says what they see), then says what it is. */
 function cellLabel(cell: AttentionCell, pending: boolean): string {
   const who = cell.self ? `${cell.critic}'s self-critique` : `${cell.critic}'s critique of ${cell.target}`;
   if (!cell.call) return `${who}: ${pending ? 'not started yet' : 'not part of this topology'}`;
   const state = cell.call.status === 'streaming' ? ', still writing' : cell.call.status === 'failed' ? ', failed' : cell.call.status === 'stopped' ? ', stopped' : '';
-  return `${who}: ${cell.tokens} tokens${state}`;
+  return `${cell.tokens}${cell.self ? ' self' : ''}: ${who}, ${cell.tokens} tokens${state}`;
 }
 
 export function attentionMapTemplate(view: RunView, layer: LayerView, ctx: AttentionMapContext): TemplateResult {
@@ -69,7 +70,7 @@ export function attentionMapTemplate(view: RunView, layer: LayerView, ctx: Atten
               </h6>
               <button type="button" class="ghost" @click=${() => ctx.onSelect(undefined)}>Close critique</button>
             </div>
-            <div class="md" ${markdown(callText(selectedCell.call), { final: selectedCell.call.status !== 'streaming', copy: ctx.copy, headingOffset: 5 })}></div>
+            <div class="md" ${markdown(callText(selectedCell.call), { final: selectedCell.call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
           </section>`
         : nothing}
     </figure>

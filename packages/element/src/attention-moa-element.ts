@@ -571,7 +571,7 @@ export class AttentionMoAElement extends LitElement {
               : nothing}
           </div>
           <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
-            ${markdown(view.answer, { final: !running, copy: (t) => this.#copy(t), headingOffset: 3 })}></div>
+            ${markdown(view.answer, { final: !running, copy: (t) => this.#copy(t), headingBase: 3 })}></div>
           ${view.answer ? nothing : html`<p class="placeholder">${this.#answerPlaceholder(view)}</p>`}
         </div>
         ${view.earlyStop

@@ -36,7 +36,7 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
       ? html`<p class="note">Shortened to fit the context window: ${call.cuts.map((c) => `${c.part} (${c.originalTokens} → ${c.keptTokens} tokens)`).join('; ')}</p>`
       : nothing}
     ${text === '' && call.status === 'streaming' ? html`<p class="muted">${call.output ? 'Thinking…' : 'Waiting for the first token…'}</p>` : nothing}
-    <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingOffset: 5 })}></div>
+    <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
   `;
 }

@@ -14,11 +14,18 @@ export interface PageSetup {
 }
 
 const el = document.querySelector('attention-moa')!;
-const events: { type: string; detail: unknown }[] = [];
+const events: { type: string; detail: unknown; bubbles: boolean; composed: boolean; target: string }[] = [];
+// Listening on the document proves the events bubble out of the element.
 for (const name of EVENT_NAMES) {
-  el.addEventListener(name, (e) => {
+  document.addEventListener(name, (e) => {
     const detail = (e as CustomEvent).detail;
-    events.push({ type: name, detail: JSON.parse(JSON.stringify(detail, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message } : v))) });
+    events.push({
+      type: name,
+      detail: JSON.parse(JSON.stringify(detail, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: string }).code } : v))),
+      bubbles: e.bubbles,
+      composed: e.composed,
+      target: (e.target as Element).localName,
+    });
   });
 }
 

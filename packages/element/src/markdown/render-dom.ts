@@ -6,30 +6,46 @@ import type { SafeAttrs, SafeElement, SafeNode } from './safe-tree.js';
 import { safeTreeText } from './safe-tree.js';
 
 export interface RenderDomOptions {
-  /** Added to Markdown heading levels so they nest under the component's own headings (capped at h6). */
-  headingOffset?: number;
+  /** The level of the heading the Markdown sits under (e.g. 3 under an <h3>): Markdown headings nest below it. */
+  headingBase?: number;
   /** Copy-to-clipboard for code blocks; without it code blocks get no copy button. */
   copy?: (text: string) => Promise<void>;
 }
 
-export function renderSafeNodes(nodes: readonly SafeNode[], doc: Document, options: RenderDomOptions = {}): DocumentFragment {
+/** The last heading level rendered, so later headings never skip a level (h3 → h5) whatever the model wrote. */
+export interface HeadingState {
+  last: number;
+}
+
+export function renderSafeNodes(
+  nodes: readonly SafeNode[],
+  doc: Document,
+  options: RenderDomOptions = {},
+  headings: HeadingState = { last: options.headingBase ?? 0 },
+): DocumentFragment {
   const fragment = doc.createDocumentFragment();
-  for (const node of nodes) fragment.append(renderNode(node, doc, options));
+  for (const node of nodes) fragment.append(renderNode(node, doc, options, headings));
   return fragment;
 }
 
-function renderNode(node: SafeNode, doc: Document, options: RenderDomOptions): Node {
+/** Markdown depth d sits at base + d, but at most one level below the previous heading, and never above h6. */
+export function headingLevel(depth: number, base: number, headings: HeadingState): number {
+  return Math.max(Math.min(6, base + 1), Math.min(6, base + depth, headings.last + 1));
+}
+
+function renderNode(node: SafeNode, doc: Document, options: RenderDomOptions, headings: HeadingState): Node {
   if (node.kind === 'text') return doc.createTextNode(node.text);
-  if (node.tag === 'pre') return codeBlock(node, doc, options);
+  if (node.tag === 'pre') return codeBlock(node, doc, options, headings);
   let tag: string = node.tag;
   if (/^h[1-6]$/.test(tag)) {
-    const level = Math.min(6, Number(tag[1]) + (options.headingOffset ?? 0));
+    const level = headingLevel(Number(tag[1]), options.headingBase ?? 0, headings);
+    headings.last = level;
     tag = `h${level}`;
   }
   const element = doc.createElement(tag);
   if (tag !== node.tag) element.dataset.level = node.tag[1]!;
   applyAttrs(element, node.attrs);
-  for (const child of node.children) element.append(renderNode(child, doc, options));
+  for (const child of node.children) element.append(renderNode(child, doc, options, headings));
   return element;
 }
 
@@ -57,12 +73,12 @@ function applyAttrs(element: HTMLElement, attrs: SafeAttrs): void {
   }
 }
 
-function codeBlock(node: SafeElement, doc: Document, options: RenderDomOptions): Node {
+function codeBlock(node: SafeElement, doc: Document, options: RenderDomOptions, headings: HeadingState): Node {
   const wrapper = doc.createElement('div');
   wrapper.className = 'code-block';
   const pre = doc.createElement('pre');
   if (node.attrs.language) pre.dataset.language = node.attrs.language;
-  for (const child of node.children) pre.append(renderNode(child, doc, options));
+  for (const child of node.children) pre.append(renderNode(child, doc, options, headings));
   // Scrollable regions must be reachable by keyboard (WCAG 2.1.1).
   pre.tabIndex = 0;
   if (node.attrs.language || options.copy) {

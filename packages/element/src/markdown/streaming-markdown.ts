@@ -7,7 +7,7 @@
  */
 import type { Token } from 'marked';
 import { blocksToSafeTree, lexBlocks, type LinkDefinitions } from './safe-tree.js';
-import { renderSafeNodes, type RenderDomOptions } from './render-dom.js';
+import { renderSafeNodes, type HeadingState, type RenderDomOptions } from './render-dom.js';
 
 export interface StreamingMarkdownStats {
   /** Blocks rendered once and kept. */
@@ -31,6 +31,8 @@ export class StreamingMarkdown {
   /** How much of `source` is committed (rendered and kept). */
   private committed = 0;
   private readonly links: LinkDefinitions = Object.create(null);
+  /** Heading levels of the committed blocks (the open block renders from a copy). */
+  private headings: HeadingState;
   private readonly open: HTMLElement;
   private frame: number | undefined;
   private fallbackTimer: ReturnType<typeof setTimeout> | undefined;
@@ -39,6 +41,7 @@ export class StreamingMarkdown {
   constructor(container: HTMLElement, options: RenderDomOptions = {}) {
     this.container = container;
     this.options = options;
+    this.headings = { last: options.headingBase ?? 0 };
     this.open = container.ownerDocument.createElement('div');
     this.open.className = 'md-open';
     this.container.replaceChildren(this.open);
@@ -74,6 +77,7 @@ export class StreamingMarkdown {
     this.source = '';
     this.pendingCR = false;
     this.committed = 0;
+    this.headings = { last: this.options.headingBase ?? 0 };
     for (const key of Object.keys(this.links)) delete this.links[key];
     this.open.replaceChildren();
     this.container.replaceChildren(this.open);
@@ -125,12 +129,12 @@ export class StreamingMarkdown {
     if (last > 0) {
       const finished = tokens.slice(0, last);
       const doc = this.container.ownerDocument;
-      this.container.insertBefore(renderSafeNodes(blocksToSafeTree(finished), doc, this.options), this.open);
+      this.container.insertBefore(renderSafeNodes(blocksToSafeTree(finished), doc, this.options, this.headings), this.open);
       this.stats.committedBlocks += finished.filter((t) => !isSpace(t)).length;
       this.committed += finished.reduce((n, t) => n + t.raw.length, 0);
     }
     const openTokens = last >= 0 ? tokens.slice(Math.max(last, 0)) : [];
-    this.open.replaceChildren(renderSafeNodes(blocksToSafeTree(openTokens), this.container.ownerDocument, this.options));
+    this.open.replaceChildren(renderSafeNodes(blocksToSafeTree(openTokens), this.container.ownerDocument, this.options, { ...this.headings }));
     this.stats.openBlockRenders += 1;
   }
 }
