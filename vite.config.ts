@@ -38,6 +38,8 @@ export default defineConfig(({ mode }): UserConfig => {
         emptyOutDir: true,
         sourcemap: true,
         target: 'es2022',
+        // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
+        rolldownOptions: { output: { minify: true } },
         // Self-contained: a page with no build step loads this one file (Lit and core inside).
         lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
       },
