@@ -316,12 +316,19 @@ test('a conversation: follow-ups send the history, turns stay visible, New conve
 test('scripted engines are labelled "simulated" even when the page forgets to say so', async ({ page }) => {
   await page.goto('/test/e2e/pages/element.html');
   await page.evaluate(() => window.moaTest.el.removeAttribute('simulated'));
+  // Engines handed over as agents are recognised at once.
   await page.evaluate(() => window.moaTest.setup({}));
+  await expect(el(page).locator('[part=header] .badge')).toHaveText('simulated');
+  // A prepared runner hides its engines: the scripted usage reports give them away during the run.
+  await page.reload();
+  await page.evaluate(() => window.moaTest.el.removeAttribute('simulated'));
+  await page.evaluate(() => window.moaTest.setup({ via: 'moa' }));
   await expect(el(page).locator('[part=header] .badge')).toHaveCount(0);
   await ask(page, 'q');
   await waitDone(page);
   await expect(el(page).locator('[part=header] .badge')).toHaveText('simulated');
   await expect(el(page).locator('[part=answer] .badge')).toHaveText('simulated');
+  expect((await events(page)).find((e) => e.type === 'moa-ready')!.detail).toEqual({ source: 'moa', agents: [], simulated: false });
 });
 
 test('Copy answer puts the Markdown answer on the clipboard', async ({ page, context }) => {

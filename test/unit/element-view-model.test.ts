@@ -1,20 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { ScriptedEngine, type AttentionMoAEvent, type CallRecord } from '@attention-moa/core';
+import { AttentionMoA, AttentionMoAError, ScriptedEngine, type AttentionMoAEvent, type CallRecord } from '@attention-moa/core';
 import {
-  agentStats, attentionMatrix, callText, critiqueStageOver, errorInfo, reduceRun, startRun, type RunAction, type RunView,
+  agentStats, attentionMatrix, callText, critiquePlanned, critiqueStageOver, errorInfo, reduceRun, startRun, type RunAction, type RunView,
 } from '../../packages/element/src/view-model.js';
-import { FakeAttentionMoA } from '../support/fake-moa.js';
 
 function scriptedRun(stopAtLayer2: boolean) {
   const rules = [
     { when: { role: 'critique' as const, agent: 'A', target: 'B' }, reply: 'A on B: cite the source for the second claim, because it is unverified and long enough to be the longest critique here.' },
     { when: { role: 'critique' as const }, reply: '{agent} on {target}: fine.' },
-    { when: { role: 'residual' as const }, reply: stopAtLayer2 ? 'No improvement.' : 'Residual synthesis of both rounds.' },
+    { when: { role: 'residual' as const }, reply: stopAtLayer2 ? 'No further improvement.' : 'Residual synthesis of both rounds.' },
     { when: { role: 'aggregate' as const }, reply: 'Aggregate of layer {layer}: **Paris**.' },
   ];
   const engine = (name: string) => new ScriptedEngine({ rules, model: name });
   const agents = ['A', 'B', 'C'].map((name) => ({ name, engine: engine(name) }));
-  return new FakeAttentionMoA({ agents, aggregator: { name: 'Aggregator', engine: engine('agg') }, layers: 2, stopPhrase: 'NO IMPROVEMENT' });
+  return new AttentionMoA({ agents, aggregator: { name: 'Aggregator', engine: engine('agg') }, layers: 2 });
 }
 
 async function reduceAll(events: AsyncIterable<AttentionMoAEvent> | Iterable<RunAction>, question = 'Capital of France?') {
@@ -138,10 +137,10 @@ describe('reduceRun edge cases', () => {
   });
 
   it('error events and thrown values become an ErrorInfo with name, message and code', () => {
-    const coded = Object.assign(new Error('no adapter'), { name: 'WebGPUUnavailableError', code: 'webgpu-unavailable' });
+    const coded = new AttentionMoAError('ALL_AGENTS_FAILED', 'No agent is left to answer');
     let s = reduceRun(startRun('q', 0), { type: 'error', error: coded }, 1);
     expect(s.status).toBe('error');
-    expect(s.error).toEqual({ name: 'WebGPUUnavailableError', message: 'no adapter', code: 'webgpu-unavailable' });
+    expect(s.error).toEqual({ name: 'AttentionMoAError', message: 'No agent is left to answer', code: 'ALL_AGENTS_FAILED' });
     expect(errorInfo('DeviceLostError: The WebGPU device was lost')).toEqual({ name: 'DeviceLostError', message: 'The WebGPU device was lost' });
     expect(errorInfo(42)).toEqual({ name: 'Error', message: '42' });
     s = reduceRun(startRun('q', 0), { type: 'failed', error: { name: 'TypeError', message: 'x' } }, 1);
@@ -167,5 +166,31 @@ describe('reduceRun edge cases', () => {
     expect(critiqueStageOver(s, s.layers[0]!)).toBe(false);
     s = reduceRun(s, { type: 'call-start', call: 2, role: 'refine', layer: 1, agent: 'A', promptTokens: 1, cuts: [] }, 2);
     expect(critiqueStageOver(s, s.layers[0]!)).toBe(true);
+  });
+
+  it('answer-reset withdraws the streamed answer (the streaming call failed and another engine answers)', () => {
+    let s = startRun('q', 0);
+    s = reduceRun(s, { type: 'answer-token', token: 'half an ans' }, 1);
+    s = reduceRun(s, { type: 'answer-reset', reason: 'the aggregator failed' }, 2);
+    expect(s.answer).toBe('');
+    s = reduceRun(s, { type: 'answer-token', token: 'Whole answer.' }, 3);
+    expect(s.answer).toBe('Whole answer.');
+  });
+});
+
+describe('topologies from the real protocol', () => {
+  it('ring: the plan says which cells exist; the others read "not planned"', async () => {
+    const engine = () => new ScriptedEngine({ rules: [{ reply: '{agent} {role} {target}' }] });
+    const moa = new AttentionMoA({
+      agents: ['A', 'B', 'C', 'D'].map((name) => ({ name, engine: engine() })),
+      aggregator: { engine: engine(), name: 'Agg' },
+      attention: 'ring',
+    });
+    const { state } = await reduceAll(moa.run('q'));
+    const matrix = attentionMatrix(state, state.layers[0]!);
+    const made = matrix.flat().filter((c) => c.call).map((c) => `${c.critic}>${c.target}`);
+    expect(made).toHaveLength(8);
+    for (const cell of matrix.flat()) expect(critiquePlanned(state, cell.critic, cell.target)).toBe(cell.call !== undefined);
+    expect(state.callOrder).toHaveLength(moa.plan().expectedCalls);
   });
 });

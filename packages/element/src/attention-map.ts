@@ -5,7 +5,7 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
-import { attentionMatrix, callText, critiqueStageOver, type AttentionCell, type LayerView, type RunView } from './view-model.js';
+import { attentionMatrix, callText, critiquePlanned, critiqueStageOver, type AttentionCell, type LayerView, type RunView } from './view-model.js';
 import { markdown } from './markdown/markdown-directive.js';
 
 export interface MapSelection {
@@ -22,9 +22,17 @@ export interface AttentionMapContext {
 }
 
 /** Starts with the cell's visible text (a voice-control user says what they see), then says what it is. */
-function cellLabel(cell: AttentionCell, pending: boolean): string {
+const EMPTY_TEXT: Record<EmptyCell, string> = {
+  pending: 'not started yet',
+  'not-planned': 'not part of this attention topology',
+  'not-run': 'not run (the agent was dropped or the run ended)',
+};
+
+type EmptyCell = 'pending' | 'not-planned' | 'not-run';
+
+function cellLabel(cell: AttentionCell, empty: EmptyCell): string {
   const who = cell.self ? `${cell.critic}'s self-critique` : `${cell.critic}'s critique of ${cell.target}`;
-  if (!cell.call) return `${who}: ${pending ? 'not started yet' : 'not part of this topology'}`;
+  if (!cell.call) return `${who}: ${EMPTY_TEXT[empty]}`;
   const state = cell.call.status === 'streaming' ? ', still writing' : cell.call.status === 'failed' ? ', failed' : cell.call.status === 'stopped' ? ', stopped' : '';
   return `${cell.tokens}${cell.self ? ' self' : ''}: ${who}, ${cell.tokens} tokens${state}`;
 }
@@ -55,7 +63,7 @@ export function attentionMapTemplate(view: RunView, layer: LayerView, ctx: Atten
             ${matrix.map(
               (row) => html`<tr>
                 <th scope="row" title=${row[0]?.critic ?? ''}><span class="name">${row[0]?.critic}</span></th>
-                ${row.map((cell) => cellTemplate(cell, !stageOver, sel, panelId, ctx))}
+                ${row.map((cell) => cellTemplate(cell, emptyKind(view, cell, stageOver), sel, panelId, ctx))}
               </tr>`,
             )}
           </tbody>
@@ -77,10 +85,15 @@ export function attentionMapTemplate(view: RunView, layer: LayerView, ctx: Atten
   `;
 }
 
-function cellTemplate(cell: AttentionCell, pending: boolean, sel: MapSelection | undefined, panelId: string, ctx: AttentionMapContext): TemplateResult {
+function emptyKind(view: RunView, cell: AttentionCell, stageOver: boolean): EmptyCell {
+  if (!critiquePlanned(view, cell.critic, cell.target)) return 'not-planned';
+  return stageOver ? 'not-run' : 'pending';
+}
+
+function cellTemplate(cell: AttentionCell, empty: EmptyCell, sel: MapSelection | undefined, panelId: string, ctx: AttentionMapContext): TemplateResult {
   const classes = `cell${cell.self ? ' self' : ''}${cell.call?.status === 'streaming' ? ' streaming' : ''}${cell.call?.status === 'failed' ? ' failed' : ''}`;
   if (!cell.call) {
-    return html`<td><span class="${classes} empty" role="img" aria-label=${cellLabel(cell, pending)}>${pending ? '…' : '—'}</span></td>`;
+    return html`<td><span class="${classes} empty" role="img" aria-label=${cellLabel(cell, empty)}>${empty === 'pending' ? '…' : '—'}</span></td>`;
   }
   const selected = sel?.critic === cell.critic && sel?.target === cell.target;
   const heat = Math.round(15 + cell.intensity * 85);
@@ -89,7 +102,7 @@ function cellTemplate(cell: AttentionCell, pending: boolean, sel: MapSelection |
       type="button"
       class=${classes}
       style=${styleMap({ '--heat': `${heat}%`, '--len': `${Math.max(4, Math.round(cell.intensity * 100))}%` })}
-      aria-label=${cellLabel(cell, pending)}
+      aria-label=${cellLabel(cell, empty)}
       aria-expanded=${selected ? 'true' : 'false'}
       aria-controls=${selected ? panelId : nothing}
       data-critic=${cell.critic}

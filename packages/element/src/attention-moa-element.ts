@@ -330,7 +330,8 @@ export class AttentionMoAElement extends LitElement {
     if (!agent) {
       throw new AttentionMoAElementError(attributeProblem('aggregator', `No agent is named "${String(choice)}"`, `Use one of: ${agents.map((a) => a.name).join(', ')}.`));
     }
-    return { engine: agent.engine, name: agent.name, ...(agent.model !== undefined ? { model: agent.model } : {}) };
+    // Its own name (the protocol requires it) that still says whose model it is.
+    return { engine: agent.engine, name: `aggregator (${agent.name})`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
   }
 
   #protocolFor(agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {

@@ -1,17 +1,26 @@
 /**
- * Builds the protocol runner from agents and an aggregator with the element's settings.
- * TEMPORARY (branch `element` only): the `AttentionMoA` class is being built on another branch; until it is merged
- * this reports that the protocol is unavailable instead of pretending to run it.
+ * Builds the protocol runner (`AttentionMoA` from @attention-moa/core) from agents, an aggregator and the element's
+ * settings. The protocol validates its options itself; a `ConfigError` comes back as a problem naming the option.
  */
-import type { AttentionMoAOptions } from '@attention-moa/core';
+import { AttentionMoA, ConfigError, type AttentionMoAOptions } from '@attention-moa/core';
 import type { MoaRunner } from './run-controller.js';
 import { AttentionMoAElementError } from './errors.js';
+import { errorInfo } from './view-model.js';
 
-export function createProtocol(_options: AttentionMoAOptions): MoaRunner {
-  throw new AttentionMoAElementError({
-    code: 'protocol-unavailable',
-    title: 'The protocol is not available in this build',
-    message: 'AttentionMoA is not part of @attention-moa/core yet.',
-    nextStep: 'Set the `moa` property to a prepared runner.',
-  });
+export function createProtocol(options: AttentionMoAOptions): MoaRunner {
+  try {
+    return new AttentionMoA(options);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      throw new AttentionMoAElementError({
+        code: 'invalid-options',
+        title: 'The protocol options are not valid',
+        message: error.message,
+        nextStep: `Fix "${error.field || 'options'}" (set by the attributes or the agents / aggregator / options properties).`,
+        field: error.field,
+        error: errorInfo(error),
+      });
+    }
+    throw error;
+  }
 }

@@ -9,7 +9,7 @@ import type {
   CallRecord,
   CallRole,
   DroppedAgent,
-  EarlyStopMode,
+  EarlyStopReasonMode,
   PromptCut,
   RunPlan,
 } from '@attention-moa/core';
@@ -47,7 +47,8 @@ export interface CallView {
 
 export interface EarlyStopView {
   layer: number;
-  mode: EarlyStopMode;
+  /** 'judge' or 'similarity', or 'budget' when the run's call/time budget ended it. */
+  mode: EarlyStopReasonMode;
   reason: string;
   similarity?: number;
 }
@@ -62,7 +63,8 @@ export interface LayerView {
   aggregate?: number;
   residual?: number;
   output?: string;
-  source?: 'aggregate' | 'residual';
+  /** 'propose': a single agent with attention 'none' (no aggregate). */
+  source?: 'propose' | 'aggregate' | 'residual';
   earlyStop?: EarlyStopView;
 }
 
@@ -257,6 +259,9 @@ export function reduceRun(state: RunView, action: RunAction, now: number): RunVi
     }
     case 'answer-token':
       return state.answerFinal ? state : { ...state, answer: state.answer + action.token };
+    case 'answer-reset':
+      // The streaming call failed (or the answer went another way): what was shown is withdrawn.
+      return state.answerFinal ? state : { ...state, answer: '' };
     case 'done': {
       const { result } = action;
       let next: RunView = settleStreaming(state, 'done', now);
@@ -354,7 +359,7 @@ export function attentionMatrix(view: RunView, layer: LayerView): AttentionCell[
   return rows;
 }
 
-/** True once the layer is past its critique stage: an empty map cell then means "not in this topology". */
+/** True once the layer is past its critique stage: an empty map cell then will stay empty. */
 export function critiqueStageOver(view: RunView, layer: LayerView): boolean {
   return (
     Object.keys(layer.refine).length > 0 ||
@@ -363,6 +368,13 @@ export function critiqueStageOver(view: RunView, layer: LayerView): boolean {
     view.layers.length > layer.layer ||
     view.status !== 'running'
   );
+}
+
+/** Whether the run's topology has critic critique target (the plan lists the pairs; without a plan, assume so). */
+export function critiquePlanned(view: RunView, critic: string, target: string): boolean {
+  const pairs = view.plan?.critiques;
+  if (!pairs) return true;
+  return pairs.some((p) => p.critic === critic && p.target === target);
 }
 
 /** Calls still streaming (for "n calls running" and the busy state). */

@@ -1,7 +1,7 @@
-// Drives <attention-moa> from the package sources (Vite dev server) with scripted engines, and records its events.
+// Drives <attention-moa> from the package sources (Vite dev server) with scripted engines (the real protocol),
+// and records its events.
 import '@attention-moa/element';
-import { EVENT_NAMES, ScriptedEngine, type ScriptRule } from '@attention-moa/element';
-import { FakeAttentionMoA } from '../../support/fake-moa';
+import { AttentionMoA, EVENT_NAMES, ScriptedEngine, type ScriptRule } from '@attention-moa/element';
 
 export interface PageSetup {
   agents?: string[];
@@ -11,6 +11,8 @@ export interface PageSetup {
   tokenDelayMs?: number;
   /** Rules checked before the defaults (e.g. an attack payload for propose). */
   rules?: ScriptRule[];
+  /** 'agents' (default): set the agents + aggregator properties; 'moa': hand the element a prepared AttentionMoA. */
+  via?: 'agents' | 'moa';
 }
 
 const el = document.querySelector('attention-moa')!;
@@ -41,16 +43,20 @@ function setup(options: PageSetup = {}) {
   const names = options.agents ?? ['Ada', 'Ben', 'Cy'];
   const rules: ScriptRule[] = [
     ...(options.rules ?? []),
-    { when: { role: 'residual' }, reply: options.earlyStop === false ? 'Residual: **Paris**, capital of France since 987.' : 'NO IMPROVEMENT' },
+    { when: { role: 'residual' }, reply: options.earlyStop === false ? 'Residual: **Paris**, capital of France since 987.' : 'NO FURTHER IMPROVEMENT' },
     ...DEFAULT_RULES,
   ];
   const engine = (name: string) => new ScriptedEngine({ rules, model: name, tokenDelayMs: options.tokenDelayMs ?? 0 });
-  el.moa = new FakeAttentionMoA({
-    agents: names.map((name) => ({ name, engine: engine(name) })),
-    aggregator: { name: 'Aggregator', engine: engine('aggregator') },
-    layers: options.layers ?? 2,
-    stopPhrase: 'NO IMPROVEMENT',
-  });
+  const agents = names.map((name) => ({ name, engine: engine(name) }));
+  const aggregator = { name: 'Aggregator', engine: engine('aggregator') };
+  const layers = options.layers ?? 2;
+  if (options.via === 'moa') {
+    el.moa = new AttentionMoA({ agents, aggregator, layers });
+  } else {
+    el.setAttribute('layers', String(layers));
+    el.aggregator = aggregator;
+    el.agents = agents;
+  }
   events.length = 0;
 }
 
