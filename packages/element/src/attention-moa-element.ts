@@ -27,7 +27,7 @@ import type { ModelLoader } from './model-loader.js';
 import { defaultModelLoader } from './default-model-loader.js';
 import { createProtocol } from './protocol-factory.js';
 import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
-import { layersTemplate, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
 import type { MapSelection } from './attention-map.js';
 import { loadingTemplate } from './loading-view.js';
 import { markdown } from './markdown/markdown-directive.js';
@@ -576,7 +576,7 @@ export class AttentionMoAElement extends LitElement {
           ${view.answer ? nothing : html`<p class="placeholder">${this.#answerPlaceholder(view)}</p>`}
         </div>
         ${view.earlyStop
-          ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${view.earlyStop.reason}</p>`
+          ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
           : nothing}
         ${view.aggregatorFallback
           ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`

@@ -19,6 +19,13 @@ export interface DetailsContext {
   copy(text: string): Promise<void>;
 }
 
+/** "the judge answered…" → "The judge answered….": the protocol's reasons are clauses; the UI shows sentences. */
+export function sentence(text: string): string {
+  const t = text.trim();
+  if (!t) return t;
+  return `${t[0]!.toUpperCase()}${t.slice(1)}${/[.!?]$/.test(t) ? '' : '.'}`;
+}
+
 export const simulatedBadge = () =>
   html`<span class="badge simulated" part="badge" title="Scripted replies for testing and demos, not written by a language model">simulated</span>`;
 
@@ -92,7 +99,7 @@ function synthesis(view: RunView, layer: LayerView, ctx: DetailsContext): Templa
             ${callBody(residual, ctx, 'Waiting for the aggregate…')}`
         : nothing}
       ${layer.earlyStop
-        ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${layer.layer}.</strong> ${layer.earlyStop.reason}</p>`
+        ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${layer.layer}.</strong> ${sentence(layer.earlyStop.reason)}</p>`
         : layer.output !== undefined
           ? html`<p class="muted">Layer output: the ${layer.source === 'residual' ? 'residual synthesis' : 'aggregate'}.</p>`
           : nothing}
@@ -109,7 +116,7 @@ export function statsTemplate(view: RunView, ctx: DetailsContext): TemplateResul
       <tbody>
         ${stats.map(
           (s) => html`<tr>
-            <th scope="row">${s.agent}${s.agent === view.aggregator && !view.agents.includes(s.agent) ? html` <span class="muted">(aggregator)</span>` : nothing}</th>
+            <th scope="row">${s.agent}${s.agent === view.aggregator && !/aggregator/i.test(s.agent) ? html` <span class="muted">(aggregator)</span>` : nothing}</th>
             <td>${s.calls}</td><td>${s.completionTokens}</td><td>${formatRate(s.tokensPerSecond)}</td>
           </tr>`,
         )}

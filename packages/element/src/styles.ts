@@ -147,7 +147,7 @@ export const styles = css`
   .stats caption { text-align: left; font-weight: 600; padding-bottom: 0.25em; }
   .stats th, .stats td { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--_border); }
   .stats td { font-variant-numeric: tabular-nums; }
-  .stats th[scope='row'] { font-weight: normal; overflow-wrap: anywhere; }
+  .stats th[scope='row'] { font-weight: normal; overflow-wrap: break-word; }
 
   .layer { display: flex; flex-direction: column; gap: 0.75em; border-top: 1px solid var(--_border); padding-top: 0.75em; min-width: 0; }
   .cards { display: grid; gap: 0.75em; grid-template-columns: repeat(auto-fit, minmax(min(100%, 16em), 1fr)); }
