@@ -356,3 +356,72 @@ test('a failing run shows what happened and the next step, and sends moa-error',
   await alert.getByRole('button', { name: 'Dismiss' }).click();
   await expect(alert).toHaveCount(0);
 });
+
+test('models load with a progress bar per model (size, %, ETA) and the one-time download line, then answer', async ({ page }) => {
+  await page.goto('/test/e2e/pages/element.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const models = ['Qwen2.5-0.5B-Instruct-q4f16_1-MLC', 'Llama-3.2-1B-Instruct-q4f16_1-MLC', 'SmolLM2-360M-Instruct-q4f16_1-MLC'];
+  await page.evaluate((m) => window.moaTest.setupLoader({ models: m, totalBytes: [945e6, 879e6, 376e6], steps: 8, stepMs: 150 }), models);
+  await ask(page, 'Hello?');
+  const loading = el(page).locator('[part=loading]');
+  await expect(loading).toContainText('Downloading 2.2 GB once; cached in this browser for next time.');
+  const rows = loading.locator('[part=progress]');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(0)).toContainText(models[0]!);
+  await expect(rows.nth(0)).toContainText(/\d+ % · \d+ MB of 945 MB · (about \d+ min|\d+ s) left/);
+  await expect(rows.nth(2).locator('progress')).toHaveAccessibleName(models[2]!);
+  await expect(el(page).locator('[part=header]')).toContainText('Loading models…');
+  await expect(el(page).locator('[part=question]')).toContainText('Hello?');
+  await expect(el(page).locator('[part=conversation]')).toContainText('Waiting for the models to load…');
+  await expect(loading).toHaveCount(0, { timeout: 10_000 });
+  await waitDone(page);
+  const list = await events(page);
+  const progress = list.filter((e) => e.type === 'moa-load-progress');
+  expect(progress).toHaveLength(24);
+  expect(progress.at(-1)!.detail).toMatchObject({ model: models[2], progress: 1, totalBytes: 376e6 });
+  expect(progress.find((e) => e.detail.etaSeconds !== undefined && e.detail.etaSeconds > 0)).toBeTruthy();
+  const ready = list.find((e) => e.type === 'moa-ready')!;
+  expect(ready.detail).toEqual({ source: 'models', agents: ['Qwen2.5', 'Llama', 'SmolLM2'], simulated: true });
+  expect(list.indexOf(ready)).toBeLessThan(list.findIndex((e) => e.type === 'moa-run-start'));
+  // A second question reuses the loaded models.
+  await ask(page, 'Again?');
+  await expect(el(page).locator('[part=status]').last()).toHaveText(/^Done/, { timeout: 30_000 });
+  expect((await events(page)).filter((e) => e.type === 'moa-load-progress')).toHaveLength(24);
+});
+
+test('stop() during model loading cancels the load; a failed load shows the next step', async ({ page }) => {
+  await page.goto('/test/e2e/pages/element.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.evaluate(() => window.moaTest.setupLoader({ models: ['A-MLC', 'B-MLC'], totalBytes: [1e9, 1e9], steps: 50, stepMs: 100 }));
+  const outcome = page.evaluate(() => window.moaTest.el.ask('q').then((r) => (r === null ? 'null' : 'result'), (e) => `rejected ${e.name}`));
+  await expect(el(page).locator('[part=progress]')).toHaveCount(2);
+  await page.evaluate(() => window.moaTest.el.stop());
+  expect(await outcome).toBe('null');
+  await expect(el(page).locator('[part=loading]')).toHaveCount(0);
+  await expect(el(page).locator('[part=error]')).toHaveCount(0);
+  // The question that never ran is not lost: it is back in the prompt box.
+  await expect(el(page).locator('[part=question]')).toHaveCount(0);
+  await expect(el(page).locator('textarea')).toHaveValue('q');
+
+  await page.evaluate(() => window.moaTest.setupLoader({
+    models: ['A-MLC'], totalBytes: [1e9], steps: 2, stepMs: 50,
+    fail: { name: 'StorageQuotaError', message: 'The storage quota is exhausted while caching weights.', code: 'QUOTA_EXCEEDED' },
+  }));
+  const failed = await page.evaluate(() => window.moaTest.el.ask('q').then(() => 'resolved', (e) => ({ name: e.name, code: e.code })));
+  expect(failed).toEqual({ name: 'AttentionMoAElementError', code: 'storage-full' });
+  const alert = el(page).locator('[part=error]');
+  await expect(alert).toContainText('There is not enough storage to cache the models');
+  await expect(alert).toContainText('Next step: Free some disk space');
+  const err = (await events(page)).find((e) => e.type === 'moa-error')!;
+  expect(err.detail).toMatchObject({ code: 'storage-full', error: { code: 'QUOTA_EXCEEDED' } });
+});
+
+test('compact hides the timeline but keeps the answer, status and early-stop notice', async ({ page }) => {
+  await open(page);
+  await page.evaluate(() => window.moaTest.el.setAttribute('compact', ''));
+  await ask(page, 'q');
+  await waitDone(page);
+  await expect(el(page).locator('[part=answer]')).toContainText('Paris is the capital of France.');
+  await expect(el(page).locator('[part=early-stop]')).toBeVisible();
+  await expect(el(page).locator('[part=details]')).toHaveCount(0);
+});

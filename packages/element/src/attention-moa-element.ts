@@ -108,6 +108,8 @@ export class AttentionMoAElement extends LitElement {
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
+  /** The question asked while the models load (before its run exists). */
+  #pendingQuestion: string | undefined;
   #stopRequested = false;
   #loadedSimulated = false;
   #draft = '';
@@ -158,7 +160,9 @@ export class AttentionMoAElement extends LitElement {
     this.#busy = true;
     this.#stopRequested = false;
     this.#problem = undefined;
+    this.#pendingQuestion = question;
     this.requestUpdate();
+    let started = false;
     try {
       if (this.#configProblems.length) throw new AttentionMoAElementError(this.#configProblems[0]!);
       let runner: MoaRunner;
@@ -174,6 +178,8 @@ export class AttentionMoAElement extends LitElement {
       }
       if (this.#stopRequested) return null;
       if (this.#run.view) this.#turns = [...this.#turns, this.#run.view];
+      started = true;
+      this.#pendingQuestion = undefined;
       const messages: ChatMessage[] = [...this.#messages, { role: 'user', content: question }];
       this.#pendingMessages = messages;
       const view = await this.#run.run(runner, messages, question);
@@ -185,6 +191,9 @@ export class AttentionMoAElement extends LitElement {
       throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
     } finally {
       this.#busy = false;
+      this.#pendingQuestion = undefined;
+      // A question that never started (stopped or failed while loading) goes back into the prompt box.
+      if (!started && !this.#draft) this.#draft = question;
       this.requestUpdate();
     }
   }
@@ -478,9 +487,15 @@ export class AttentionMoAElement extends LitElement {
         </header>
         ${this.#problem ? this.#problemTemplate(this.#problem) : nothing}
         ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid) : nothing}
-        ${turns.length
+        ${turns.length || this.#pendingQuestion
           ? html`<ol class="conversation" part="conversation" aria-label="Conversation">
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
+              ${this.#pendingQuestion
+                ? html`<li class="turn">
+                    <div class="question" part="question"><span class="who">You</span>${this.#pendingQuestion}</div>
+                    <p class="placeholder muted">${this.#loading.loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
+                  </li>`
+                : nothing}
             </ol>`
           : html`<p class="empty-state">${this.#emptyText(simulated)}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>

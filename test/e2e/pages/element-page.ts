@@ -60,7 +60,54 @@ function setup(options: PageSetup = {}) {
   events.length = 0;
 }
 
-const moaTest = { setup, events, el };
+export interface LoaderSetup {
+  models: string[];
+  /** Download size per model, bytes. */
+  totalBytes: number[];
+  steps: number;
+  stepMs: number;
+  /** Seconds of (pretend) load time per step, for the ETA. */
+  secondsPerStep?: number;
+  /** Fail after the last step with this error. */
+  fail?: { name: string; message: string; code?: string };
+}
+
+/** The `models` path with a test loader: progress on a timer, then scripted engines (no pool, no weights). */
+function setupLoader(options: LoaderSetup) {
+  el.agents = undefined;
+  el.moa = undefined;
+  el.setAttribute('layers', '1');
+  el.setAttribute('models', options.models.join(', '));
+  const engine = (model: string) => new ScriptedEngine({ rules: DEFAULT_RULES, model });
+  el.loader = async ({ models, signal, onPlan, onProgress }) => {
+    onPlan?.({ downloadBytes: options.totalBytes.reduce((a, b) => a + b, 0) });
+    for (let step = 1; step <= options.steps; step++) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, options.stepMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(signal.reason);
+        }, { once: true });
+      });
+      models.forEach((model, i) => {
+        const fraction = step / options.steps;
+        onProgress(model, {
+          progress: fraction,
+          text: fraction < 1 ? `Fetching param cache[${step}/${options.steps}]` : 'Finish loading on WebGPU',
+          loadedBytes: Math.round(options.totalBytes[i]! * fraction),
+          totalBytes: options.totalBytes[i]!,
+          elapsedSeconds: step * (options.secondsPerStep ?? 10),
+        });
+      });
+    }
+    if (options.fail) throw Object.assign(new Error(options.fail.message), options.fail);
+    const agents = models.map((model) => ({ name: model.split('-')[0]!, model, engine: engine(model) }));
+    return { agents, aggregator: { name: 'Aggregator', engine: agents[0]!.engine, model: models[0] }, simulated: true };
+  };
+  events.length = 0;
+}
+
+const moaTest = { setup, setupLoader, events, el };
 declare global {
   interface Window {
     moaTest: typeof moaTest;
