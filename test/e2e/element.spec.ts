@@ -425,3 +425,38 @@ test('compact hides the timeline but keeps the answer, status and early-stop not
   await expect(el(page).locator('[part=early-stop]')).toBeVisible();
   await expect(el(page).locator('[part=details]')).toHaveCount(0);
 });
+
+test('a 20k-token answer: at most one element render per animation frame, and the whole answer arrives', async ({ page }) => {
+  test.setTimeout(120_000);
+  const words = Array.from({ length: 20_000 }, (_, i) => (i % 50 === 49 ? `w${i}.\n\n` : `w${i}`));
+  const long = words.join(' ');
+  await open(page, { layers: 1, burst: 20, aggregatorContextWindow: 40_000, rules: [{ when: { role: 'aggregate' }, reply: long }] });
+  await page.evaluate(() => window.moaTest.el.setAttribute('max-tokens', 'aggregate:30000'));
+  const stats = await page.evaluate(async () => {
+    const el = window.moaTest.el as unknown as { performUpdate(): void };
+    const proto = Object.getPrototypeOf(el);
+    let updates = 0;
+    const original = proto.performUpdate;
+    proto.performUpdate = function (this: unknown) {
+      updates++;
+      return original.call(this);
+    };
+    let frames = 0;
+    let running = true;
+    const tick = () => {
+      frames++;
+      if (running) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    const t0 = performance.now();
+    const result = await window.moaTest.el.ask('Write a lot');
+    running = false;
+    proto.performUpdate = original;
+    return { updates, frames, ms: performance.now() - t0, answerLength: result?.answer.length ?? 0 };
+  });
+  console.log(`20k-token answer: ${Math.round(stats.ms)} ms, ${stats.frames} frames, ${stats.updates} element renders`);
+  expect(stats.answerLength).toBe(long.trim().length);
+  expect(stats.updates).toBeLessThanOrEqual(stats.frames + 5);
+  await expect(el(page).locator('[part=answer] p')).toHaveCount(400);
+  await expect(el(page).locator('[part=answer] p').last()).toHaveText(/w19999\.$/);
+});

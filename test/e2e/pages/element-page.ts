@@ -1,7 +1,7 @@
 // Drives <attention-moa> from the package sources (Vite dev server) with scripted engines (the real protocol),
 // and records its events.
 import '@attention-moa/element';
-import { AttentionMoA, EVENT_NAMES, ScriptedEngine, type ScriptRule } from '@attention-moa/element';
+import { AttentionMoA, EVENT_NAMES, ScriptedEngine, type ChatEngine, type ScriptRule } from '@attention-moa/element';
 
 export interface PageSetup {
   agents?: string[];
@@ -13,6 +13,39 @@ export interface PageSetup {
   rules?: ScriptRule[];
   /** 'agents' (default): set the agents + aggregator properties; 'moa': hand the element a prepared AttentionMoA. */
   via?: 'agents' | 'moa';
+  /** The aggregator's context window (long-answer tests). */
+  aggregatorContextWindow?: number;
+  /** Deliver tokens in bursts of this many per task, as a worker's batched messages do (default: the engine's own pacing). */
+  burst?: number;
+}
+
+/** Yields to the event loop with a macrotask (no timer clamping), like a message from a worker. */
+const macrotask = () =>
+  new Promise<void>((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(0);
+  });
+
+/** The scripted engine's stream, delivered `every` chunks per task. */
+function bursty(engine: ScriptedEngine, every: number): ChatEngine {
+  return {
+    chat: {
+      completions: {
+        async create(params, options) {
+          const stream = await engine.chat.completions.create(params, options);
+          return (async function* () {
+            let n = 0;
+            for await (const chunk of stream) {
+              yield chunk;
+              if (++n % every === 0) await macrotask();
+            }
+          })();
+        },
+      },
+    },
+    countTokens: (text) => engine.countTokens(text),
+  };
 }
 
 const el = document.querySelector('attention-moa')!;
@@ -23,7 +56,10 @@ for (const name of EVENT_NAMES) {
     const detail = (e as CustomEvent).detail;
     events.push({
       type: name,
-      detail: JSON.parse(JSON.stringify(detail, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: string }).code } : v))),
+      // Answer tokens carry the whole answer so far: keep the reference (copying it per token would be quadratic).
+      detail: name === 'moa-answer-token'
+        ? { ...detail }
+        : JSON.parse(JSON.stringify(detail, (_k, v) => (v instanceof Error ? { name: v.name, message: v.message, code: (v as { code?: string }).code } : v))),
       bubbles: e.bubbles,
       composed: e.composed,
       target: (e.target as Element).localName,
@@ -46,9 +82,14 @@ function setup(options: PageSetup = {}) {
     { when: { role: 'residual' }, reply: options.earlyStop === false ? 'Residual: **Paris**, capital of France since 987.' : 'NO FURTHER IMPROVEMENT' },
     ...DEFAULT_RULES,
   ];
-  const engine = (name: string) => new ScriptedEngine({ rules, model: name, tokenDelayMs: options.tokenDelayMs ?? 0 });
+  const scripted = (name: string) => new ScriptedEngine({ rules, model: name, tokenDelayMs: options.tokenDelayMs ?? 0 });
+  const engine = (name: string): ChatEngine => (options.burst ? bursty(scripted(name), options.burst) : scripted(name));
   const agents = names.map((name) => ({ name, engine: engine(name) }));
-  const aggregator = { name: 'Aggregator', engine: engine('aggregator') };
+  const aggregator = {
+    name: 'Aggregator',
+    engine: engine('aggregator'),
+    ...(options.aggregatorContextWindow ? { contextWindow: options.aggregatorContextWindow } : {}),
+  };
   const layers = options.layers ?? 2;
   if (options.via === 'moa') {
     el.moa = new AttentionMoA({ agents, aggregator, layers });
