@@ -460,3 +460,16 @@ test('a 20k-token answer: at most one element render per animation frame, and th
   await expect(el(page).locator('[part=answer] p')).toHaveCount(400);
   await expect(el(page).locator('[part=answer] p').last()).toHaveText(/w19999\.$/);
 });
+
+test('preload starts loading the models when the element knows them, before any question', async ({ page }) => {
+  await page.goto('/test/e2e/pages/element.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.evaluate(() => window.moaTest.setupLoader({ models: ['A-MLC', 'B-MLC'], totalBytes: [5e8, 5e8], steps: 4, stepMs: 100 }));
+  await expect(el(page).locator('[part=loading]')).toHaveCount(0);
+  await page.evaluate(() => window.moaTest.el.setAttribute('preload', ''));
+  await expect(el(page).locator('[part=progress]')).toHaveCount(2);
+  await expect.poll(async () => (await events(page)).some((e) => e.type === 'moa-ready')).toBe(true);
+  await ask(page, 'q');
+  await waitDone(page);
+  expect((await events(page)).filter((e) => e.type === 'moa-ready')).toHaveLength(1);
+});

@@ -23,7 +23,7 @@ import { attributeProblem, describeError, type Problem } from './problems.js';
 import { parseSettings, type Settings } from './settings.js';
 import { RunController, isMoaRunner, type MoaRunner } from './run-controller.js';
 import { ModelLoadingController } from './model-loading-controller.js';
-import type { ModelLoader } from './model-loader.js';
+import type { LoadedEngines, ModelLoader } from './model-loader.js';
 import { defaultModelLoader } from './default-model-loader.js';
 import { createProtocol } from './protocol-factory.js';
 import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
@@ -112,6 +112,7 @@ export class AttentionMoAElement extends LitElement {
   #pendingQuestion: string | undefined;
   #stopRequested = false;
   #loadedSimulated = false;
+  #announcedEngines: LoadedEngines | undefined;
   #draft = '';
   #openDetails = new Set<string>();
   #selection = new Map<string, MapSelection>();
@@ -237,13 +238,6 @@ export class AttentionMoAElement extends LitElement {
 
   #pendingMessages: ChatMessage[] = [];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    if (this.preload && this.#settings.models.length && !this.moa && !this.agents) {
-      queueMicrotask(() => void this.load().catch(() => undefined));
-    }
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
@@ -272,6 +266,10 @@ export class AttentionMoAElement extends LitElement {
       this.#emit('moa-ready', { source: 'moa', agents: [], simulated: this.simulated });
     } else if (changed.has('agents') && this.agents && !this.moa && !this.#configProblems.some((p) => p.field === 'agents')) {
       this.#emit('moa-ready', { source: 'agents', agents: this.agents.map((a) => a.name), simulated: this.#isSimulated() });
+    }
+    // preload: load the models as soon as they are known (load() shows failures itself).
+    if ((changed.has('preload') || changed.has('models') || changed.has('loader')) && this.preload && this.#settings.models.length && !this.#configProblems.length) {
+      this.load().catch(() => undefined);
     }
   }
 
@@ -325,8 +323,13 @@ export class AttentionMoAElement extends LitElement {
       ...(this.#settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: this.#settings.memoryBudgetBytes } : {}),
     };
     const engines = await this.#loading.load(loader, request);
-    this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => a.engine instanceof ScriptedEngine);
-    this.#emit('moa-ready', { source: 'models', agents: engines.agents.map((a) => a.name), simulated: this.#isSimulated() });
+    if (engines !== this.#announcedEngines) {
+      // Once per load: later questions reuse the loaded engines.
+      this.#announcedEngines = engines;
+      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => a.engine instanceof ScriptedEngine);
+      this.#emit('moa-ready', { source: 'models', agents: engines.agents.map((a) => a.name), simulated: this.#isSimulated() });
+      this.requestUpdate();
+    }
     return engines;
   }
 
