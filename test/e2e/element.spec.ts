@@ -198,6 +198,16 @@ test('keyboard only: ask, open the details, open a critique from the map, stop a
   await expect(statusLine(page)).toHaveText(/^Stopped/);
 });
 
+/** axe-core on the component (shadow DOM included): every violation, with the first nodes of each. */
+async function axeViolations(page: Page) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
+    const result = await axe.run({ include: [['attention-moa']] }, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, summary: n.failureSummary })) }));
+  });
+}
+
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`axe-core: no serious or critical violations (${colorScheme})`, async ({ page }) => {
     await page.emulateMedia({ colorScheme });
@@ -207,17 +217,31 @@ for (const colorScheme of ['light', 'dark'] as const) {
     await el(page).getByText('How this answer was made').click();
     await el(page).locator('button[data-critic=Ada][data-target=Ben]').first().click();
     await el(page).locator('[part=agent-card] summary').first().click();
-    await page.addScriptTag({ content: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; help: string; nodes: { target: unknown; failureSummary: string }[] }[] }> } }).axe;
-      const result = await axe.run({ include: [['attention-moa']] }, { resultTypes: ['violations'] });
-      return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, summary: n.failureSummary })) }));
-    });
+    const violations = await axeViolations(page);
     const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
     expect(serious, JSON.stringify(serious, null, 2)).toEqual([]);
     expect(violations, JSON.stringify(violations, null, 2)).toEqual([]);
   });
 }
+
+test('axe-core: loading, running and error states have no violations either', async ({ page }) => {
+  await page.goto('/test/e2e/pages/element.html');
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.evaluate(() => window.moaTest.setupLoader({ models: ['Qwen2.5-0.5B-Instruct-q4f16_1-MLC', 'SmolLM2-360M-Instruct-q4f16_1-MLC'], totalBytes: [9e8, 4e8], steps: 30, stepMs: 100 }));
+  await ask(page, 'q');
+  await expect(el(page).locator('[part=progress]')).toHaveCount(2);
+  expect(await axeViolations(page), 'loading').toEqual([]);
+  await page.evaluate(() => window.moaTest.el.stop());
+  await page.evaluate(() => window.moaTest.setup({ tokenDelayMs: 30 }));
+  await ask(page, 'q');
+  await el(page).getByText('How this answer was made').click();
+  await expect(statusLine(page)).toHaveText(/critiquing/, { timeout: 20_000 });
+  expect(await axeViolations(page), 'running').toEqual([]);
+  await page.evaluate(() => window.moaTest.el.stop());
+  await page.evaluate(() => window.moaTest.el.setAttribute('layers', 'abc'));
+  await expect(el(page).locator('[part=error]')).toBeVisible();
+  expect(await axeViolations(page), 'error').toEqual([]);
+});
 
 test('a model reply with HTML/Markdown attack payloads renders inert', async ({ page }) => {
   const requests: string[] = [];
