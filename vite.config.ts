@@ -35,6 +35,8 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'element') {
     return {
+      // As for core: the agent worker is found next to attention-moa.js wherever (and on whatever origin) it is served.
+      base: './',
       resolve: { alias },
       build: {
         outDir: here('./packages/element/dist'),

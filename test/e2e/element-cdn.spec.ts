@@ -51,6 +51,10 @@ async function openPage(page: Page) {
 test('a plain page on another origin runs a 3-agent, 2-layer question to the end with just the tag', async ({ page }) => {
   expect(new URL(pageOrigin).origin).not.toBe(new URL(cdnOrigin).origin);
   await page.setViewportSize({ width: 1280, height: 900 });
+  const workers: string[] = [];
+  page.on('worker', (w) => workers.push(w.url()));
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
   const errors = await openPage(page);
   const loadedFrom = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name).filter((n) => n.endsWith('attention-moa.js')));
   expect(loadedFrom).toEqual([`${cdnOrigin}/attention-moa.js`]);
@@ -59,7 +63,18 @@ test('a plain page on another origin runs a 3-agent, 2-layer question to the end
   const input = el(page).getByRole('textbox', { name: 'Your question' });
   await input.fill('What is the capital of France?');
   await input.press('Enter');
+  // The models load first, in their workers, with a progress bar each.
+  const rows = el(page).locator('[part=loading] [part=progress]');
+  await expect(rows).toHaveCount(3);
+  await expect(rows.nth(1)).toContainText('Ben');
+  await expect(rows.nth(1)).toContainText(/[1-9]\d* % · \d+ MB of 10 MB/);
+  await expect(el(page).locator('[part=loading]')).toContainText('A simulated load');
+  await page.screenshot({ path: `${root}/test-results/screenshots/element-loading-1280-light.png` });
   await expect(el(page).locator('[part=status]')).toHaveText(/^Done/, { timeout: 30_000 });
+  // One agent worker per model, started from the CDN's script through a same-origin blob bootstrap.
+  expect(workers).toHaveLength(3);
+  expect(workers.every((url) => url.startsWith(`blob:${pageOrigin}/`))).toBe(true);
+  expect(requests.filter((url) => url.startsWith(`${cdnOrigin}/assets/agent-worker-`)).length).toBeGreaterThanOrEqual(1);
 
   const answer = el(page).locator('[part=answer]');
   await expect(answer).toContainText('Paris is the capital of France.');

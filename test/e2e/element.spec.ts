@@ -385,6 +385,7 @@ test('models load with a progress bar per model (size, %, ETA) and the one-time 
   await page.goto('/test/e2e/pages/element.html');
   await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const models = ['Qwen2.5-0.5B-Instruct-q4f16_1-MLC', 'Llama-3.2-1B-Instruct-q4f16_1-MLC', 'SmolLM2-360M-Instruct-q4f16_1-MLC'];
+  await page.evaluate(() => window.moaTest.el.removeAttribute('simulated'));
   await page.evaluate((m) => window.moaTest.setupLoader({ models: m, totalBytes: [945e6, 879e6, 376e6], steps: 8, stepMs: 150 }), models);
   await ask(page, 'Hello?');
   const loading = el(page).locator('[part=loading]');

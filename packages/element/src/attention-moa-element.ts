@@ -24,7 +24,7 @@ import { parseSettings, type Settings } from './settings.js';
 import { RunController, isMoaRunner, type MoaRunner } from './run-controller.js';
 import { ModelLoadingController } from './model-loading-controller.js';
 import type { LoadedEngines, ModelLoader } from './model-loader.js';
-import { defaultModelLoader } from './default-model-loader.js';
+import { defaultModelLoader } from './pool-loader.js';
 import { createProtocol } from './protocol-factory.js';
 import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
 import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
@@ -321,6 +321,8 @@ export class AttentionMoAElement extends LitElement {
       models: this.#settings.models,
       ...(typeof this.aggregator === 'string' && this.aggregator ? { aggregator: this.aggregator } : {}),
       ...(this.#settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: this.#settings.memoryBudgetBytes } : {}),
+      ...(this.#settings.protocol.layers !== undefined ? { layers: this.#settings.protocol.layers } : {}),
+      ...(this.#settings.protocol.attention !== undefined ? { attention: this.#settings.protocol.attention } : {}),
     };
     const engines = await this.#loading.load(loader, request);
     if (engines !== this.#announcedEngines) {
@@ -343,7 +345,7 @@ export class AttentionMoAElement extends LitElement {
       throw new AttentionMoAElementError(attributeProblem('aggregator', `No agent is named "${String(choice)}"`, `Use one of: ${agents.map((a) => a.name).join(', ')}.`));
     }
     // Its own name (the protocol requires it) that still says whose model it is.
-    return { engine: agent.engine, name: `aggregator (${agent.name})`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
+    return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
   }
 
   #protocolFor(agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {
@@ -489,7 +491,7 @@ export class AttentionMoAElement extends LitElement {
           <span class="status-text">${this.#headerStatus()}</span>
         </header>
         ${this.#problem ? this.#problemTemplate(this.#problem) : nothing}
-        ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid) : nothing}
+        ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
         ${turns.length || this.#pendingQuestion
           ? html`<ol class="conversation" part="conversation" aria-label="Conversation">
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}

@@ -12,7 +12,7 @@ export { AttentionMoAElement, type ElementStatus } from './attention-moa-element
 export { TAG_NAME } from './element-api.js';
 export type { MoaRunner } from './run-controller.js';
 export type { ModelLoader, ModelLoadRequest, LoadedEngines } from './model-loader.js';
-export type { LoadProgress } from './model-loading.js';
+export { createPoolLoader, defaultModelLoader, agentName, type PoolLoaderOptions } from './pool-loader.js';
 export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';

@@ -12,20 +12,23 @@ function detail(m: ModelLoadView): string {
   return parts.join(' · ');
 }
 
-export function loadingTemplate(view: LoadingView, idPrefix: string): TemplateResult {
+export function loadingTemplate(view: LoadingView, idPrefix: string, simulated = false): TemplateResult {
   const bytes = totalDownloadBytes(view);
-  const allCached = view.models.every((m) => m.fromCache);
+  const allCached = view.downloadBytes === 0 || (view.models.length > 0 && view.models.every((m) => m.fromCache));
   return html`
     <section class="loading" part="loading" aria-labelledby="${idPrefix}-loading-title">
       <h3 id="${idPrefix}-loading-title">Loading ${view.models.length === 1 ? 'the model' : `${view.models.length} models`}</h3>
       <p class="download-note">
-        ${allCached && view.models.length
+        ${simulated
+          ? 'A simulated load (scripted engines stand in for the models): nothing is downloaded.'
+          : allCached
           ? 'Loading from this browser\'s cache: no download needed.'
           : bytes !== undefined && bytes > 0
             ? html`Downloading <strong>${formatBytes(bytes)}</strong> once; cached in this browser for next time.`
             : 'Downloading the models once; they are cached in this browser for next time.'}
         Everything runs on this device.
       </p>
+      ${(view.notes ?? []).map((note) => html`<p class="note">${note}</p>`)}
       <ul class="bars">
         ${view.models.map((m, i) => {
           const id = `${idPrefix}-load-${i}`;

@@ -4,15 +4,18 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { LoadedEngines, ModelLoader } from './model-loader.js';
-import { reduceLoading, startLoading, type LoadingView, type LoadProgress } from './model-loading.js';
+import type { AttentionTopology, LoadProgress } from '@attention-moa/core';
+import { reduceLoading, startLoading, type LoadingView } from './model-loading.js';
 
 export interface LoadRequest {
   models: string[];
   aggregator?: string;
   memoryBudgetBytes?: number;
+  layers?: number;
+  attention?: AttentionTopology;
 }
 
-const keyOf = (r: LoadRequest) => JSON.stringify([r.models, r.aggregator ?? null, r.memoryBudgetBytes ?? null]);
+const keyOf = (r: LoadRequest) => JSON.stringify([r.models, r.aggregator ?? null, r.memoryBudgetBytes ?? null, r.layers ?? null, r.attention ?? null]);
 
 export class ModelLoadingController implements ReactiveController {
   /** Progress of the current load; undefined when nothing is loading. */
@@ -47,6 +50,11 @@ export class ModelLoadingController implements ReactiveController {
       onPlan: (plan) => {
         if (this.pending?.abort !== abort || !this.view) return;
         this.view = { ...this.view, ...(plan.downloadBytes !== undefined ? { downloadBytes: plan.downloadBytes } : {}) };
+        this.host.requestUpdate();
+      },
+      onNote: (note) => {
+        if (this.pending?.abort !== abort || !this.view) return;
+        this.view = { ...this.view, notes: [...(this.view.notes ?? []), note] };
         this.host.requestUpdate();
       },
       onProgress: (model, report) => {

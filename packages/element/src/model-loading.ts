@@ -2,15 +2,7 @@
  * Model download/load progress as the UI shows it: per model a fraction, bytes, an ETA, and whether it comes from
  * the browser's cache. Pure: a reducer over the runtime's `LoadProgress` reports, with the clock passed in.
  */
-/** The runtime's per-model load report (core `runtime/hosted-engine.ts` LoadProgress; same shape). */
-export interface LoadProgress {
-  /** 0..1 */
-  progress: number;
-  text: string;
-  loadedBytes?: number;
-  totalBytes?: number;
-  elapsedSeconds?: number;
-}
+import type { LoadProgress } from '@attention-moa/core';
 
 export interface ModelLoadView {
   model: string;
@@ -29,8 +21,10 @@ export interface ModelLoadView {
 
 export interface LoadingView {
   models: readonly ModelLoadView[];
-  /** Known total download size of the models being loaded (bytes), when the loader reported it. */
+  /** Known total download size of the models being loaded (bytes), when the loader reported it (0: all cached). */
   downloadBytes?: number;
+  /** Notes from the loader (e.g. swap mode). */
+  notes?: readonly string[];
 }
 
 export function startLoading(models: readonly string[], now: number, downloadBytes?: number): LoadingView {

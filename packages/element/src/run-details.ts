@@ -110,6 +110,7 @@ function synthesis(view: RunView, layer: LayerView, ctx: DetailsContext): Templa
 export function statsTemplate(view: RunView, ctx: DetailsContext): TemplateResult {
   const stats = agentStats(view, ctx.now);
   return html`
+    <div class="table-scroll">
     <table class="stats" part="stats">
       <caption>Tokens and speed per model</caption>
       <thead><tr><th scope="col">Agent</th><th scope="col">Calls</th><th scope="col">Tokens out</th><th scope="col">Speed</th></tr></thead>
@@ -122,6 +123,7 @@ export function statsTemplate(view: RunView, ctx: DetailsContext): TemplateResul
         )}
       </tbody>
     </table>
+    </div>
   `;
 }
 

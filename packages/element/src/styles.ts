@@ -145,7 +145,8 @@ export const styles = css`
 
   .stats { border-collapse: collapse; font-size: 0.9em; width: 100%; }
   .stats caption { text-align: left; font-weight: 600; padding-bottom: 0.25em; }
-  .stats th, .stats td { text-align: left; padding: 0.25em 0.5em; border-bottom: 1px solid var(--_border); }
+  .table-scroll { overflow-x: auto; max-width: 100%; }
+  .stats th, .stats td { text-align: left; padding: 0.25em 0.4em; border-bottom: 1px solid var(--_border); }
   .stats td { font-variant-numeric: tabular-nums; }
   .stats th[scope='row'] { font-weight: normal; overflow-wrap: break-word; }
 
