@@ -1,5 +1,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 
@@ -34,8 +36,10 @@ test.beforeAll(async () => {
   mkdirSync(`${root}/test-results/screenshots`, { recursive: true });
 });
 
+const temporary: string[] = [];
 test.afterAll(() => {
   for (const child of servers) child.kill();
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
 });
 
 const el = (page: Page) => page.locator('attention-moa');
@@ -130,4 +134,27 @@ test('works from 320 px wide: no horizontal overflow', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   expect(overflow).toBe(0);
   await page.screenshot({ path: `${root}/test-results/screenshots/element-320-light.png`, fullPage: true });
+});
+
+test("the README's no-build example runs as written next to the built file", async ({ page }) => {
+  const readme = readFileSync(`${root}/packages/element/README.md`, 'utf8');
+  const block = /<!-- example:start -->\n```html\n([\s\S]*?)```\n<!-- example:end -->/.exec(readme)?.[1];
+  expect(block, 'the README example block').toBeTruthy();
+  // A folder with the example as index.html next to the built files, as the README says.
+  const dir = mkdtempSync(join(tmpdir(), 'moa-readme-'));
+  temporary.push(dir);
+  writeFileSync(join(dir, 'index.html'), block!);
+  for (const name of readdirSync(`${root}/packages/element/dist`)) symlinkSync(`${root}/packages/element/dist/${name}`, join(dir, name));
+  const origin = await serve(dir, false);
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${origin}/index.html`);
+  const input = el(page).getByRole('textbox', { name: 'Your question' });
+  await input.fill('Capital of France?');
+  await input.press('Enter');
+  await expect(el(page).locator('[part=status]')).toHaveText(/^Done/, { timeout: 30_000 });
+  await expect(el(page).locator('[part=answer]')).toContainText('Paris is the capital of France.');
+  await expect(el(page).locator('[part=early-stop]')).toBeVisible();
+  await expect(el(page).locator('[part=header] .badge')).toHaveText('simulated');
+  expect(errors).toEqual([]);
 });

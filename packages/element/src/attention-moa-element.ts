@@ -532,8 +532,10 @@ export class AttentionMoAElement extends LitElement {
 
   #emptyText(simulated: boolean): string {
     const n = this.agents?.length ?? this.#settings.models.length;
-    const who = n ? `${plural(n, 'model')} answer` : 'Several models answer';
-    return `${who} together: each proposes, critiques the others and itself, refines, and one writes the final answer. It all runs on this device.${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
+    const how = n === 1
+      ? 'One model answers: it proposes, critiques its own answer, refines it, and writes the final answer.'
+      : `${n ? plural(n, 'model') : 'Several models'} answer together: each proposes, critiques the others and itself, refines, and one writes the final answer.`;
+    return `${how} It all runs on this device.${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
   }
 
   #headerStatus(): string {
