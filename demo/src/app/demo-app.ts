@@ -1,0 +1,285 @@
+/**
+ * <moa-demo>: the demo page. Holds the state, wires the actions to the modules (capability check, catalog, sessions,
+ * conversation store, cache, privacy monitor) and composes the views. Light DOM, so the page's stylesheet applies.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { detectCapabilities, verdictFor } from '../capability.js';
+import { formatMB, requireModel } from '../catalog/model-catalog.js';
+import { recommendPreset, resolvePresets } from '../catalog/presets.js';
+import { type Conversation, newConversation } from '../conversations/conversation.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
+import { downloadText, exportFileName, toJSON, toMarkdown } from '../conversations/export.js';
+import { NetworkMonitor } from '../privacy/network-monitor.js';
+import { checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
+import { simulationSession } from '../run/session.js';
+import { type SimulationSpeed } from '../simulation/simulated-agents.js';
+import { readStorageState, requestPersistentStorage } from '../storage/device-storage.js';
+import { deleteAllCachedModels, deleteCachedModel, listCachedModels } from '../storage/webllm-idb-cache.js';
+import { icons } from './icons.js';
+import { type DemoState, initialState, savePrefs } from './state.js';
+import { assistantView, type AssistantActions } from './views/assistant-view.js';
+import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
+import { aggregatorIndex, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
+import { sidebarView, type SidebarActions } from './views/sidebar-view.js';
+
+/** The phrase the simulated judge answers; passed to the protocol as `stopPhrase` for simulated runs. */
+const SIM_STOP_PHRASE = 'NO FURTHER IMPROVEMENT';
+
+export class DemoApp extends LitElement {
+  static override properties = { state: { state: true } };
+
+  state: DemoState = initialState();
+  readonly monitor = new NetworkMonitor();
+  private readonly store = new ConversationStore();
+
+  protected override createRenderRoot(): HTMLElement {
+    return this; // light DOM: the page stylesheet styles everything
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.monitor.start();
+    this.monitor.subscribe(() => this.requestUpdate());
+    void this.boot();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.monitor.stop();
+  }
+
+  private set(patch: Partial<DemoState>): void {
+    this.state = { ...this.state, ...patch };
+    savePrefs(this.state);
+  }
+
+  private async boot(): Promise<void> {
+    const [caps] = await Promise.all([detectCapabilities(), this.refreshConversations()]);
+    const verdict = verdictFor(caps);
+    const presets = resolvePresets({ f16: verdict.precision === 'f16', memoryBudgetMB: memoryBudgetMB(caps.deviceMemoryGB) });
+    const recommended = verdict.preferTiny ? 'tiny' : recommendPreset(presets);
+    let choice = this.state.choice;
+    // A remembered custom pick that this device cannot run (e.g. f16 builds on a GPU without f16) falls back to the preset.
+    if (choice.kind === 'custom' && choice.models.some((id) => requireModelSafe(id)?.needsF16 && verdict.precision !== 'f16')) {
+      choice = { kind: 'preset', id: recommended };
+    }
+    if (!this.state.hadPrefs) choice = { kind: 'preset', id: recommended };
+    this.set({ caps, verdict, presets, recommended, choice });
+    document.documentElement.dataset.ready = 'true';
+  }
+
+  private async refreshConversations(): Promise<void> {
+    try {
+      this.set({ conversations: await this.store.list() });
+    } catch (error) {
+      console.warn('Conversations could not be read from IndexedDB:', error);
+    }
+  }
+
+  // ---------- setup ----------
+  private readonly setupActions: SetupActions = {
+    choosePreset: (id) => this.set({ choice: { kind: 'preset', id }, aggregatorIndex: 0 }),
+    chooseCustom: () => {
+      if (this.state.choice.kind === 'custom') return;
+      this.set({ choice: { kind: 'custom', models: chosenModels(this.state) } });
+    },
+    toggleModel: (id) => {
+      const c = this.state.choice;
+      if (c.kind !== 'custom') return;
+      const models = c.models.includes(id) ? c.models.filter((m) => m !== id) : [...c.models, id].slice(0, MAX_CUSTOM_MODELS);
+      // Keep the same model as aggregator when it stays in the pick.
+      const previous = c.models[this.state.aggregatorIndex];
+      const aggregatorIndex = previous && models.includes(previous) ? models.indexOf(previous) : 0;
+      this.set({ choice: { kind: 'custom', models }, aggregatorIndex });
+    },
+    setPickerQuery: (pickerQuery) => this.set({ pickerQuery }),
+    setAggregator: (aggregatorIndex) => this.set({ aggregatorIndex }),
+    setSettings: (patch) => this.set({ settings: checkSettings({ ...this.state.settings, ...patch }) }),
+    setSimSpeed: (simSpeed: SimulationSpeed) => this.set({ simSpeed }),
+    startModels: () => void this.startModels(),
+    startSimulation: () => void this.startSimulation(),
+  };
+
+  private async startSimulation(): Promise<void> {
+    await this.state.session?.dispose();
+    const blocked = this.state.verdict?.level === 'blocked';
+    const agents = blocked ? 3 : Math.max(1, chosenModels(this.state).length || 3);
+    const session = simulationSession({
+      agents,
+      aggregatorIndex: aggregatorIndex(this.state, agents),
+      speed: this.state.simSpeed,
+      stopPhrase: SIM_STOP_PHRASE,
+    });
+    this.monitor.markLoaded();
+    this.set({ session, screen: 'assistant', startError: undefined, current: this.state.current ?? newConversation() });
+  }
+
+  private async startModels(): Promise<void> {
+    const models = chosenModels(this.state);
+    const total = models.reduce((n, id) => n + requireModel(id).downloadMB, 0);
+    this.set({
+      startError: `Loading real models needs the worker runtime, which is not part of this build yet (≈ ${formatMB(total)} would be downloaded). Use the simulation meanwhile.`,
+    });
+  }
+
+  // ---------- assistant ----------
+  private readonly assistantActions: AssistantActions = {
+    setRunMode: (runMode: RunMode) => this.set({ runMode }),
+    setCompare: (compare) => this.set({ compare }),
+    askExample: (text) => void this.ask(text),
+    backToSetup: () => this.set({ screen: 'setup' }),
+    exportConversation: (format) => this.exportConversation(format),
+  };
+
+  /** Hands a question to the assistant element (wired when <attention-moa> lands). */
+  private async ask(_text: string): Promise<void> {}
+
+  private exportConversation(format: 'md' | 'json'): void {
+    const c = this.state.current;
+    if (!c || c.turns.length === 0) return;
+    if (format === 'json') downloadText(toJSON(c), exportFileName(c, 'json'), 'application/json');
+    else downloadText(toMarkdown(c), exportFileName(c, 'md'), 'text/markdown');
+  }
+
+  // ---------- conversations ----------
+  private readonly sidebarActions: SidebarActions = {
+    newConversation: () => this.set({ current: newConversation(), sidebarOpen: false }),
+    openConversation: async (id) => {
+      const current = await this.store.get(id);
+      if (current) this.set({ current, sidebarOpen: false, screen: this.state.session ? 'assistant' : this.state.screen });
+    },
+    deleteConversation: async (id) => {
+      await this.store.delete(id);
+      if (this.state.current?.id === id) this.set({ current: newConversation() });
+      await this.refreshConversations();
+    },
+  };
+
+  async saveConversation(conversation: Conversation): Promise<void> {
+    this.set({ current: conversation });
+    await this.store.save(conversation);
+    await this.refreshConversations();
+  }
+
+  // ---------- panels ----------
+  private readonly panelActions: PanelActions = {
+    closePanel: () => this.set({ panel: null }),
+    refreshCache: () => void this.refreshCache(),
+    deleteModel: (url) => void this.cacheTask(async () => {
+      const n = await deleteCachedModel(url);
+      return { kind: 'ok', text: `Deleted ${n} file${n === 1 ? '' : 's'}.` };
+    }),
+    deleteAllModels: () => void this.cacheTask(async () => {
+      const n = await deleteAllCachedModels();
+      return { kind: 'ok', text: `Deleted every cached model (${n} file${n === 1 ? '' : 's'}).` };
+    }),
+    requestPersistence: () => void this.cacheTask(async () => {
+      const granted = await requestPersistentStorage();
+      return granted
+        ? { kind: 'ok', text: 'Storage is now persistent: the browser will not evict the models to free space.' }
+        : { kind: 'warn', text: 'The browser declined persistent storage. Chromium grants it to sites you use often, bookmark or install; the models stay cached until space runs low.' };
+    }),
+  };
+
+  private async refreshCache(): Promise<void> {
+    await this.cacheTask(async () => undefined);
+  }
+
+  private async cacheTask(task: () => Promise<DemoState['cache']['notice']>): Promise<void> {
+    this.set({ cache: { ...this.state.cache, busy: true } });
+    let notice: DemoState['cache']['notice'];
+    try {
+      notice = await task();
+    } catch (error) {
+      notice = { kind: 'bad', text: (error as Error).message };
+    }
+    let models = this.state.cache.models;
+    let storage = this.state.cache.storage;
+    try {
+      [models, storage] = await Promise.all([listCachedModels(), readStorageState()]);
+    } catch (error) {
+      notice = { kind: 'bad', text: `Could not read the model cache: ${(error as Error).message}` };
+    }
+    this.set({ cache: { models, storage, busy: false, notice, loaded: true } });
+  }
+
+  private openPanel(panel: 'cache' | 'privacy'): void {
+    this.set({ panel, sidebarOpen: false });
+    if (panel === 'cache') void this.refreshCache();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    for (const id of ['cache', 'privacy'] as const) {
+      const dialog = this.querySelector<HTMLDialogElement>(`#panel-${id}`);
+      if (!dialog) continue;
+      if (this.state.panel === id && !dialog.open) dialog.showModal();
+      if (this.state.panel !== id && dialog.open) dialog.close();
+    }
+  }
+
+  // ---------- render ----------
+  /** Where <attention-moa> is mounted. */
+  protected assistantSlot(): TemplateResult {
+    return html`<div class="slot-placeholder" data-testid="element-placeholder">
+      <p>The assistant component <code>&lt;attention-moa&gt;</code> mounts here.</p>
+    </div>`;
+  }
+
+  override render(): TemplateResult {
+    const s = this.state;
+    const count = this.monitor.armed ? this.monitor.count : undefined;
+    return html`
+      <header class="topbar">
+        <button class="btn btn--ghost btn--small only-narrow" aria-label="Conversations" aria-controls="sidebar" aria-expanded=${String(s.sidebarOpen)}
+          @click=${() => this.set({ sidebarOpen: !s.sidebarOpen })}>${icons.menu}</button>
+        <a class="brand" href="./" aria-label="Attention-MoA, home">${icons.logo}<span class="brand-name">Attention-MoA</span><span class="brand-tag">private multi-model assistant</span></a>
+        <span class="topbar-spacer"></span>
+        <nav class="topbar-actions" aria-label="Panels">
+          <button class="btn btn--ghost" data-testid="open-cache" @click=${() => this.openPanel('cache')}>${icons.database}<span class="label-long">Models</span></button>
+          <button class="btn btn--ghost" data-testid="open-privacy" @click=${() => this.openPanel('privacy')}>${icons.shield}<span class="label-long">Privacy</span>
+            ${count !== undefined ? html`<span class="count-pill" data-testid="privacy-pill" ?data-nonzero=${count > 0} aria-label=${`${count} network requests`}>${count}</span>` : nothing}</button>
+        </nav>
+      </header>
+      <div class="layout">
+        ${sidebarView(s, this.sidebarActions)}
+        <main class="main" id="main">
+          <div class="main-inner">
+            ${s.screen === 'assistant' && s.session ? assistantView(s, this.assistantActions, this.assistantSlot()) : setupView(s, this.setupActions)}
+            <p class="footer">Attention-MoA Web · runs entirely in your browser · <a href="https://arxiv.org/abs/2601.16596" rel="noopener noreferrer">the Attention-MoA paper</a></p>
+          </div>
+        </main>
+      </div>
+      <dialog class="panel" id="panel-cache" aria-labelledby="cache-title" @close=${() => s.panel === 'cache' && this.set({ panel: null })}>
+        ${s.panel === 'cache' ? cachePanel(s, this.panelActions) : nothing}
+      </dialog>
+      <dialog class="panel" id="panel-privacy" aria-labelledby="privacy-title" @close=${() => s.panel === 'privacy' && this.set({ panel: null })}>
+        ${s.panel === 'privacy' ? privacyPanel(s, this.monitor, this.panelActions) : nothing}
+      </dialog>
+    `;
+  }
+}
+
+/** Without a runtime planner: phones and small laptops report deviceMemory < 8; give the models half of it. */
+function memoryBudgetMB(deviceMemoryGB: number | undefined): number | undefined {
+  if (deviceMemoryGB === undefined || deviceMemoryGB >= 8) return undefined;
+  return deviceMemoryGB * 1024 * 0.5;
+}
+
+function requireModelSafe(id: string) {
+  try {
+    return requireModel(id);
+  } catch {
+    return undefined;
+  }
+}
+
+customElements.define('moa-demo', DemoApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moa-demo': DemoApp;
+  }
+}
+
+export type { ProtocolSettings };
