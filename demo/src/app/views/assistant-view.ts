@@ -8,6 +8,7 @@ import { shortName } from '../../catalog/model-catalog.js';
 import { costOf, type Turn, type TurnRun } from '../../conversations/conversation.js';
 import { RUN_MODES, type RunMode } from '../../run/modes.js';
 import { SIMULATION_LABEL } from '../../simulation/simulated-agents.js';
+import { EXAMPLE_PROMPTS } from '../../examples.js';
 import { icons } from '../icons.js';
 import type { DemoState } from '../state.js';
 
@@ -19,11 +20,6 @@ export interface AssistantActions {
   exportConversation(format: 'md' | 'json'): void;
 }
 
-export const EXAMPLE_PROMPTS = [
-  'Why is the sky blue? Explain it to a curious 12-year-old.',
-  'Write a JavaScript function that removes duplicates from an array and keeps the order.',
-  'What are the pros and cons of remote work for a small team?',
-];
 
 export function assistantView(state: DemoState, a: AssistantActions, slot: TemplateResult): TemplateResult {
   const session = state.session!;
