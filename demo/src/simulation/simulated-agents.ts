@@ -11,8 +11,8 @@ export const SIMULATION_LABEL = 'simulated agents — no model is running';
 export type SimulationSpeed = 'gpu' | 'laptop' | 'instant';
 
 export const SIMULATION_SPEEDS: readonly { id: SimulationSpeed; label: string; tokenDelayMs: number; firstTokenDelayMs: number }[] = [
-  { id: 'gpu', label: 'GPU speed (~80 tokens/s per model)', tokenDelayMs: 12, firstTokenDelayMs: 150 },
-  { id: 'laptop', label: 'Laptop speed (~25 tokens/s)', tokenDelayMs: 40, firstTokenDelayMs: 400 },
+  { id: 'gpu', label: 'GPU speed (~80 tok/s)', tokenDelayMs: 12, firstTokenDelayMs: 150 },
+  { id: 'laptop', label: 'Laptop speed (~25 tok/s)', tokenDelayMs: 40, firstTokenDelayMs: 400 },
   { id: 'instant', label: 'Instant', tokenDelayMs: 0, firstTokenDelayMs: 0 },
 ];
 

@@ -108,8 +108,8 @@ function simulationCard(state: DemoState, a: SetupActions): TemplateResult {
       answers are written in advance, so they are examples, not model output.
     </p>
     <div class="start-row" style="margin-top:1rem">
-      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Start the simulation
-        <span class="btn-sub">(simulated agents, no model is running)</span></button>
+      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask}
+        <span class="btn-stack"><span>Start the simulation</span><span class="btn-sub">simulated agents, no model is running</span></span></button>
       ${speedSelect(state, a)}
     </div>
   </section>`;
