@@ -79,3 +79,16 @@ describe('ScriptedEngine', () => {
     }
   });
 });
+
+describe('ScriptedEngine contextWindow', () => {
+  it('rejects a prompt that with max_tokens exceeds the window, like WebLLM, and records the request', async () => {
+    const engine = new ScriptedEngine({ contextWindow: 50, rules: [{ reply: 'ok' }] });
+    const long = { messages: [{ role: 'user' as const, content: 'x'.repeat(120) }], stream: true as const };
+    await expect(engine.chat.completions.create({ ...long, max_tokens: 20 })).rejects.toMatchObject({ name: 'ContextWindowSizeExceededError' });
+    expect(engine.requests).toHaveLength(1);
+    // 120 chars + "user: " ≈ 42 tokens: fits without max_tokens, and with a small one.
+    const r = await collect(engine.chat.completions.create({ ...long, max_tokens: 5 }));
+    expect(r.text).toBe('ok');
+    expect(() => new ScriptedEngine({ contextWindow: 0 })).toThrow(/contextWindow must be a whole number > 0/);
+  });
+});

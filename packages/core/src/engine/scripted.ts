@@ -18,6 +18,9 @@ import type {
   FinishReason,
   RequestOptions,
 } from './contract.js';
+import { estimateTokens } from './tokens.js';
+
+export { estimateTokens };
 
 /** What the orchestrator tells an engine about a call (second argument of `create`, ignored by other engines). */
 export interface CallInfo {
@@ -89,6 +92,11 @@ export interface ScriptedEngineOptions {
   tokenize?: 'words' | 'chars';
   /** Name reported in chunks' `model` (default 'scripted'). */
   model?: string;
+  /**
+   * Context window in tokens (counted like `countTokens`). A request whose prompt plus `max_tokens` exceeds it
+   * is rejected with a `ContextWindowSizeExceededError`, as WebLLM does: proof that a caller never overflows.
+   */
+  contextWindow?: number;
 }
 
 const DEFAULT_FALLBACK = '{agent} ({role}, layer {layer}{targetSuffix}): a scripted reply, not written by a model.';
@@ -99,10 +107,6 @@ export function splitTokens(text: string, mode: 'words' | 'chars' = 'words'): st
   return text.match(/\s*\S+|\s+$/g) ?? [];
 }
 
-/** A conservative token estimate for prompts (about 3 characters a token for English and code). */
-export function estimateTokens(text: string): number {
-  return Math.ceil(text.length / 3);
-}
 
 function listed<T>(want: T | T[] | undefined, value: T | undefined): boolean {
   if (want === undefined) return true;
@@ -195,6 +199,9 @@ export class ScriptedEngine implements ChatEngine {
         throw new TypeError(`ScriptedEngine: rules[${i}].times must be a whole number ≥ 0, got ${String(rule.times)}`);
       }
     }
+    if (options.contextWindow !== undefined && !(Number.isInteger(options.contextWindow) && options.contextWindow > 0)) {
+      throw new TypeError(`ScriptedEngine: contextWindow must be a whole number > 0, got ${String(options.contextWindow)}`);
+    }
     const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: ScriptedRequestOptions) =>
       this.create(params, requestOptions);
     this.chat = { completions: { create } };
@@ -249,6 +256,16 @@ export class ScriptedEngine implements ChatEngine {
       callNumber: this.callCount,
     };
     this.requests.push(request);
+    const window = this.options.contextWindow;
+    if (window !== undefined) {
+      const promptTokens = estimateTokens(request.prompt);
+      if (promptTokens + (params.max_tokens ?? 0) > window) {
+        throw namedError(
+          'ContextWindowSizeExceededError',
+          `Prompt tokens exceed context window size: number of prompt tokens: ${promptTokens}; max_tokens: ${params.max_tokens ?? 0}; context window size: ${window}`,
+        );
+      }
+    }
     const { text, rule } = this.pick(request);
     return this.stream(request, text, rule, requestOptions.signal);
   }

@@ -4,10 +4,14 @@
  * the demo and the benchmarks consume exactly these shapes.
  */
 import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { AttentionMoAError } from './errors.js';
 
 export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
 export type EarlyStopMode = 'judge' | 'similarity' | 'off';
 export type CallRole = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
+/** Why a run stopped early: the judge's stop phrase (which also makes the last layer's answer its aggregate), the
+ *  similarity test, or the run's `budget` ran out before the next layer. */
+export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 
 export interface AgentConfig {
   /** Unique, shown in the UI and the trace. */
@@ -86,6 +90,8 @@ export interface AggregatePromptContext extends PromptContextBase {
 export interface ResidualPromptContext extends PromptContextBase {
   /** Every layer's output so far, oldest first; the last is the current layer's aggregate. */
   rounds: string[];
+  /** True with `earlyStop: 'judge'`: the prompt must ask for `stopPhrase` when the latest round did not improve. */
+  judge: boolean;
   stopPhrase: string;
 }
 
@@ -111,10 +117,24 @@ export interface AttentionMoAOptions {
   callTimeoutMs?: number;
   temperature?: number;
   prompts?: PromptTemplates;
+  /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
+  budget?: RunBudget;
+}
+
+export interface RunBudget {
+  /** Most calls a run may make; a layer is started only if all its calls fit. */
+  maxCalls?: number;
+  /** Wall-clock budget in ms, checked before each layer ≥ 2 (a layer in progress is not cut). */
+  maxDurationMs?: number;
 }
 
 export interface RunOptions {
   signal?: AbortSignal;
+}
+
+export interface CompleteOptions extends RunOptions {
+  /** Sees every event of the run, as `run()` would yield them. */
+  onEvent?: (event: AttentionMoAEvent) => void;
 }
 
 export interface RunPlan {
@@ -126,6 +146,10 @@ export interface RunPlan {
   earlyStop: EarlyStopMode;
   /** Calls if no early stop and no failure. */
   expectedCalls: number;
+  /** Calls of each layer (index 0 = layer 1) if no agent is dropped. */
+  callsPerLayer: number[];
+  /** Who critiques whom in a layer where every agent is alive, in call order (empty for 'none'). */
+  critiques: { critic: string; target: string }[];
 }
 
 /** What was shortened to make a prompt fit the context window. */
@@ -141,7 +165,7 @@ export interface CallRecord {
   id: number;
   role: CallRole;
   layer: number;
-  /** Agent name, or the aggregator's name for aggregate/residual. */
+  /** Agent name, or the aggregator's name for aggregate/residual (the stand-in agent's name after a fallback). */
   agent: string;
   /** Critiques: the agent whose answer is critiqued. */
   target?: string;
@@ -150,13 +174,14 @@ export interface CallRecord {
   /** Estimated (or exact) prompt size in tokens. */
   promptTokens: number;
   cuts: PromptCut[];
-  /** Raw output as streamed. */
+  /** Raw output as streamed (reasoning blocks included). */
   output: string;
   /** Output with reasoning blocks stripped: what is passed on. */
   text: string;
+  /** The engine's finish reason; 'error' (threw, or prompt could not fit), 'timeout' (callTimeoutMs), 'abort' (run aborted). */
   finishReason: FinishReason | 'error' | 'timeout' | null;
   usage?: CompletionUsage;
-  /** ms since the run started. */
+  /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end. */
   queuedAt: number;
   startedAt: number;
   firstTokenAt?: number;
@@ -176,7 +201,7 @@ export interface AttentionMoAResult {
   /** Every layer's output (aggregate or residual), oldest first. */
   layerOutputs: string[];
   layersRun: number;
-  earlyStop?: { layer: number; mode: EarlyStopMode; reason: string; similarity?: number };
+  earlyStop?: { layer: number; mode: EarlyStopReasonMode; reason: string; similarity?: number };
   trace: CallRecord[];
   dropped: DroppedAgent[];
   /** When the aggregator failed and another engine stood in. */
@@ -188,12 +213,24 @@ export interface AttentionMoAResult {
 export type AttentionMoAEvent =
   | { type: 'run-start'; plan: RunPlan }
   | { type: 'call-start'; call: number; role: CallRole; layer: number; agent: string; target?: string; promptTokens: number; cuts: PromptCut[] }
+  /** Raw tokens of a call, reasoning blocks included (the record's `text` is the stripped form). */
   | { type: 'call-token'; call: number; role: CallRole; layer: number; agent: string; target?: string; token: string }
   | { type: 'call-end'; record: CallRecord }
   | { type: 'agent-dropped'; dropped: DroppedAgent }
   | { type: 'aggregator-fallback'; from: string; to: string; reason: string }
-  | { type: 'layer-end'; layer: number; output: string; source: 'aggregate' | 'residual' }
-  | { type: 'early-stop'; layer: number; mode: EarlyStopMode; reason: string; similarity?: number }
+  /** `source` 'propose': a single agent with attention 'none' (no aggregate call); its answer is the layer's output. */
+  | { type: 'layer-end'; layer: number; output: string; source: 'propose' | 'aggregate' | 'residual' }
+  | { type: 'early-stop'; layer: number; mode: EarlyStopReasonMode; reason: string; similarity?: number }
+  /**
+   * The final answer, reasoning stripped. The call that produces the last layer's output (aggregate, residual, or
+   * the single agent's answer) streams here live; a judged residual is held back while it could still be the stop
+   * phrase (up to its length plus 30 words). An answer decided otherwise (an early stop: the judge's layer aggregate, a
+   * similarity or budget stop) arrives at once as one token. Joined since the last `answer-reset`, the tokens
+   * equal `done.result.answer`.
+   */
   | { type: 'answer-token'; token: string }
+  /** Discard the answer tokens so far (the streaming call failed and another engine answers instead). */
+  | { type: 'answer-reset'; reason: string }
   | { type: 'done'; result: AttentionMoAResult }
-  | { type: 'error'; error: Error };
+  /** The last event of a failed run; `error.trace` holds the calls made. */
+  | { type: 'error'; error: AttentionMoAError };

@@ -1,0 +1,349 @@
+/**
+ * One call of the protocol, start to end: fit the prompt to the model's window, wait for the model's queue
+ * slot, stream the reply (events per token), enforce the per-call timeout, stop at once on abort, and write
+ * the trace record. A failing call is an outcome, not an exception: the orchestrator decides what it means
+ * (drop the agent, stand in for the aggregator). Only a run abort or a broken prompt template throws.
+ */
+import type { ChatCompletionChunk, ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { CallInfo } from '../engine/scripted.js';
+import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
+import type { AnswerStream } from './answer-stream.js';
+import type { SlotQueue } from './model-queue.js';
+import { placeSystem } from './prompts.js';
+import { stripReasoning } from './reasoning.js';
+import {
+  AttentionMoAError,
+  CallTimeoutError,
+  ContextOverflowError,
+  EmptyOutputError,
+  EngineError,
+  PromptTemplateError,
+  errorInfo,
+  toError,
+} from './errors.js';
+import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
+
+/** Where a call runs: a model on an engine, with its queue, window and tokenizer. */
+export interface Endpoint {
+  /** The name recorded as the call's agent. */
+  name: string;
+  engine: ChatEngine;
+  model?: string;
+  temperature: number;
+  contextWindow: number;
+  noSystemRole: boolean;
+  queue: SlotQueue;
+  counter: TokenCounter;
+}
+
+export interface CallRequest {
+  role: CallRole;
+  layer: number;
+  agent: string;
+  target?: string;
+  endpoint: Endpoint;
+  maxTokens: number;
+  prompt: PromptSpec;
+  /** An empty reply is a failure unless allowed (an empty critique just gives no suggestion). */
+  allowEmpty?: boolean;
+  /** Stream the reply as the final answer. */
+  answer?: { stream: AnswerStream; stopPhrase?: string };
+  /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
+  skip?: () => boolean;
+}
+
+export type CallOutcome =
+  | { status: 'ok'; text: string; record: CallRecord }
+  | { status: 'failed'; error: Error; record: CallRecord }
+  | { status: 'skipped' };
+
+export interface RunContext {
+  /** The run's signal; its reason is the run's AbortError. */
+  signal: AbortSignal;
+  emit(event: AttentionMoAEvent): void;
+  /** ms since the run started. */
+  now(): number;
+  global: SlotQueue;
+  callTimeoutMs?: number;
+}
+
+const ignore = () => {};
+
+/** `promise`, or a rejection with the signal's reason as soon as it aborts (the promise is left to settle alone). */
+function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
+  promise.catch(ignore);
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function validateTemplateOutput(role: CallRole, messages: unknown): ChatMessage[] {
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw new PromptTemplateError(role, 'must return a non-empty array of { role, content } messages');
+  }
+  messages.forEach((m: { role?: unknown; content?: unknown } | null, i) => {
+    if (!m || !['system', 'user', 'assistant'].includes(m.role as string) || typeof m.content !== 'string') {
+      throw new PromptTemplateError(role, `returned an invalid message at index ${i}: each needs role 'system' | 'user' | 'assistant' and a string content`);
+    }
+  });
+  if (messages[messages.length - 1].role !== 'user') {
+    throw new PromptTemplateError(role, "must end with a 'user' message (chat templates require the last turn to be the user's)");
+  }
+  return messages as ChatMessage[];
+}
+
+export class CallRunner {
+  /** Records of every call that started, in the order they ended. */
+  readonly records: CallRecord[] = [];
+  private nextId = 1;
+  private readonly inFlight = new Map<ChatEngine, number>();
+  private readonly pending = new Set<Promise<unknown>>();
+
+  constructor(private readonly ctx: RunContext) {}
+
+  run(request: CallRequest): Promise<CallOutcome> {
+    const promise = this.execute(request);
+    this.pending.add(promise);
+    const forget = () => this.pending.delete(promise);
+    promise.then(forget, forget);
+    return promise;
+  }
+
+  /** Resolves when every call has settled, or after `maxWaitMs`. */
+  async settled(maxWaitMs: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.allSettled([...this.pending]),
+      new Promise((resolve) => (timer = setTimeout(resolve, maxWaitMs))),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`. */
+  interruptAll(): void {
+    for (const engine of this.inFlight.keys()) this.interrupt(engine);
+  }
+
+  private interrupt(engine: ChatEngine): void {
+    try {
+      const stopped = engine.interruptGenerate?.();
+      if (stopped && typeof (stopped as Promise<void>).catch === 'function') (stopped as Promise<void>).catch(ignore);
+    } catch {
+      // An engine that cannot be interrupted is still left behind: we no longer wait for it.
+    }
+  }
+
+  private aborted(): AttentionMoAError {
+    return this.ctx.signal.reason as AttentionMoAError;
+  }
+
+  private async execute(request: CallRequest): Promise<CallOutcome> {
+    const { ctx } = this;
+    const { endpoint } = request;
+    if (ctx.signal.aborted) throw this.aborted();
+    if (request.skip?.()) return { status: 'skipped' };
+    const queuedAt = ctx.now();
+
+    let fitted: FittedPrompt;
+    try {
+      fitted = await untilAborted(ctx.signal, fitPrompt(
+        {
+          ...request.prompt,
+          build: (texts, conversation) =>
+            placeSystem(validateTemplateOutput(request.role, request.prompt.build(texts, conversation)), endpoint.noSystemRole),
+        },
+        {
+          agent: request.agent,
+          role: request.role,
+          layer: request.layer,
+          contextWindow: endpoint.contextWindow,
+          maxTokens: request.maxTokens,
+          counter: endpoint.counter,
+        },
+      ));
+    } catch (error) {
+      if (ctx.signal.aborted) throw this.aborted();
+      if (error instanceof ContextOverflowError) return this.overflow(request, queuedAt, error);
+      if (error instanceof AttentionMoAError) throw error;
+      throw new PromptTemplateError(request.role, `threw: ${toError(error).message}`);
+    }
+
+    let releaseModel: (() => void) | undefined;
+    let releaseGlobal: (() => void) | undefined;
+    try {
+      releaseModel = await endpoint.queue.acquire(ctx.signal);
+      releaseGlobal = await ctx.global.acquire(ctx.signal);
+    } catch {
+      releaseModel?.();
+      throw this.aborted();
+    }
+    try {
+      if (request.skip?.()) return { status: 'skipped' };
+      return await this.stream(request, fitted, queuedAt);
+    } finally {
+      releaseGlobal();
+      releaseModel();
+    }
+  }
+
+  private overflow(request: CallRequest, queuedAt: number, error: ContextOverflowError): CallOutcome {
+    const id = this.nextId++;
+    const at = this.ctx.now();
+    const { role, layer, agent, target } = request;
+    this.ctx.emit({ type: 'call-start', call: id, role, layer, agent, ...(target ? { target } : {}), promptTokens: error.details.requiredTokens, cuts: [] });
+    const record: CallRecord = {
+      id,
+      role,
+      layer,
+      agent,
+      ...(target ? { target } : {}),
+      ...(request.endpoint.model ? { model: request.endpoint.model } : {}),
+      messages: [],
+      promptTokens: error.details.requiredTokens,
+      cuts: [],
+      output: '',
+      text: '',
+      finishReason: 'error',
+      queuedAt,
+      startedAt: at,
+      endedAt: at,
+      error: errorInfo(error),
+    };
+    this.records.push(record);
+    this.ctx.emit({ type: 'call-end', record });
+    return { status: 'failed', error, record };
+  }
+
+  private async stream(request: CallRequest, fitted: FittedPrompt, queuedAt: number): Promise<CallOutcome> {
+    const { ctx } = this;
+    const { endpoint, role, layer, agent, target } = request;
+    const id = this.nextId++;
+    const startedAt = ctx.now();
+    const identity = { role, layer, agent, ...(target ? { target } : {}) };
+    ctx.emit({ type: 'call-start', call: id, ...identity, promptTokens: fitted.promptTokens, cuts: fitted.cuts });
+
+    // One signal per call: the run's abort, or this call's timeout.
+    const controller = new AbortController();
+    const onRunAbort = () => controller.abort(ctx.signal.reason);
+    ctx.signal.addEventListener('abort', onRunAbort, { once: true });
+    const timer =
+      ctx.callTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new CallTimeoutError(ctx.callTimeoutMs!)), ctx.callTimeoutMs);
+    const stopped = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
+    });
+    stopped.catch(ignore);
+
+    let output = '';
+    let finish: FinishReason | null = null;
+    let usage: CompletionUsage | undefined;
+    let firstTokenAt: number | undefined;
+    let failure: unknown;
+    let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
+    this.inFlight.set(endpoint.engine, (this.inFlight.get(endpoint.engine) ?? 0) + 1);
+    request.answer?.stream.begin(request.answer.stopPhrase);
+    try {
+      const params = {
+        messages: fitted.messages,
+        ...(endpoint.model ? { model: endpoint.model } : {}),
+        stream: true as const,
+        stream_options: { include_usage: true },
+        temperature: endpoint.temperature,
+        max_tokens: request.maxTokens,
+      };
+      const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };
+      const created = Promise.resolve().then(() => endpoint.engine.chat.completions.create(params, options));
+      created.catch(ignore);
+      const stream = await Promise.race([created, stopped]);
+      const iterate = (stream as Partial<AsyncIterable<ChatCompletionChunk>> | null)?.[Symbol.asyncIterator];
+      if (typeof iterate !== 'function') {
+        throw new EngineError('chat.completions.create did not return an async iterable of chunks for stream: true');
+      }
+      iterator = iterate.call(stream);
+      for (;;) {
+        const next = iterator.next();
+        next.catch(ignore);
+        const step = await Promise.race([next, stopped]);
+        if (step.done) break;
+        const chunk = step.value;
+        if (chunk?.usage) usage = chunk.usage;
+        const choice = chunk?.choices?.[0];
+        const token = choice?.delta?.content;
+        if (typeof token === 'string' && token) {
+          firstTokenAt ??= ctx.now();
+          output += token;
+          ctx.emit({ type: 'call-token', call: id, ...identity, token });
+          request.answer?.stream.push(token);
+        }
+        if (choice?.finish_reason) finish = choice.finish_reason;
+      }
+    } catch (error) {
+      failure = error;
+    } finally {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener('abort', onRunAbort);
+      const left = (this.inFlight.get(endpoint.engine) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(endpoint.engine, left);
+      else this.inFlight.delete(endpoint.engine);
+    }
+
+    const stoppedByUs = controller.signal.aborted;
+    if (stoppedByUs) {
+      // Leave the stream without waiting for it: an engine that ignores the signal may take its time to stop.
+      try {
+        iterator?.return?.()?.catch?.(ignore);
+      } catch {
+        // nothing to free
+      }
+      // A timed-out call on an engine that serves nothing else of ours: interrupt it (WebLLM has no AbortSignal).
+      if (!ctx.signal.aborted && !this.inFlight.has(endpoint.engine)) this.interrupt(endpoint.engine);
+    }
+
+    const text = stripReasoning(output);
+    let error: Error | undefined;
+    let finishReason: CallRecord['finishReason'] = finish;
+    if (ctx.signal.aborted) {
+      error = this.aborted();
+      finishReason = 'abort';
+    } else if (stoppedByUs) {
+      error = controller.signal.reason as Error;
+      finishReason = 'timeout';
+    } else if (failure !== undefined) {
+      error = toError(failure);
+      finishReason = 'error';
+    } else if (finish === 'abort') {
+      error = new EngineError('the engine stopped the stream itself (finish_reason "abort", e.g. interruptGenerate() called elsewhere)');
+    } else if (!text && !request.allowEmpty) {
+      error = new EmptyOutputError(finish);
+    }
+
+    const record: CallRecord = {
+      id,
+      ...identity,
+      ...(endpoint.model ? { model: endpoint.model } : {}),
+      messages: fitted.messages,
+      promptTokens: fitted.promptTokens,
+      cuts: fitted.cuts,
+      output,
+      text,
+      finishReason,
+      ...(usage ? { usage } : {}),
+      queuedAt,
+      startedAt,
+      ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+      endedAt: ctx.now(),
+      ...(error ? { error: errorInfo(error) } : {}),
+    };
+    this.records.push(record);
+    ctx.emit({ type: 'call-end', record });
+
+    if (ctx.signal.aborted) throw this.aborted();
+    if (error) {
+      request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
+      return { status: 'failed', error, record };
+    }
+    return { status: 'ok', text, record };
+  }
+}

@@ -1,0 +1,335 @@
+/**
+ * Validation and defaults of `AttentionMoA` options. Every bad value is rejected at construction with a
+ * `ConfigError` naming the field, what it got and what is allowed; unknown keys are rejected too (a typo such
+ * as `layer: 3` would otherwise silently run one layer).
+ */
+import { isChatEngine, type ChatEngine } from '../engine/contract.js';
+import { ConfigError } from './errors.js';
+import { defaultPrompts } from './prompts.js';
+import type {
+  AgentConfig,
+  AggregatorConfig,
+  AttentionMoAOptions,
+  AttentionTopology,
+  CallRole,
+  EarlyStopMode,
+  PromptTemplates,
+  RoleTokenLimits,
+} from './types.js';
+
+export const TOPOLOGIES: readonly AttentionTopology[] = ['full', 'self', 'ring', 'none'];
+export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
+export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
+
+export const DEFAULTS = {
+  layers: 1,
+  attention: 'full' as AttentionTopology,
+  residual: true,
+  similarityThreshold: 0.9,
+  stopPhrase: 'NO FURTHER IMPROVEMENT',
+  /** The paper's sampling temperature for every call. */
+  temperature: 0.7,
+  contextWindow: 4096,
+  /** Requests one (engine, model) takes at once: one, as a local model serves one request at a time. */
+  modelConcurrency: 1,
+  aggregatorName: 'aggregator',
+  /** Sized for 4k-token browser models: n answers of `propose`/`refine` size must fit an aggregate prompt. */
+  maxTokens: { propose: 512, critique: 256, refine: 512, aggregate: 768, residual: 768 } satisfies Required<RoleTokenLimits>,
+} as const;
+
+/** Smallest room a prompt needs beside the answer: a window not larger than max tokens + this is rejected. */
+const MIN_PROMPT_ROOM = 64;
+
+export interface ResolvedAgent {
+  name: string;
+  engine: ChatEngine;
+  model?: string;
+  temperature: number;
+  system?: string;
+  contextWindow: number;
+  noSystemRole: boolean;
+  concurrency: number;
+  maxTokens: { propose: number; critique: number; refine: number };
+}
+
+export interface ResolvedAggregator {
+  name: string;
+  engine: ChatEngine;
+  model?: string;
+  temperature: number;
+  contextWindow: number;
+  noSystemRole: boolean;
+  concurrency: number;
+}
+
+/** The options after validation, every default filled in (what `AttentionMoA.options` exposes). */
+export interface ResolvedOptions {
+  agents: ResolvedAgent[];
+  aggregator: ResolvedAggregator;
+  layers: number;
+  attention: AttentionTopology;
+  residual: boolean;
+  earlyStop: EarlyStopMode;
+  similarityThreshold: number;
+  stopPhrase: string;
+  maxTokens: Required<RoleTokenLimits>;
+  /** Calls in flight across all engines; `Infinity` when unlimited. */
+  concurrency: number;
+  callTimeoutMs?: number;
+  temperature: number;
+  prompts: Required<PromptTemplates>;
+  budget: { maxCalls?: number; maxDurationMs?: number };
+}
+
+const OPTION_KEYS = [
+  'agents', 'aggregator', 'layers', 'attention', 'residual', 'earlyStop', 'similarityThreshold', 'stopPhrase',
+  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'prompts', 'budget',
+] as const satisfies readonly (keyof AttentionMoAOptions)[];
+const AGENT_KEYS = [
+  'name', 'engine', 'model', 'temperature', 'maxTokens', 'system', 'contextWindow', 'noSystemRole', 'concurrency',
+] as const satisfies readonly (keyof AgentConfig)[];
+const AGGREGATOR_KEYS = [
+  'engine', 'model', 'name', 'temperature', 'contextWindow', 'noSystemRole', 'concurrency',
+] as const satisfies readonly (keyof AggregatorConfig)[];
+const BUDGET_KEYS = ['maxCalls', 'maxDurationMs'] as const;
+
+const show = (value: unknown): string => {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
+};
+const list = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function rejectUnknownKeys(value: Record<string, unknown>, allowed: readonly string[], field: string): void {
+  for (const key of Object.keys(value)) {
+    if (!allowed.includes(key)) {
+      const where = field ? `${field}.${key}` : key;
+      throw new ConfigError(where, `is not an option; allowed here: ${allowed.join(', ')}`);
+    }
+  }
+}
+
+function integer(value: unknown, field: string, min: number, fallback: number): number;
+function integer(value: unknown, field: string, min: number, fallback?: number): number | undefined;
+function integer(value: unknown, field: string, min: number, fallback?: number): number | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new ConfigError(field, `must be a whole number ≥ ${min}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function numberIn(value: unknown, field: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
+    throw new ConfigError(field, `must be a number from ${min} to ${max}, got ${show(value)}`);
+  }
+  return value;
+}
+
+function optionalString(value: unknown, field: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.trim() === '') throw new ConfigError(field, `must be a non-empty string, got ${show(value)}`);
+  return value;
+}
+
+function boolean(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigError(field, `must be true or false, got ${show(value)}`);
+  return value;
+}
+
+function oneOf<T extends string>(value: unknown, field: string, allowed: readonly T[], fallback: T): T {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'string' || !allowed.includes(value as T)) {
+    throw new ConfigError(field, `must be one of ${list(allowed)}, got ${show(value)}`);
+  }
+  return value as T;
+}
+
+function engine(value: unknown, field: string): ChatEngine {
+  if (value === undefined || value === null) {
+    throw new ConfigError(field, 'is missing: pass an engine with chat.completions.create (a WebLLM engine, an openai client, a ScriptedEngine)');
+  }
+  if (!isChatEngine(value)) {
+    throw new ConfigError(field, `is not an engine: it needs a chat.completions.create(params) method (OpenAI chat-completions shape), got ${show(value)}`);
+  }
+  return value;
+}
+
+function roleLimits(value: unknown): Required<RoleTokenLimits> {
+  if (value === undefined) return { ...DEFAULTS.maxTokens };
+  if (!isRecord(value)) throw new ConfigError('maxTokens', `must be an object such as { critique: 256 }, got ${show(value)}`);
+  rejectUnknownKeys(value, ROLES, 'maxTokens');
+  const limits = { ...DEFAULTS.maxTokens };
+  for (const role of ROLES) limits[role] = integer(value[role], `maxTokens.${role}`, 1, DEFAULTS.maxTokens[role]);
+  return limits;
+}
+
+function prompts(value: unknown): Required<PromptTemplates> {
+  if (value === undefined) return { ...defaultPrompts };
+  if (!isRecord(value)) throw new ConfigError('prompts', `must be an object of template functions, got ${show(value)}`);
+  rejectUnknownKeys(value, ROLES, 'prompts');
+  const resolved = { ...defaultPrompts };
+  for (const role of ROLES) {
+    const template = value[role];
+    if (template === undefined) continue;
+    if (typeof template !== 'function') {
+      throw new ConfigError(`prompts.${role}`, `must be a function of the prompt context returning messages, got ${show(template)}`);
+    }
+    (resolved as Record<CallRole, unknown>)[role] = template;
+  }
+  return resolved;
+}
+
+function checkWindow(contextWindow: number, largestAnswer: number, what: string, field: string): void {
+  if (contextWindow < largestAnswer + MIN_PROMPT_ROOM) {
+    throw new ConfigError(
+      field,
+      `(${contextWindow}) leaves no room for a prompt beside the longest answer it may be asked for (${what} ${largestAnswer} tokens); ` +
+        `raise it or lower that limit`,
+    );
+  }
+}
+
+function resolveAgent(value: unknown, i: number, shared: { maxTokens: Required<RoleTokenLimits>; temperature: number }): ResolvedAgent {
+  const field = `agents[${i}]`;
+  if (!isRecord(value)) throw new ConfigError(field, `must be an object { name, engine, model? }, got ${show(value)}`);
+  rejectUnknownKeys(value, AGENT_KEYS, field);
+  const name = optionalString(value.name, `${field}.name`);
+  if (name === undefined) throw new ConfigError(`${field}.name`, 'is missing: every agent needs a unique name (shown in the UI and the trace)');
+  const answerCap = integer(value.maxTokens, `${field}.maxTokens`, 1);
+  const agent: ResolvedAgent = {
+    name,
+    engine: engine(value.engine, `${field}.engine`),
+    model: optionalString(value.model, `${field}.model`),
+    temperature: numberIn(value.temperature, `${field}.temperature`, 0, 2, shared.temperature),
+    system: value.system === undefined ? undefined : optionalString(value.system, `${field}.system`),
+    contextWindow: integer(value.contextWindow, `${field}.contextWindow`, 1, DEFAULTS.contextWindow),
+    noSystemRole: boolean(value.noSystemRole, `${field}.noSystemRole`, false),
+    concurrency: integer(value.concurrency, `${field}.concurrency`, 1, DEFAULTS.modelConcurrency),
+    maxTokens: {
+      propose: answerCap ?? shared.maxTokens.propose,
+      refine: answerCap ?? shared.maxTokens.refine,
+      critique: shared.maxTokens.critique,
+    },
+  };
+  const largest = Object.entries(agent.maxTokens).sort((a, b) => b[1] - a[1])[0]!;
+  checkWindow(agent.contextWindow, largest[1], `maxTokens.${largest[0]}`, `${field}.contextWindow`);
+  return agent;
+}
+
+function resolveAggregator(value: unknown, shared: { maxTokens: Required<RoleTokenLimits>; temperature: number }): ResolvedAggregator {
+  if (value === undefined) {
+    throw new ConfigError('aggregator', "is missing: pass { engine, model? } (it may be one of the agents' engines)");
+  }
+  if (!isRecord(value)) throw new ConfigError('aggregator', `must be an object { engine, model? }, got ${show(value)}`);
+  rejectUnknownKeys(value, AGGREGATOR_KEYS, 'aggregator');
+  const aggregator: ResolvedAggregator = {
+    name: optionalString(value.name, 'aggregator.name') ?? DEFAULTS.aggregatorName,
+    engine: engine(value.engine, 'aggregator.engine'),
+    model: optionalString(value.model, 'aggregator.model'),
+    temperature: numberIn(value.temperature, 'aggregator.temperature', 0, 2, shared.temperature),
+    contextWindow: integer(value.contextWindow, 'aggregator.contextWindow', 1, DEFAULTS.contextWindow),
+    noSystemRole: boolean(value.noSystemRole, 'aggregator.noSystemRole', false),
+    concurrency: integer(value.concurrency, 'aggregator.concurrency', 1, DEFAULTS.modelConcurrency),
+  };
+  const largest = Math.max(shared.maxTokens.aggregate, shared.maxTokens.residual);
+  const which = shared.maxTokens.aggregate >= shared.maxTokens.residual ? 'aggregate' : 'residual';
+  checkWindow(aggregator.contextWindow, largest, `maxTokens.${which}`, 'aggregator.contextWindow');
+  return aggregator;
+}
+
+function resolveBudget(value: unknown): ResolvedOptions['budget'] {
+  if (value === undefined) return {};
+  if (!isRecord(value)) throw new ConfigError('budget', `must be an object { maxCalls?, maxDurationMs? }, got ${show(value)}`);
+  rejectUnknownKeys(value, BUDGET_KEYS, 'budget');
+  const budget: ResolvedOptions['budget'] = {};
+  const maxCalls = integer(value.maxCalls, 'budget.maxCalls', 1);
+  if (maxCalls !== undefined) budget.maxCalls = maxCalls;
+  if (value.maxDurationMs !== undefined) {
+    if (typeof value.maxDurationMs !== 'number' || !(value.maxDurationMs > 0)) {
+      throw new ConfigError('budget.maxDurationMs', `must be a number of milliseconds > 0, got ${show(value.maxDurationMs)}`);
+    }
+    budget.maxDurationMs = value.maxDurationMs;
+  }
+  return budget;
+}
+
+/** Validates `options` and fills in every default. Throws `ConfigError` (code CONFIG_INVALID). */
+export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
+  if (!isRecord(options)) throw new ConfigError('', `must be an object { agents, aggregator, … }, got ${show(options)}`);
+  rejectUnknownKeys(options, OPTION_KEYS, '');
+
+  const temperature = numberIn(options.temperature, 'temperature', 0, 2, DEFAULTS.temperature);
+  const maxTokens = roleLimits(options.maxTokens);
+  const shared = { maxTokens, temperature };
+
+  if (!Array.isArray(options.agents)) {
+    throw new ConfigError('agents', `must be an array of { name, engine, model? }, got ${show(options.agents)}`);
+  }
+  if (options.agents.length === 0) throw new ConfigError('agents', 'is empty: give at least one agent { name, engine }');
+  const agents = options.agents.map((agent, i) => resolveAgent(agent, i, shared));
+  const firstIndex = new Map<string, number>();
+  agents.forEach((agent, i) => {
+    const first = firstIndex.get(agent.name);
+    if (first !== undefined) {
+      throw new ConfigError(`agents[${i}].name`, `${show(agent.name)} is also the name of agents[${first}]; agent names must be unique`);
+    }
+    firstIndex.set(agent.name, i);
+  });
+
+  const aggregator = resolveAggregator(options.aggregator, shared);
+  if (firstIndex.has(aggregator.name)) {
+    throw new ConfigError(
+      'aggregator.name',
+      `${show(aggregator.name)} is also an agent's name; give the aggregator its own name so the trace tells their calls apart`,
+    );
+  }
+
+  const layers = integer(options.layers, 'layers', 1, DEFAULTS.layers);
+  const attention = oneOf(options.attention, 'attention', TOPOLOGIES, DEFAULTS.attention);
+  const residual = boolean(options.residual, 'residual', DEFAULTS.residual);
+  // The judge lives in the residual call: without residual synthesis it has nowhere to speak.
+  const earlyStop = oneOf(options.earlyStop, 'earlyStop', EARLY_STOP_MODES, residual ? 'judge' : 'off');
+  if (earlyStop === 'judge' && !residual) {
+    throw new ConfigError('earlyStop', "'judge' needs residual: true (the judge answers in the residual call); use 'similarity' or 'off'");
+  }
+  const similarityThreshold = numberIn(options.similarityThreshold, 'similarityThreshold', 0, 1, DEFAULTS.similarityThreshold);
+  const stopPhrase = optionalString(options.stopPhrase, 'stopPhrase') ?? DEFAULTS.stopPhrase;
+  if (!/[\p{L}\p{N}]/u.test(stopPhrase)) {
+    throw new ConfigError('stopPhrase', `must contain letters or digits (it is matched ignoring case, punctuation and markdown), got ${show(stopPhrase)}`);
+  }
+  const concurrency = integer(options.concurrency, 'concurrency', 1, Infinity);
+  let callTimeoutMs: number | undefined;
+  if (options.callTimeoutMs !== undefined) {
+    if (typeof options.callTimeoutMs !== 'number' || !(options.callTimeoutMs > 0) || !Number.isFinite(options.callTimeoutMs)) {
+      throw new ConfigError('callTimeoutMs', `must be a number of milliseconds > 0, got ${show(options.callTimeoutMs)}`);
+    }
+    callTimeoutMs = options.callTimeoutMs;
+  }
+
+  return {
+    agents,
+    aggregator,
+    layers,
+    attention,
+    residual,
+    earlyStop,
+    similarityThreshold,
+    stopPhrase,
+    maxTokens,
+    concurrency,
+    callTimeoutMs,
+    temperature,
+    prompts: prompts(options.prompts),
+    budget: resolveBudget(options.budget),
+  };
+}
