@@ -3,15 +3,18 @@
  * conversation store, cache, privacy monitor) and composes the views. Light DOM, so the page's stylesheet applies.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { AttentionMoA, DEFAULTS, type AttentionMoAResult, type ChatMessage } from '@attention-moa/core';
+import '@attention-moa/element'; // defines <attention-moa>
 import { detectCapabilities, verdictFor } from '../capability.js';
 import { formatMB, requireModel } from '../catalog/model-catalog.js';
 import { recommendPreset, resolvePresets } from '../catalog/presets.js';
-import { type Conversation, newConversation } from '../conversations/conversation.js';
+import { type Conversation, type Turn, type TurnRun, messagesFor, newConversation, newId, withTurn } from '../conversations/conversation.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { downloadText, exportFileName, toJSON, toMarkdown } from '../conversations/export.js';
 import { NetworkMonitor } from '../privacy/network-monitor.js';
-import { checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
-import { simulationSession } from '../run/session.js';
+import { DemoRunner, runMode, type ProtocolFactory, type RunnerContext } from '../run/demo-runner.js';
+import { checkSettings, RUN_MODES, type ProtocolSettings, type RunMode } from '../run/modes.js';
+import { simulationSession, type Session } from '../run/session.js';
 import { type SimulationSpeed } from '../simulation/simulated-agents.js';
 import { readStorageState, requestPersistentStorage } from '../storage/device-storage.js';
 import { deleteAllCachedModels, deleteCachedModel, listCachedModels } from '../storage/webllm-idb-cache.js';
@@ -21,9 +24,16 @@ import { assistantView, type AssistantActions } from './views/assistant-view.js'
 import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
 import { aggregatorIndex, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
 import { sidebarView, type SidebarActions } from './views/sidebar-view.js';
+import { transcriptView } from './views/transcript-view.js';
 
-/** The phrase the simulated judge answers; passed to the protocol as `stopPhrase` for simulated runs. */
-const SIM_STOP_PHRASE = 'NO FURTHER IMPROVEMENT';
+const createProtocol: ProtocolFactory = (options) => new AttentionMoA(options);
+
+/** What the demo uses of <attention-moa> (its public methods). */
+interface AssistantElement extends HTMLElement {
+  ask(text: string): Promise<unknown>;
+  stop(): void;
+  reset(): void;
+}
 
 export class DemoApp extends LitElement {
   static override properties = { state: { state: true } };
@@ -108,10 +118,39 @@ export class DemoApp extends LitElement {
       agents,
       aggregatorIndex: aggregatorIndex(this.state, agents),
       speed: this.state.simSpeed,
-      stopPhrase: SIM_STOP_PHRASE,
+      stopPhrase: DEFAULTS.stopPhrase, // the protocol's own phrase: the script answers it when the judge asks
     });
+    this.beginSession(session);
     this.monitor.markLoaded();
-    this.set({ session, screen: 'assistant', startError: undefined, current: this.state.current ?? newConversation() });
+  }
+
+  /** A new session answers from now on: the element starts fresh and gets the earlier turns as history. */
+  private beginSession(session: Session): void {
+    const current = this.state.current ?? newConversation();
+    this.elementTurnsFrom = current.turns.length;
+    this.runner = new DemoRunner(this.runnerContext(session));
+    this.element()?.reset();
+    this.set({ session, screen: 'assistant', startError: undefined, current });
+  }
+
+  private runnerContext(session: Session): RunnerContext {
+    return {
+      session,
+      create: createProtocol,
+      mode: () => this.state.runMode,
+      settings: () => this.state.settings,
+      history: () => this.history(),
+    };
+  }
+
+  /** Turns of the current conversation the element did not see (restored, or asked before the session changed). */
+  private history(): ChatMessage[] {
+    const turns = this.state.current?.turns.slice(0, this.elementTurnsFrom) ?? [];
+    return messagesFor({ ...(this.state.current ?? newConversation()), turns }, '').slice(0, -1);
+  }
+
+  private element(): AssistantElement | null {
+    return this.querySelector<AssistantElement>('attention-moa');
   }
 
   private async startModels(): Promise<void> {
@@ -128,11 +167,85 @@ export class DemoApp extends LitElement {
     setCompare: (compare) => this.set({ compare }),
     askExample: (text) => void this.ask(text),
     backToSetup: () => this.set({ screen: 'setup' }),
+    startSimulation: () => void this.startSimulation(),
     exportConversation: (format) => this.exportConversation(format),
   };
 
-  /** Hands a question to the assistant element (wired when <attention-moa> lands). */
-  private async ask(_text: string): Promise<void> {}
+  /** Asks through the element, as if typed: the element shows the run; its events drive persistence. */
+  private async ask(text: string): Promise<void> {
+    const el = this.element();
+    if (!el) return;
+    // Failures are shown inside the element and sent as moa-error; nothing to add here.
+    await el.ask(text).catch(() => undefined);
+  }
+
+  // ---------- runs: persistence and comparisons ----------
+  private runner: DemoRunner | undefined;
+  /** Index in the current conversation's turns where the element's own turns begin. */
+  private elementTurnsFrom = 0;
+  private pending: { question: string; mode: RunMode; startedAt: number; askedAt: number; history: ChatMessage[] } | undefined;
+  private compareAbort: AbortController | undefined;
+
+  private onRunStart(event: CustomEvent<{ question: string; messages: ChatMessage[] }>): void {
+    this.compareAbort?.abort();
+    const history = [...this.history(), ...event.detail.messages];
+    this.pending = { question: event.detail.question, mode: this.state.runMode, startedAt: performance.now(), askedAt: Date.now(), history };
+    this.set({ running: true });
+  }
+
+  private async onRunDone(event: CustomEvent<{ question: string; result: AttentionMoAResult }>): Promise<void> {
+    const pending = this.pending;
+    const session = this.state.session;
+    this.pending = undefined;
+    if (!pending || !session) return this.set({ running: false });
+    const main: TurnRun = { mode: pending.mode, answer: event.detail.result.answer, result: event.detail.result, wallMs: performance.now() - pending.startedAt };
+    const turn: Turn = {
+      id: newId('t'),
+      question: pending.question,
+      askedAt: pending.askedAt,
+      ensemble: {
+        agents: session.agents.map((a) => a.name),
+        ...(session.models ? { models: session.models } : {}),
+        aggregator: session.aggregator,
+        settings: this.state.settings,
+        simulated: session.kind === 'simulation',
+      },
+      main,
+    };
+    let conversation = withTurn(this.state.current ?? newConversation(), turn);
+    await this.persist(conversation);
+    this.set({ running: false });
+    if (!this.state.compare) return;
+
+    // The other two modes on the same question and history, one after another, with the same engines.
+    const abort = (this.compareAbort = new AbortController());
+    const comparisons: TurnRun[] = [];
+    for (const mode of RUN_MODES.map((m) => m.id).filter((m) => m !== pending.mode)) {
+      if (abort.signal.aborted) break;
+      this.set({ comparing: `Running ${RUN_MODES.find((m) => m.id === mode)!.label} on the same question for comparison…` });
+      // pending.history already holds the whole conversation, so this runner adds none of its own.
+      comparisons.push(await runMode({ ...this.runnerContext(session), history: () => [] }, mode, pending.history, abort.signal));
+    }
+    this.set({ comparing: undefined });
+    if (abort.signal.aborted || this.state.current?.id !== conversation.id) return;
+    conversation = withTurn(this.state.current, { ...turn, comparisons });
+    await this.persist(conversation);
+  }
+
+  private onRunEnded(): void {
+    this.pending = undefined;
+    this.set({ running: false });
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    this.set({ current: conversation });
+    try {
+      await this.store.save(conversation);
+    } catch (error) {
+      this.set({ startError: (error as Error).message });
+    }
+    await this.refreshConversations();
+  }
 
   private exportConversation(format: 'md' | 'json'): void {
     const c = this.state.current;
@@ -143,22 +256,25 @@ export class DemoApp extends LitElement {
 
   // ---------- conversations ----------
   private readonly sidebarActions: SidebarActions = {
-    newConversation: () => this.set({ current: newConversation(), sidebarOpen: false }),
+    newConversation: () => this.switchConversation(newConversation()),
     openConversation: async (id) => {
-      const current = await this.store.get(id);
-      if (current) this.set({ current, sidebarOpen: false, screen: this.state.session ? 'assistant' : this.state.screen });
+      const conversation = await this.store.get(id);
+      if (conversation) this.switchConversation(conversation);
     },
     deleteConversation: async (id) => {
       await this.store.delete(id);
-      if (this.state.current?.id === id) this.set({ current: newConversation() });
+      if (this.state.current?.id === id) this.switchConversation(newConversation());
       await this.refreshConversations();
     },
   };
 
-  async saveConversation(conversation: Conversation): Promise<void> {
-    this.set({ current: conversation });
-    await this.store.save(conversation);
-    await this.refreshConversations();
+  /** Shows another conversation: the element starts over, and the conversation's turns become its history. */
+  private switchConversation(conversation: Conversation): void {
+    if (this.state.running) this.element()?.stop();
+    this.compareAbort?.abort();
+    this.element()?.reset();
+    this.elementTurnsFrom = conversation.turns.length;
+    this.set({ current: conversation, sidebarOpen: false, screen: 'assistant', comparing: undefined });
   }
 
   // ---------- panels ----------
@@ -219,16 +335,24 @@ export class DemoApp extends LitElement {
   }
 
   // ---------- render ----------
-  /** Where <attention-moa> is mounted. */
-  protected assistantSlot(): TemplateResult {
-    return html`<div class="slot-placeholder" data-testid="element-placeholder">
-      <p>The assistant component <code>&lt;attention-moa&gt;</code> mounts here.</p>
-    </div>`;
+  /** <attention-moa> at full size, answering through the demo's runner. Rendered once per page, kept across screens. */
+  private assistantElement(session: Session): TemplateResult {
+    return html`<attention-moa
+      .moa=${this.runner}
+      ?simulated=${session.kind === 'simulation'}
+      placeholder="Ask anything…"
+      @moa-run-start=${(e: CustomEvent) => this.onRunStart(e)}
+      @moa-done=${(e: CustomEvent) => void this.onRunDone(e)}
+      @moa-stopped=${() => this.onRunEnded()}
+      @moa-error=${() => this.pending && this.onRunEnded()}
+    ></attention-moa>`;
   }
 
   override render(): TemplateResult {
     const s = this.state;
     const count = this.monitor.armed ? this.monitor.count : undefined;
+    const turns = s.current?.turns ?? [];
+    const onSetup = s.screen === 'setup';
     return html`
       <header class="topbar">
         <button class="btn btn--ghost btn--small only-narrow" aria-label="Conversations" aria-controls="sidebar" aria-expanded=${String(s.sidebarOpen)}
@@ -244,10 +368,14 @@ export class DemoApp extends LitElement {
       <div class="layout">
         ${sidebarView(s, this.sidebarActions)}
         <main class="main" id="main">
-          <div class="main-inner">
-            ${s.screen === 'assistant' && s.session ? assistantView(s, this.assistantActions, this.assistantSlot()) : setupView(s, this.setupActions)}
-            <p class="footer">Attention-MoA Web · runs entirely in your browser · <a href="https://arxiv.org/abs/2601.16596" rel="noopener noreferrer">the Attention-MoA paper</a></p>
+          <div class="main-inner" ?hidden=${!onSetup}>${setupView(s, this.setupActions)}</div>
+          <div class="main-inner" ?hidden=${onSetup}>
+            ${assistantView(s, this.assistantActions, {
+              transcript: transcriptView(turns.slice(0, this.elementTurnsFrom)),
+              element: s.session ? this.assistantElement(s.session) : nothing,
+            })}
           </div>
+          <p class="footer">Attention-MoA Web · runs entirely in your browser · <a href="https://arxiv.org/abs/2601.16596" rel="noopener noreferrer">the Attention-MoA paper</a></p>
         </main>
       </div>
       <dialog class="panel" id="panel-cache" aria-labelledby="cache-title" @close=${() => s.panel === 'cache' && this.set({ panel: null })}>

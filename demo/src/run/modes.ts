@@ -45,6 +45,16 @@ export function checkSettings(value: Partial<ProtocolSettings>): ProtocolSetting
   return { layers, attention, earlyStop };
 }
 
+/** The aggregator's own name in the trace (the protocol wants it distinct from the agent whose model it shares). */
+export function aggregatorName(agent: string): string {
+  return `Aggregator (${agent})`;
+}
+
+/** The agent an aggregator name points back to, if it is one. */
+export function agentOfAggregator(name: string): string | undefined {
+  return /^Aggregator \((.+)\)$/.exec(name)?.[1];
+}
+
 /**
  * The protocol options for one mode. `aggregator` names one of `agents`: the aggregator reuses that agent's engine
  * (it waits its turn on that model), which is how a browser with a few models loaded runs the aggregate step.
@@ -61,7 +71,7 @@ export function optionsForMode(
   const aggregatorConfig: AggregatorConfig = {
     engine: lead.engine,
     model: lead.model,
-    name: lead.name,
+    name: aggregatorName(lead.name),
     contextWindow: lead.contextWindow,
     noSystemRole: lead.noSystemRole,
   };

@@ -3,7 +3,7 @@
  * One ScriptedEngine per agent, so the protocol queues and parallelises exactly as it would with one model each.
  */
 import { ScriptedEngine, type AgentConfig, type ScriptedRequest } from '@attention-moa/core';
-import type { RunMode } from '../run/modes.js';
+import { agentOfAggregator, type RunMode } from '../run/modes.js';
 import { scenarioFor, type Scenario } from './scenarios.js';
 
 export const SIMULATION_LABEL = 'simulated agents — no model is running';
@@ -63,7 +63,8 @@ export class Simulation {
 
   /** Agents beyond three reuse the three personas in turn. */
   private persona(agent: string | undefined): 0 | 1 | 2 {
-    const i = agent === undefined ? 0 : this.agentNames.indexOf(agent);
+    const name = agent === undefined ? undefined : (agentOfAggregator(agent) ?? agent);
+    const i = name === undefined ? 0 : this.agentNames.indexOf(name);
     return (Math.max(0, i) % 3) as 0 | 1 | 2;
   }
 

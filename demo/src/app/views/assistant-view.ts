@@ -17,54 +17,75 @@ export interface AssistantActions {
   setCompare(on: boolean): void;
   askExample(text: string): void;
   backToSetup(): void;
+  startSimulation(): void;
   exportConversation(format: 'md' | 'json'): void;
 }
 
+export interface AssistantParts {
+  /** Earlier turns the element did not show (restored from storage). */
+  transcript: TemplateResult | typeof nothing;
+  /** The <attention-moa> element, when a session is running. */
+  element: TemplateResult | typeof nothing;
+}
 
-export function assistantView(state: DemoState, a: AssistantActions, slot: TemplateResult): TemplateResult {
-  const session = state.session!;
-  const sim = session.kind === 'simulation';
+
+export function assistantView(state: DemoState, a: AssistantActions, parts: AssistantParts): TemplateResult {
+  const session = state.session;
+  const sim = session?.kind === 'simulation';
   const turns = state.current?.turns ?? [];
   const last = turns.at(-1);
   const mode = RUN_MODES.find((m) => m.id === state.runMode)!;
   return html`
     ${sim
-      ? html`<div class="sim-banner" role="note" data-testid="sim-banner">${icons.flask}<strong>Simulation</strong><span>${SIMULATION_LABEL}. The protocol, the events and the interface are real; the replies are scripted.</span></div>`
+      ? html`<div class="sim-banner" role="note" data-testid="sim-banner">${icons.flask}<strong>Simulation</strong><span>${SIMULATION_LABEL}. The protocol, its events and this interface are real; the replies are scripted.</span></div>`
       : nothing}
-    <div class="session-bar">
-      <div class="chips" aria-label="Agents">
-        ${session.agents.map(
-          (agent, i) => html`<span class="chip ${agent.name === session.aggregator ? 'chip--agg' : ''}" title=${session.models?.[i] ?? agent.name}>
-            ${sim ? agent.name : shortName(session.models?.[i] ?? agent.name)}${agent.name === session.aggregator ? ' · aggregator' : ''}</span>`,
-        )}
-      </div>
-      <button class="btn btn--small" @click=${a.backToSetup}>${icons.settings} Setup</button>
-    </div>
-
-    <div>
-      <div class="modes" role="radiogroup" aria-label="How to answer">
-        ${RUN_MODES.map(
-          (m) => html`<button class="mode" role="radio" aria-checked=${String(m.id === state.runMode)} data-testid=${`mode-${m.id}`}
-            ?disabled=${state.running} @click=${() => a.setRunMode(m.id)}>${m.label}</button>`,
-        )}
-      </div>
-      <p class="mode-explain" style="margin-top:.5rem">${mode.explain}</p>
-      <label class="small" style="display:inline-flex;gap:.45rem;align-items:center;margin-top:.5rem;cursor:pointer">
-        <input type="checkbox" data-testid="compare-toggle" .checked=${state.compare} ?disabled=${state.running}
-          @change=${(e: Event) => a.setCompare((e.target as HTMLInputElement).checked)} />
-        Also run the other two modes on each question and compare calls, tokens and time
-      </label>
-    </div>
-
-    ${turns.length === 0 && !state.running
-      ? html`<div class="examples" aria-label="Example questions">
-          ${EXAMPLE_PROMPTS.map((p) => html`<button class="example" data-testid="example" @click=${() => a.askExample(p)}>${p}</button>`)}
+    ${session
+      ? html`<div class="session-bar">
+          <div class="chips" aria-label="Agents">
+            ${session.agents.map(
+              (agent, i) => html`<span class="chip ${agent.name === session.aggregator ? 'chip--agg' : ''}" title=${session.models?.[i] ?? agent.name}>
+                ${sim ? agent.name : shortName(session.models?.[i] ?? agent.name)}${agent.name === session.aggregator ? ' · aggregator' : ''}</span>`,
+            )}
+          </div>
+          <button class="btn btn--small" @click=${a.backToSetup}>${icons.settings} Setup</button>
+        </div>
+        <div>
+          <div class="modes" role="radiogroup" aria-label="How to answer">
+            ${RUN_MODES.map(
+              (m) => html`<button class="mode" role="radio" aria-checked=${String(m.id === state.runMode)} data-testid=${`mode-${m.id}`}
+                ?disabled=${state.running} @click=${() => a.setRunMode(m.id)}>${m.label}</button>`,
+            )}
+          </div>
+          <p class="mode-explain" style="margin-top:.5rem">${mode.explain}</p>
+          <label class="small" style="display:inline-flex;gap:.45rem;align-items:center;margin-top:.5rem;cursor:pointer">
+            <input type="checkbox" data-testid="compare-toggle" .checked=${state.compare} ?disabled=${state.running}
+              @change=${(e: Event) => a.setCompare((e.target as HTMLInputElement).checked)} />
+            Also run the other two modes on each question and compare calls, tokens and time
+          </label>
         </div>`
+      : html`<section class="card" data-testid="continue">
+          <div class="section-head"><h2>${state.current?.title ?? 'Conversation'}</h2></div>
+          <p class="muted">Saved in this browser. To ask a follow-up question, start the simulation or load models; the earlier turns are sent along as history.</p>
+          <div class="start-row" style="margin-top:.75rem">
+            <button class="btn btn--sim" @click=${a.startSimulation}>${icons.flask} Continue in the simulation</button>
+            <button class="btn" @click=${a.backToSetup}>${icons.settings} Choose models</button>
+          </div>
+        </section>`}
+
+    ${parts.transcript}
+
+    ${session && turns.length === 0 && !state.running
+      ? html`<section aria-labelledby="examples-title">
+          <h2 class="examples-head" id="examples-title">Try an example</h2>
+          <div class="examples">
+            ${EXAMPLE_PROMPTS.map((p) => html`<button class="example" data-testid="example" @click=${() => a.askExample(p)}>${p}</button>`)}
+          </div>
+        </section>`
       : nothing}
 
-    <div class="assistant-slot" data-testid="assistant-slot">${slot}</div>
+    ${session ? html`<div class="assistant-slot" data-testid="assistant-slot">${parts.element}</div>` : nothing}
 
-    ${state.comparing ? html`<p class="small muted" role="status">${icons.spinner} ${state.comparing}</p>` : nothing}
+    ${state.comparing ? html`<p class="small muted" role="status" data-testid="comparing">${icons.spinner} ${state.comparing}</p>` : nothing}
     ${last?.comparisons?.length ? comparisonCard(last) : nothing}
 
     ${turns.length
