@@ -19,7 +19,8 @@ export interface ProtocolSettings {
   earlyStop: EarlyStopMode;
 }
 
-export const DEFAULT_SETTINGS: ProtocolSettings = { layers: 2, attention: 'full', earlyStop: 'judge' };
+/** Up to 3 layers: the judge usually stops at layer 2 once answers converge, so the third is paid only when it helps. */
+export const DEFAULT_SETTINGS: ProtocolSettings = { layers: 3, attention: 'full', earlyStop: 'judge' };
 
 export const TOPOLOGIES: readonly { id: AttentionTopology; label: string; explain: string }[] = [
   { id: 'full', label: 'Full (n × n)', explain: 'Every agent critiques every answer, its own included, as in the paper.' },

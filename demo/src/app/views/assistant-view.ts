@@ -10,6 +10,7 @@ import { RUN_MODES, type RunMode } from '../../run/modes.js';
 import { SIMULATION_LABEL } from '../../simulation/simulated-agents.js';
 import { EXAMPLE_PROMPTS } from '../../examples.js';
 import { icons } from '../icons.js';
+import { plainText } from '../plain-text.js';
 import type { DemoState } from '../state.js';
 
 export interface AssistantActions {
@@ -112,25 +113,25 @@ function comparisonCard(turn: Turn): TemplateResult {
     </div>
     <div class="table-scroll">
       <table class="compare-table">
-        <thead><tr><th>Mode</th><th class="num">Calls</th><th class="num">Tokens</th><th class="num">Time</th><th>Layers</th></tr></thead>
+        <thead><tr><th>Mode</th><th class="num">Calls</th><th class="num">Tokens</th><th class="num">Time</th></tr></thead>
         <tbody>
           ${runs.map((run, i) => {
             const c = costs[i];
-            if (!c) return html`<tr><td>${label(run.mode)}</td><td colspan="4" class="muted">failed: ${run.error?.message ?? 'no result'}</td></tr>`;
+            if (!c) return html`<tr data-mode=${run.mode}><td>${label(run.mode)}</td><td colspan="3" class="muted">failed: ${run.error?.message ?? 'no result'}</td></tr>`;
             const tokens = c.promptTokens + c.completionTokens;
             return html`<tr ?data-main=${i === 0} data-mode=${run.mode}>
-              <td>${label(run.mode)}${i === 0 ? html` <span class="badge badge--accent">shown above</span>` : nothing}</td>
+              <td>${label(run.mode)}${i === 0 ? html` <span class="badge badge--accent">shown above</span>` : nothing}
+                <br /><span class="small muted">${c.layersRun} layer${c.layersRun === 1 ? '' : 's'}${c.earlyStopLayer ? ', stopped early' : ''}</span></td>
               <td class="num" data-testid="cmp-calls">${c.calls}</td>
               <td class="num">${tokens.toLocaleString()}<div class="bar"><span style="width:${(tokens / maxTokens) * 100}%"></span></div><span class="small muted">${c.completionTokens.toLocaleString()} generated</span></td>
               <td class="num">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span style="width:${(c.durationMs / maxTime) * 100}%"></span></div></td>
-              <td>${c.layersRun}${c.earlyStopLayer ? html` <span class="small muted">(stopped early)</span>` : nothing}</td>
             </tr>`;
           })}
         </tbody>
       </table>
     </div>
     <div class="compare-answers">
-      ${runs.slice(1).map((run) => html`<div class="compare-answer"><h3>${label(run.mode)}</h3><div class="text">${run.error ? run.error.message : run.answer}</div></div>`)}
+      ${runs.slice(1).map((run) => html`<div class="compare-answer"><h3>${label(run.mode)}</h3><div class="text">${run.error ? run.error.message : plainText(run.answer)}</div></div>`)}
     </div>
   </section>`;
 }

@@ -26,7 +26,7 @@ export function sidebarView(state: DemoState, a: SidebarActions): TemplateResult
       : html`<ul class="conv-list" data-testid="conversation-list">
           ${state.conversations.map(
             (c) => html`<li class="conv-item" aria-current=${String(state.current?.id === c.id)}>
-              <button class="conv-open" @click=${() => a.openConversation(c.id)} title=${c.title}>
+              <button class="conv-open" data-testid="conversation" @click=${() => a.openConversation(c.id)} title=${c.title}>
                 <span class="conv-title">${c.title}</span>
                 <span class="conv-meta">${when(c.updatedAt)} · ${c.turns} question${c.turns === 1 ? '' : 's'}${c.simulated ? ' · simulated' : ''}</span>
               </button>
