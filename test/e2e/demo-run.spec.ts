@@ -112,3 +112,33 @@ test('compare modes: the same question in single model, classic MoA and Attentio
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SCREENSHOTS}/finished-run-360.png`, fullPage: true });
 });
+
+test('the protocol settings chosen on the first screen drive the run: 1 layer, ring topology, Agent B aggregates', async ({ page }) => {
+  await page.goto(server.url);
+  await expect(page.locator('html[data-ready]')).toBeAttached();
+  const settings = page.getByTestId('settings');
+  await settings.locator('summary').click();
+  await settings.getByLabel('Layers (maximum)').selectOption('1');
+  await settings.getByLabel('Attention topology').selectOption('ring');
+  await settings.getByLabel('Aggregator').selectOption({ index: 1 });
+  await expect(settings.locator('summary')).toContainText('up to 1 layer · attention ring');
+  await page.getByTestId('sim-speed').selectOption('instant');
+  await page.getByTestId('start-simulation').click();
+  await expect(page.locator('.chip--agg')).toHaveText(/Agent B · aggregator/);
+  await page.getByTestId('example').first().click();
+  const element = page.locator('attention-moa');
+  await expect.poll(() => element.evaluate((el: Element & { status?: string }) => el.status), { timeout: 30_000 }).toBe('done');
+  const summary = await element.evaluate((el: Element & { lastResult?: { usage: { calls: number }; trace: { role: string; agent: string; target?: string }[] } }) => {
+    const r = el.lastResult!;
+    return { calls: r.usage.calls, critiques: r.trace.filter((c) => c.role === 'critique').map((c) => `${c.agent}→${c.target}`).sort(), aggregator: r.trace.find((c) => c.role === 'aggregate')!.agent };
+  });
+  // Ring: each agent critiques itself and one neighbour (2n = 6), so 3 + 6 + 3 + 1 calls in one layer.
+  expect(summary.calls).toBe(13);
+  expect(summary.critiques).toHaveLength(6);
+  expect(summary.critiques.filter((c) => c.split('→')[0] === c.split('→')[1])).toHaveLength(3);
+  expect(summary.aggregator).toBe('Aggregator (Agent B)');
+  // The settings are remembered for the next visit.
+  await page.reload();
+  await expect(page.locator('html[data-ready]')).toBeAttached();
+  await expect(page.getByTestId('settings').locator('summary')).toContainText('aggregator Agent B · up to 1 layer · attention ring');
+});
