@@ -140,5 +140,5 @@ test('the protocol settings chosen on the first screen drive the run: 1 layer, r
   // The settings are remembered for the next visit.
   await page.reload();
   await expect(page.locator('html[data-ready]')).toBeAttached();
-  await expect(page.getByTestId('settings').locator('summary')).toContainText('aggregator Agent B · up to 1 layer · attention ring');
+  await expect(page.getByTestId('settings').locator('summary')).toContainText('up to 1 layer · attention ring');
 });
