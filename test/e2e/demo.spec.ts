@@ -157,3 +157,27 @@ test('the privacy panel counts requests from the moment the simulation starts: 0
   await expect(page.getByTestId('privacy-panel')).toContainText('index.html');
   expect(offOrigin(requests)).toEqual([]);
 });
+
+test('accessibility: axe finds no serious or critical violations on the first screen, the picker, the assistant and the panels', async ({ page }) => {
+  await openDemo(page);
+  const scan = async (where: string) => {
+    await page.addScriptTag({ path: 'node_modules/axe-core/axe.min.js' }); // inline: no request
+    const violations = await page.evaluate(async () => {
+      const result = await (window as unknown as { axe: { run(c: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document);
+      return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(violations, where).toEqual([]);
+  };
+  await scan('first screen');
+  await page.getByTestId('preset-custom').click();
+  await page.getByTestId('settings').locator('summary').click();
+  await scan('custom picker and settings');
+  await page.getByTestId('start-simulation').click();
+  await scan('assistant');
+  await page.getByTestId('open-cache').click();
+  await expect(page.getByTestId('cache-panel')).toBeVisible();
+  await scan('models panel');
+  await page.getByRole('button', { name: 'Close' }).click();
+  await page.getByTestId('open-privacy').click();
+  await scan('privacy panel');
+});

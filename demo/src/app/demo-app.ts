@@ -357,7 +357,7 @@ export class DemoApp extends LitElement {
       <header class="topbar">
         <button class="btn btn--ghost btn--small only-narrow" aria-label="Conversations" aria-controls="sidebar" aria-expanded=${String(s.sidebarOpen)}
           @click=${() => this.set({ sidebarOpen: !s.sidebarOpen })}>${icons.menu}</button>
-        <a class="brand" href="./" aria-label="Attention-MoA, home">${icons.logo}<span class="brand-name">Attention-MoA</span><span class="brand-tag">private multi-model assistant</span></a>
+        <a class="brand" href="./">${icons.logo}<span class="brand-name">Attention-MoA</span><span class="brand-tag">private multi-model assistant</span></a>
         <span class="topbar-spacer"></span>
         <nav class="topbar-actions" aria-label="Panels">
           <button class="btn btn--ghost" data-testid="open-cache" @click=${() => this.openPanel('cache')}>${icons.database}<span class="label-long">Models</span></button>

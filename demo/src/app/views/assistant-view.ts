@@ -37,6 +37,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
   const last = turns.at(-1);
   const mode = RUN_MODES.find((m) => m.id === state.runMode)!;
   return html`
+    <h1 class="visually-hidden">${state.current?.title ?? 'Assistant'}</h1>
     ${sim
       ? html`<div class="sim-banner" role="note" data-testid="sim-banner">${icons.flask}<strong>Simulation</strong><span>${SIMULATION_LABEL}. The protocol, its events and this interface are real; the replies are scripted.</span></div>`
       : nothing}
