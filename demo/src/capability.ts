@@ -1,89 +1,22 @@
 /**
- * What this browser and device can do for the demo: WebGPU present, an adapter, `shader-f16`, a software renderer,
- * storage quota. Read straight from the platform APIs before anything is downloaded, then turned into a plain verdict.
+ * What this browser and device can do for the demo, as a plain verdict. The facts (WebGPU present, an adapter,
+ * `shader-f16`, storage quota) come from the runtime's `detectCapabilities()`, read before anything is downloaded;
+ * this module decides what they mean for a visitor: ready, slow (a software renderer), or blocked.
  */
+import { detectCapabilities as detectRuntimeCapabilities, type Capabilities as RuntimeCapabilities, type GpuAdapterSummary } from '@attention-moa/core';
 
-export type WebGpuState = 'ok' | 'insecure-context' | 'missing' | 'no-adapter' | 'error';
-
-export interface AdapterSummary {
-  vendor: string;
-  architecture: string;
-  description: string;
-  /** A CPU implementation (SwiftShader, WARP, lavapipe): WebGPU works, at a small fraction of a GPU's speed. */
-  software: boolean;
-  f16: boolean;
-  maxBufferSize: number;
-  maxStorageBufferBindingSize: number;
-}
-
-export interface StorageSummary {
-  usage: number;
-  quota: number;
-  persisted: boolean | undefined;
-}
-
-export interface Capabilities {
-  webgpu: WebGpuState;
-  adapter?: AdapterSummary;
-  /** The reason when `webgpu` is not 'ok'. */
-  problem?: string;
-  storage?: StorageSummary;
-  /** navigator.deviceMemory (GB, rounded down and capped at 8 by browsers); undefined where unsupported. */
-  deviceMemoryGB?: number;
-  userAgent: string;
+export interface Capabilities extends RuntimeCapabilities {
+  /** The page is a secure context (https or localhost); browsers hide WebGPU elsewhere. */
+  secureContext: boolean;
 }
 
 export async function detectCapabilities(): Promise<Capabilities> {
-  const base = { userAgent: navigator.userAgent, deviceMemoryGB: (navigator as { deviceMemory?: number }).deviceMemory };
-  const storage = await readStorage();
-  if (!isSecureContext) {
-    return { ...base, storage, webgpu: 'insecure-context', problem: 'The page is not served over HTTPS or from localhost, so the browser hides WebGPU.' };
-  }
-  if (!('gpu' in navigator) || !navigator.gpu) {
-    return { ...base, storage, webgpu: 'missing', problem: 'This browser has no WebGPU.' };
-  }
-  let adapter: GPUAdapter | null;
-  try {
-    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-  } catch (error) {
-    return { ...base, storage, webgpu: 'error', problem: `Asking for a WebGPU adapter failed: ${(error as Error).message}` };
-  }
-  if (!adapter) {
-    return {
-      ...base,
-      storage,
-      webgpu: 'no-adapter',
-      problem: 'WebGPU is switched on, but the browser offers no GPU adapter (GPU blocklisted, disabled, or absent).',
-    };
-  }
-  const info = adapter.info;
-  const architecture = info?.architecture ?? '';
-  const software = Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter) || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${architecture} ${info?.description ?? ''}`);
-  return {
-    ...base,
-    storage,
-    webgpu: 'ok',
-    adapter: {
-      vendor: info?.vendor ?? '',
-      architecture,
-      description: info?.description ?? '',
-      software,
-      f16: adapter.features.has('shader-f16'),
-      maxBufferSize: adapter.limits.maxBufferSize,
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-    },
-  };
+  return { ...(await detectRuntimeCapabilities({ powerPreference: 'high-performance' })), secureContext: isSecureContext };
 }
 
-async function readStorage(): Promise<StorageSummary | undefined> {
-  if (!navigator.storage?.estimate) return undefined;
-  try {
-    const { usage = 0, quota = 0 } = await navigator.storage.estimate();
-    const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : undefined;
-    return { usage, quota, persisted };
-  } catch {
-    return undefined;
-  }
+/** A CPU implementation (SwiftShader, WARP, lavapipe): WebGPU works, at a small fraction of a GPU's speed. */
+export function isSoftwareAdapter(a: GpuAdapterSummary): boolean {
+  return a.isFallbackAdapter || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${a.architecture} ${a.description}`);
 }
 
 export type VerdictLevel = 'ready' | 'slow' | 'blocked';
@@ -104,16 +37,12 @@ export interface Verdict {
 
 export function verdictFor(caps: Capabilities): Verdict {
   const checks: Verdict['checks'] = [];
-  const gpuPresent = caps.webgpu !== 'missing' && caps.webgpu !== 'insecure-context';
-  checks.push({ label: 'WebGPU', value: gpuPresent ? 'present' : caps.webgpu === 'insecure-context' ? 'hidden (not a secure context)' : 'not in this browser', ok: gpuPresent });
+  const gpuPresent = caps.webgpu;
+  checks.push({ label: 'WebGPU', value: gpuPresent ? 'present' : caps.secureContext ? 'not in this browser' : 'hidden (not a secure context)', ok: gpuPresent });
+  const a = caps.adapter;
   if (gpuPresent) {
-    const a = caps.adapter;
-    checks.push({
-      label: 'GPU adapter',
-      value: a ? adapterName(a) : caps.webgpu === 'error' ? 'request failed' : 'none offered',
-      ok: a ? (a.software ? 'warn' : true) : false,
-    });
-    if (a) checks.push({ label: 'shader-f16', value: a.f16 ? 'yes: f16 builds' : 'no: f32 builds (more memory)', ok: a.f16 ? true : 'warn' });
+    checks.push({ label: 'GPU adapter', value: a ? adapterName(a) : 'none offered', ok: a ? (isSoftwareAdapter(a) ? 'warn' : true) : false });
+    if (a) checks.push({ label: 'shader-f16', value: caps.f16 ? 'yes: f16 builds' : 'no: f32 builds (more memory)', ok: caps.f16 ? true : 'warn' });
   }
   if (caps.storage && caps.storage.quota > 0) {
     const free = Math.max(0, caps.storage.quota - caps.storage.usage);
@@ -122,23 +51,27 @@ export function verdictFor(caps: Capabilities): Verdict {
     checks.push({ label: 'Storage for models', value: 'unknown', ok: 'warn' });
   }
 
-  const a = caps.adapter;
-  if (caps.webgpu !== 'ok' || !a) {
+  if (!caps.webgpu || !a) {
+    const why = !caps.secureContext
+      ? 'The page is not served over HTTPS or from localhost, so the browser hides WebGPU.'
+      : !caps.webgpu
+        ? 'This browser has no WebGPU.'
+        : 'WebGPU is switched on, but the browser offers no GPU adapter (GPU blocklisted, disabled, or absent).';
     return {
       level: 'blocked',
       title: 'This browser cannot run the models here',
-      detail: `${caps.problem ?? 'WebGPU is not available.'} The models need WebGPU: Chrome or Edge 113+ on desktop, Chrome 121+ on Android, or Safari 26+. You can still try the whole protocol in the simulation below.`,
+      detail: `${why} The models need WebGPU: Chrome or Edge 113+ on desktop, Chrome 121+ on Android, or Safari 26+. You can still try the whole protocol in the simulation below.`,
       precision: 'f32',
       preferTiny: true,
       checks,
     };
   }
-  const precision = a.f16 ? 'f16' : 'f32';
-  if (a.software) {
+  const precision = caps.f16 ? 'f16' : 'f32';
+  if (isSoftwareAdapter(a)) {
     return {
       level: 'slow',
       title: `WebGPU works, but on ${adapterName(a)}: a software renderer, no GPU`,
-      detail: `Models would load and answer correctly, at roughly 1–3 tokens per second.${a.f16 ? '' : ' No shader-f16 here, so the f32 builds are used.'} Recommended: the Tiny preset (f32), or the simulation to see the protocol at full speed.`,
+      detail: `Models would load and answer correctly, at roughly 1–3 tokens per second.${caps.f16 ? '' : ' No shader-f16 here, so the f32 builds are used.'} Recommended: the Tiny preset (${precision}), or the simulation to see the protocol at full speed.`,
       precision,
       preferTiny: true,
       checks,
@@ -147,7 +80,7 @@ export function verdictFor(caps: Capabilities): Verdict {
   return {
     level: 'ready',
     title: `Ready: WebGPU on ${adapterName(a)}`,
-    detail: a.f16
+    detail: caps.f16
       ? 'This GPU supports shader-f16, so the smaller f16 builds are used.'
       : 'This GPU lacks shader-f16, so the f32 builds are used: they need about 30 % more memory and give the same answers.',
     precision,
@@ -156,7 +89,7 @@ export function verdictFor(caps: Capabilities): Verdict {
   };
 }
 
-export function adapterName(a: AdapterSummary): string {
+export function adapterName(a: GpuAdapterSummary): string {
   if (/swiftshader/i.test(a.architecture) || /swiftshader/i.test(a.description)) return 'SwiftShader';
   const name = a.description || [a.vendor, a.architecture].filter(Boolean).join(' ');
   return name || 'an unnamed adapter';

@@ -121,7 +121,7 @@ test('the cache manager lists a model pre-seeded in WebLLM’s IndexedDB cache, 
   await expect(panel.getByTestId('storage-free')).toHaveText(/GB/);
 
   await row.getByRole('button', { name: 'Delete SmolLM2-360M-Instruct-q4f32_1-MLC' }).click();
-  await expect(panel.getByTestId('cache-notice')).toHaveText('Deleted 6 files.');
+  await expect(panel.getByTestId('cache-notice')).toHaveText('Deleted SmolLM2-360M-Instruct-q4f32_1-MLC: 6 files, 6.2 MB freed.');
   await expect(panel.getByTestId('cache-empty')).toBeVisible();
   // Nothing of the model is left in any of WebLLM's databases.
   const left = await page.evaluate(async () => {
@@ -180,4 +180,42 @@ test('accessibility: axe finds no serious or critical violations on the first sc
   await page.getByRole('button', { name: 'Close' }).click();
   await page.getByTestId('open-privacy').click();
   await scan('privacy panel');
+});
+
+test('with no network for the first download, “Download and start” fails with a plain message and the simulation stays one click away', async ({ page, context }) => {
+  const blocked: string[] = [];
+  // No internet here anyway; routing makes the failure immediate and lets the test see what was asked for.
+  await context.route(/^https:\/\/(huggingface\.co|raw\.githubusercontent\.com)\//, (route) => {
+    blocked.push(route.request().url());
+    return route.abort('internetdisconnected');
+  });
+  await openDemo(page);
+  await page.getByTestId('start-models').click();
+  const error = page.getByTestId('start-error');
+  await expect(error).toBeVisible({ timeout: 30_000 });
+  await expect(error).toContainText('The models could not be loaded');
+  await expect(error).toContainText(/network|download|fetch/i);
+  await expect(error).toContainText('simulation');
+  expect(blocked.length).toBeGreaterThan(0);
+  expect(blocked.every((u) => /SmolLM2|Qwen2\.5-0\.5B|q4f32|q0f32/.test(u))).toBe(true); // the f32 Tiny preset's files
+  await expect(page.getByTestId('loading')).toHaveCount(0);
+  await page.getByTestId('start-simulation').click();
+  await expect(page.getByTestId('sim-banner')).toBeVisible();
+});
+
+test('the page bundle carries no web-llm code: it is only in the chunks the model workers import', async () => {
+  const { readFileSync, readdirSync } = await import('node:fs');
+  const dir = new URL('../../dist/demo/', import.meta.url);
+  const html = readFileSync(new URL('index.html', dir), 'utf8');
+  const entry = /<script type="module"[^>]*src="\.\/(assets\/[^"]+\.js)"/.exec(html)?.[1];
+  expect(entry, 'index.html loads one module script').toBeTruthy();
+  const page = readFileSync(new URL(entry!, dir), 'utf8');
+  expect(page).not.toContain('MLCEngine');
+  // The page's own static imports (modulepreload) must not pull it in either.
+  for (const href of html.matchAll(/<link rel="modulepreload"[^>]*href="\.\/([^"]+)"/g)) {
+    expect(readFileSync(new URL(href[1]!, dir), 'utf8')).not.toContain('MLCEngine');
+  }
+  const withWebLLM = readdirSync(new URL('assets/', dir)).filter((f) => f.endsWith('.js') && readFileSync(new URL(`assets/${f}`, dir), 'utf8').includes('MLCEngine'));
+  expect(withWebLLM.length).toBeGreaterThan(0);
+  expect(withWebLLM).not.toContain(entry!.replace('assets/', ''));
 });

@@ -3,10 +3,22 @@
  * conversation store, cache, privacy monitor) and composes the views. Light DOM, so the page's stylesheet applies.
  */
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { AttentionMoA, DEFAULTS, type AttentionMoAResult, type ChatMessage } from '@attention-moa/core';
+import {
+  AttentionMoA,
+  DEFAULTS,
+  defaultMemoryBudgetMB,
+  deleteAllCachedModels,
+  deleteCachedModel,
+  listCachedModels,
+  requestPersistentStorage,
+  storageEstimate,
+  type AttentionMoAResult,
+  type ChatMessage,
+  type PoolEvent,
+} from '@attention-moa/core';
 import '@attention-moa/element'; // defines <attention-moa>
-import { detectCapabilities, verdictFor } from '../capability.js';
-import { formatMB, requireModel } from '../catalog/model-catalog.js';
+import { detectCapabilities, formatBytes, verdictFor } from '../capability.js';
+import { formatMB, loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
 import { recommendPreset, resolvePresets } from '../catalog/presets.js';
 import { type Conversation, type Turn, type TurnRun, messagesFor, newConversation, newId, withTurn } from '../conversations/conversation.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
@@ -14,15 +26,14 @@ import { downloadText, exportFileName, toJSON, toMarkdown } from '../conversatio
 import { NetworkMonitor } from '../privacy/network-monitor.js';
 import { DemoRunner, runMode, type ProtocolFactory, type RunnerContext } from '../run/demo-runner.js';
 import { checkSettings, RUN_MODES, type ProtocolSettings, type RunMode } from '../run/modes.js';
+import { loadModelSession } from '../run/model-session.js';
 import { simulationSession, type Session } from '../run/session.js';
 import { type SimulationSpeed } from '../simulation/simulated-agents.js';
-import { readStorageState, requestPersistentStorage } from '../storage/device-storage.js';
-import { deleteAllCachedModels, deleteCachedModel, listCachedModels } from '../storage/webllm-idb-cache.js';
 import { icons } from './icons.js';
 import { type DemoState, initialState, savePrefs } from './state.js';
 import { assistantView, type AssistantActions } from './views/assistant-view.js';
 import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
-import { aggregatorIndex, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
+import { aggregatorIndex, chosenInfo, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
 import { sidebarView, type SidebarActions } from './views/sidebar-view.js';
 import { transcriptView } from './views/transcript-view.js';
 
@@ -64,18 +75,30 @@ export class DemoApp extends LitElement {
   }
 
   private async boot(): Promise<void> {
-    const [caps] = await Promise.all([detectCapabilities(), this.refreshConversations()]);
+    const [caps, catalog] = await Promise.all([detectCapabilities(), loadModelCatalog(), this.refreshConversations()]);
     const verdict = verdictFor(caps);
-    const presets = resolvePresets({ f16: verdict.precision === 'f16', memoryBudgetMB: memoryBudgetMB(caps.deviceMemoryGB) });
+    const defaultBudgetMB = defaultMemoryBudgetMB(caps.deviceMemoryGB);
+    const budgetMB = this.state.memoryBudgetMB ?? defaultBudgetMB;
+    const presets = resolvePresets({ f16: verdict.precision === 'f16', memoryBudgetMB: budgetMB }, catalog);
     const recommended = verdict.preferTiny ? 'tiny' : recommendPreset(presets);
     let choice = this.state.choice;
-    // A remembered custom pick that this device cannot run (e.g. f16 builds on a GPU without f16) falls back to the preset.
-    if (choice.kind === 'custom' && choice.models.some((id) => requireModelSafe(id)?.needsF16 && verdict.precision !== 'f16')) {
-      choice = { kind: 'preset', id: recommended };
-    }
-    if (!this.state.hadPrefs) choice = { kind: 'preset', id: recommended };
-    this.set({ caps, verdict, presets, recommended, choice });
+    // A remembered custom pick this device cannot run (an f16 build on a GPU without f16, an id WebLLM dropped)
+    // falls back to the recommended preset.
+    const runnable = (id: string) => {
+      const m = catalog.find(id);
+      return !!m && (!m.needsF16 || verdict.precision === 'f16');
+    };
+    if (!this.state.hadPrefs || (choice.kind === 'custom' && !choice.models.every(runnable))) choice = { kind: 'preset', id: recommended };
+    this.set({ caps, catalog, verdict, presets, recommended, choice, defaultBudgetMB, budgetMB });
     document.documentElement.dataset.ready = 'true';
+  }
+
+  /** Presets depend on the budget: recompute them when it changes. */
+  private setBudget(memoryBudgetMB: number | undefined): void {
+    const { catalog, verdict, defaultBudgetMB } = this.state;
+    const budgetMB = memoryBudgetMB ?? defaultBudgetMB;
+    const presets = catalog ? resolvePresets({ f16: verdict?.precision === 'f16', memoryBudgetMB: budgetMB }, catalog) : this.state.presets;
+    this.set({ memoryBudgetMB, budgetMB, presets });
   }
 
   private async refreshConversations(): Promise<void> {
@@ -106,6 +129,8 @@ export class DemoApp extends LitElement {
     setAggregator: (aggregatorIndex) => this.set({ aggregatorIndex }),
     setSettings: (patch) => this.set({ settings: checkSettings({ ...this.state.settings, ...patch }) }),
     setSimSpeed: (simSpeed: SimulationSpeed) => this.set({ simSpeed }),
+    setMemoryBudget: (mb) => this.setBudget(mb),
+    cancelStart: () => this.startAbort?.abort(),
     startModels: () => void this.startModels(),
     startSimulation: () => void this.startSimulation(),
   };
@@ -153,12 +178,57 @@ export class DemoApp extends LitElement {
     return this.querySelector<AssistantElement>('attention-moa');
   }
 
+  private startAbort: AbortController | undefined;
+
+  /** Downloads (or reads from the cache) and loads the chosen models, one worker each, then opens the assistant. */
   private async startModels(): Promise<void> {
-    const models = chosenModels(this.state);
-    const total = models.reduce((n, id) => n + requireModel(id).downloadMB, 0);
-    this.set({
-      startError: `Loading real models needs the worker runtime, which is not part of this build yet (≈ ${formatMB(total)} would be downloaded). Use the simulation meanwhile.`,
-    });
+    const { catalog, caps } = this.state;
+    const models = chosenInfo(this.state);
+    if (!catalog || !caps || !models.length || this.state.starting) return;
+    const download = models.reduce((n, m) => n + m.downloadMB, 0);
+    const rows = new Map(models.map((m) => [m.id, { model: m.id, fraction: 0, text: 'waiting', state: 'waiting' }]));
+    const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
+    show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} (≈ ${formatMB(download)} on the first visit)…`);
+    const abort = (this.startAbort = new AbortController());
+    const onEvent = (e: PoolEvent) => {
+      if (e.type === 'progress') {
+        rows.set(e.model, { model: e.model, fraction: e.progress.fraction, text: e.progress.text, state: e.progress.state });
+        show(e.overall.text, e.overall.fraction);
+      } else if (e.type === 'load-failed') {
+        const row = rows.get(e.model);
+        if (row) rows.set(e.model, { ...row, state: 'failed', text: e.error.message });
+      } else if (e.type === 'swap-mode') {
+        show(e.message);
+      }
+    };
+    try {
+      await this.state.session?.dispose();
+      const session = await loadModelSession({
+        models: models.map((m) => m.id),
+        aggregatorIndex: aggregatorIndex(this.state),
+        catalog,
+        memoryBudgetMB: this.state.budgetMB,
+        settings: this.state.settings,
+        capabilities: caps,
+        onEvent,
+        signal: abort.signal,
+      });
+      this.set({ starting: undefined });
+      this.beginSession(session);
+      // Counting starts now: from here on the models answer on this device and nothing should be fetched.
+      this.monitor.markLoaded();
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      const cancelled = e.code === 'LOAD_CANCELLED' || abort.signal.aborted;
+      this.set({
+        starting: undefined,
+        startError: cancelled
+          ? 'Loading was cancelled. Nothing is lost: what was downloaded stays cached for next time.'
+          : `The models could not be loaded: ${e.message ?? String(error)} You can still try the protocol in the simulation.`,
+      });
+    } finally {
+      this.startAbort = undefined;
+    }
   }
 
   // ---------- assistant ----------
@@ -281,13 +351,13 @@ export class DemoApp extends LitElement {
   private readonly panelActions: PanelActions = {
     closePanel: () => this.set({ panel: null }),
     refreshCache: () => void this.refreshCache(),
-    deleteModel: (url) => void this.cacheTask(async () => {
-      const n = await deleteCachedModel(url);
-      return { kind: 'ok', text: `Deleted ${n} file${n === 1 ? '' : 's'}.` };
+    deleteModel: (modelId) => void this.cacheTask(async () => {
+      const { files, bytes } = await deleteCachedModel(modelId);
+      return { kind: 'ok', text: `Deleted ${modelId}: ${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)} freed.` };
     }),
     deleteAllModels: () => void this.cacheTask(async () => {
-      const n = await deleteAllCachedModels();
-      return { kind: 'ok', text: `Deleted every cached model (${n} file${n === 1 ? '' : 's'}).` };
+      const { files, bytes } = await deleteAllCachedModels();
+      return { kind: 'ok', text: `Deleted every cached model: ${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)} freed.` };
     }),
     requestPersistence: () => void this.cacheTask(async () => {
       const granted = await requestPersistentStorage();
@@ -312,7 +382,7 @@ export class DemoApp extends LitElement {
     let models = this.state.cache.models;
     let storage = this.state.cache.storage;
     try {
-      [models, storage] = await Promise.all([listCachedModels(), readStorageState()]);
+      [models, storage] = await Promise.all([listCachedModels(), storageEstimate()]);
     } catch (error) {
       notice = { kind: 'bad', text: `Could not read the model cache: ${(error as Error).message}` };
     }
@@ -385,20 +455,6 @@ export class DemoApp extends LitElement {
         ${s.panel === 'privacy' ? privacyPanel(s, this.monitor, this.panelActions) : nothing}
       </dialog>
     `;
-  }
-}
-
-/** Without a runtime planner: phones and small laptops report deviceMemory < 8; give the models half of it. */
-function memoryBudgetMB(deviceMemoryGB: number | undefined): number | undefined {
-  if (deviceMemoryGB === undefined || deviceMemoryGB >= 8) return undefined;
-  return deviceMemoryGB * 1024 * 0.5;
-}
-
-function requireModelSafe(id: string) {
-  try {
-    return requireModel(id);
-  } catch {
-    return undefined;
   }
 }
 

@@ -3,8 +3,8 @@ import type { Capabilities, Verdict } from '../capability.js';
 import type { PresetId, ResolvedPreset } from '../catalog/presets.js';
 import type { Conversation } from '../conversations/conversation.js';
 import type { ConversationSummary } from '../conversations/conversation-store.js';
-import type { CachedModel } from '../storage/webllm-idb-cache.js';
-import type { StorageState } from '../storage/device-storage.js';
+import { DEFAULT_MEMORY_BUDGET_MB, type CachedModel, type StorageEstimate } from '@attention-moa/core';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { DEFAULT_SETTINGS, checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
 import type { SimulationSpeed } from '../simulation/simulated-agents.js';
 import type { Session } from '../run/session.js';
@@ -19,7 +19,15 @@ export interface Notice {
 export interface DemoState {
   caps?: Capabilities;
   verdict?: Verdict;
+  /** WebLLM's chat models (the runtime's page-side table, loaded at start). */
+  catalog?: ModelCatalog;
   presets: ResolvedPreset[];
+  /** GPU memory the models may use, MB, as the visitor chose it; undefined = automatic. */
+  memoryBudgetMB?: number;
+  /** The runtime's default budget for this device (defaultMemoryBudgetMB). */
+  defaultBudgetMB: number;
+  /** The budget in effect. */
+  budgetMB: number;
   recommended?: PresetId;
   choice: EnsembleChoice;
   /** Which of the chosen models (or simulated agents) aggregates; 0 = the ensemble's first. */
@@ -31,8 +39,8 @@ export interface DemoState {
   pickerQuery: string;
   screen: 'setup' | 'assistant';
   session?: Session;
-  /** Starting a session (loading models): a line of progress, 0..1. */
-  starting?: { text: string; progress?: number };
+  /** Starting a session (loading models): overall progress and one row per model. */
+  starting?: { text: string; progress?: number; models: { model: string; fraction: number; text: string; state: string }[] };
   startError?: string;
   runMode: RunMode;
   /** After each question, also run the other two modes on it and compare. */
@@ -43,7 +51,7 @@ export interface DemoState {
   running: boolean;
   panel: 'cache' | 'privacy' | null;
   sidebarOpen: boolean;
-  cache: { models: CachedModel[]; storage?: StorageState; busy: boolean; notice?: Notice; loaded: boolean };
+  cache: { models: CachedModel[]; storage?: StorageEstimate; busy: boolean; notice?: Notice; loaded: boolean };
 }
 
 const PREFS_KEY = 'attention-moa-demo/setup';
@@ -51,6 +59,7 @@ const PREFS_KEY = 'attention-moa-demo/setup';
 interface Prefs {
   choice?: EnsembleChoice;
   aggregatorIndex?: number;
+  memoryBudgetMB?: number;
   settings?: ProtocolSettings;
   simSpeed?: SimulationSpeed;
   runMode?: RunMode;
@@ -80,6 +89,7 @@ export function savePrefs(state: DemoState): void {
   const prefs: Prefs = {
     choice: state.choice,
     aggregatorIndex: state.aggregatorIndex,
+    memoryBudgetMB: state.memoryBudgetMB,
     settings: state.settings,
     simSpeed: state.simSpeed,
     runMode: state.runMode,
@@ -99,6 +109,9 @@ export function initialState(): DemoState {
     choice: prefs.choice ?? { kind: 'preset', id: 'tiny' },
     aggregatorIndex: Number.isInteger(prefs.aggregatorIndex) ? prefs.aggregatorIndex! : 0,
     hadPrefs: Object.keys(prefs).length > 0,
+    memoryBudgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : undefined,
+    defaultBudgetMB: DEFAULT_MEMORY_BUDGET_MB,
+    budgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : DEFAULT_MEMORY_BUDGET_MB,
     settings: prefs.settings ?? DEFAULT_SETTINGS,
     simSpeed: prefs.simSpeed ?? 'gpu',
     pickerQuery: '',

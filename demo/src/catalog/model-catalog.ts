@@ -1,32 +1,28 @@
 /**
  * WebLLM's prebuilt chat models as the demo shows them: family, precision, estimated download size, memory need,
- * and whether this device can run them. Reads the generated table (prebuilt-models.ts), never @mlc-ai/web-llm.
+ * and whether this device can run them. Built from the runtime's page-side copy of WebLLM's model list
+ * (`webllmModels()`, a small lazily loaded table), never from @mlc-ai/web-llm itself (6 MB).
  */
-import { LIB_PREFIX, PREBUILT_MODEL_ROWS, WEBLLM_VERSION } from './prebuilt-models.js';
-
-export { WEBLLM_VERSION };
-
-export type Quantization = 'q0f16' | 'q0f32' | 'q3f16_1' | 'q4f16_1' | 'q4f32_1' | (string & {});
+import { cleanModelUrl, needsShaderF16, parseModelId, webllmModels, type ModelRecordLike } from '@attention-moa/core';
 
 export interface ModelInfo {
   id: string;
   /** The id without quantization and context suffix, e.g. "Qwen2.5-1.5B-Instruct". */
   family: string;
-  quantization: Quantization;
+  quantization: string;
+  /** A 1k-context build (`-1k`). */
+  shortContext: boolean;
   /** Where the weights come from; WebLLM's cache keys every file under this URL. */
   url: string;
-  /** The compiled model library (wasm). */
-  lib: string;
   vramMB: number;
   contextWindow: number;
-  lowResource: boolean;
-  /** Needs the `shader-f16` WebGPU feature: listed by WebLLM, or any `f16` build (several don't list it but use f16 shaders). */
+  /** Needs the `shader-f16` WebGPU feature (listed by WebLLM, or any f16 build: several don't list it but need it). */
   needsF16: boolean;
   /** Parameters, in billions (from the name, corrected where the name rounds a lot). */
   paramsB: number;
   /** Estimated download: parameters × bits per weight of the quantization, plus the wasm and tokenizer. */
   downloadMB: number;
-  /** A base (not instruction-tuned) or reasoning-only build: not offered in the picker. */
+  /** Offered in the picker: instruction-tuned (not a base or reasoning-only build). */
   chat: boolean;
 }
 
@@ -53,72 +49,41 @@ const BITS_PER_WEIGHT: Record<string, number> = { q4f16_1: 4.5, q4f32_1: 5, q3f1
 /** The model library and tokenizer come on top of the weights. */
 const OVERHEAD_MB = 12;
 
-const ID_PATTERN = /^(.*)-(q\d+f(?:16|32)(?:_\d+)?)-MLC(-1k)?$/;
-
-export function parseModelId(id: string): { family: string; quantization: Quantization; shortContext: boolean } {
-  const m = ID_PATTERN.exec(id);
-  if (!m) return { family: id, quantization: 'unknown', shortContext: false };
-  return { family: m[1]!, quantization: m[2]!, shortContext: m[3] !== undefined };
-}
-
 export function estimateParamsB(family: string): number {
   const override = PARAMS_OVERRIDE_B[family];
   if (override !== undefined) return override;
   // "1.5B", "360M", "1_6b", "E2B": the last size-looking token of the name.
-  const sizes = [...family.matchAll(/(\d+(?:[._]\d+)?)([BbMm])(?![a-zA-Z])/g)];
-  const last = sizes.at(-1);
+  const last = [...family.matchAll(/(\d+(?:[._]\d+)?)([BbMm])(?![a-zA-Z])/g)].at(-1);
   if (!last) return NaN;
   const value = Number(last[1]!.replace('_', '.'));
   return /[Mm]/.test(last[2]!) ? value / 1000 : value;
 }
 
-function toInfo(row: (typeof PREBUILT_MODEL_ROWS)[number]): ModelInfo {
-  const [id, url, lib, vramMB, contextWindow, lowResource, f16Listed] = row;
-  const { family, quantization } = parseModelId(id);
+export function toModelInfo(record: ModelRecordLike): ModelInfo {
+  const parsed = parseModelId(record.model_id);
+  const family = parsed?.family ?? record.model_id;
+  const quantization = parsed?.quant ?? 'unknown';
   const paramsB = estimateParamsB(family);
   const bits = BITS_PER_WEIGHT[quantization];
-  const downloadMB = Number.isFinite(paramsB) && bits ? Math.round((paramsB * 1e9 * bits) / 8 / 2 ** 20 + OVERHEAD_MB) : NaN;
+  const ctx = record.overrides?.context_window_size;
   return {
-    id,
+    id: record.model_id,
     family,
     quantization,
-    url,
-    lib: LIB_PREFIX + lib,
-    vramMB,
-    contextWindow,
-    lowResource: lowResource === 1,
-    needsF16: f16Listed === 1 || /f16/.test(quantization),
+    shortContext: parsed?.suffix === '-1k',
+    url: cleanModelUrl(record.model),
+    vramMB: Math.round(record.vram_required_MB ?? 0),
+    contextWindow: typeof ctx === 'number' ? ctx : 4096,
+    needsF16: needsShaderF16(record),
     paramsB,
-    downloadMB,
-    chat: !/-Base-|-Reasoning-/.test(id),
+    downloadMB: Number.isFinite(paramsB) && bits ? Math.round((paramsB * 1e9 * bits) / 8 / 2 ** 20 + OVERHEAD_MB) : NaN,
+    chat: !/-Base-|-Reasoning-/.test(record.model_id),
   };
-}
-
-export const MODELS: readonly ModelInfo[] = PREBUILT_MODEL_ROWS.map(toInfo);
-const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
-
-export function findModel(id: string): ModelInfo | undefined {
-  return BY_ID.get(id);
-}
-
-/** Like findModel, but an unknown id is an error that names it. */
-export function requireModel(id: string): ModelInfo {
-  const model = BY_ID.get(id);
-  if (!model) throw new Error(`Unknown model id "${id}": it is not in WebLLM ${WEBLLM_VERSION}'s prebuilt list.`);
-  return model;
-}
-
-/** The f32 build of the same model and context (q4f16_1 → q4f32_1, q0f16 → q0f32), if WebLLM has one. */
-export function f32Variant(id: string): ModelInfo | undefined {
-  const model = findModel(id);
-  if (!model || !model.needsF16) return model;
-  const quant = model.quantization.replace('f16', 'f32');
-  return findModel(id.replace(`-${model.quantization}-`, `-${quant}-`));
 }
 
 export interface DeviceLimits {
   f16: boolean;
-  /** GPU memory the device can give the models, MB (undefined: unknown, don't filter on size). */
+  /** GPU memory the models may use, MB (undefined: don't filter on size). */
   memoryBudgetMB?: number;
 }
 
@@ -127,14 +92,48 @@ export type Runnable = { ok: true } | { ok: false; reason: string };
 export function canRun(model: ModelInfo, device: DeviceLimits): Runnable {
   if (model.needsF16 && !device.f16) return { ok: false, reason: 'needs shader-f16, which this GPU lacks' };
   if (device.memoryBudgetMB !== undefined && model.vramMB > device.memoryBudgetMB) {
-    return { ok: false, reason: `needs ${formatMB(model.vramMB)} of GPU memory; about ${formatMB(device.memoryBudgetMB)} is available` };
+    return { ok: false, reason: `needs ${formatMB(model.vramMB)} of GPU memory; the budget is ${formatMB(device.memoryBudgetMB)}` };
   }
   return { ok: true };
 }
 
-/** The chat models the picker offers on this device, smallest first. */
-export function pickableModels(device: DeviceLimits): ModelInfo[] {
-  return MODELS.filter((m) => m.chat && canRun(m, device).ok).sort((a, b) => a.vramMB - b.vramMB || a.id.localeCompare(b.id));
+export class ModelCatalog {
+  readonly models: readonly ModelInfo[];
+  private readonly byId: Map<string, ModelInfo>;
+
+  /** Chat models only: embedding models (type 1) and vision models (type 2) are left out. */
+  constructor(records: readonly ModelRecordLike[]) {
+    this.models = records.filter((r) => (r.model_type ?? 0) === 0).map(toModelInfo);
+    this.byId = new Map(this.models.map((m) => [m.id, m]));
+  }
+
+  find(id: string): ModelInfo | undefined {
+    return this.byId.get(id);
+  }
+
+  /** Like find, but an unknown id is an error that names it. */
+  require(id: string): ModelInfo {
+    const model = this.byId.get(id);
+    if (!model) throw new Error(`Unknown model id "${id}": it is not in WebLLM's prebuilt model list.`);
+    return model;
+  }
+
+  /** The f32 build of the same model and context (q4f16_1 → q4f32_1, q0f16 → q0f32), if WebLLM has one. */
+  f32Variant(id: string): ModelInfo | undefined {
+    const model = this.find(id);
+    if (!model || !model.needsF16) return model;
+    return this.find(id.replace(`-${model.quantization}-`, `-${model.quantization.replace('f16', 'f32')}-`));
+  }
+
+  /** The chat models the picker offers on this device, smallest first. */
+  pickable(device: DeviceLimits): ModelInfo[] {
+    return this.models.filter((m) => m.chat && canRun(m, device).ok).sort((a, b) => a.vramMB - b.vramMB || a.id.localeCompare(b.id));
+  }
+}
+
+/** The runtime's copy of WebLLM's list, loaded on demand (a separate small chunk). */
+export async function loadModelCatalog(): Promise<ModelCatalog> {
+  return new ModelCatalog(await webllmModels());
 }
 
 /** "1.4 GB", "580 MB". */
@@ -145,11 +144,12 @@ export function formatMB(mb: number): string {
 
 /** A short display name: "Qwen2.5-1.5B-Instruct-q4f32_1-MLC" → "Qwen2.5 1.5B". */
 export function shortName(id: string): string {
-  const { family, shortContext } = parseModelId(id);
+  const parsed = parseModelId(id);
+  const family = parsed?.family ?? id;
   const name = family
     .replace(/-(Instruct|instruct|Chat|chat|it)(?=-|$)/g, '')
     .replace(/-v\d+(\.\d+)*$/, '')
     .replace(/-(\d+(?:[._]\d+)?[BbMm])$/, ' $1')
     .replace(/-(\d+(?:[._]\d+)?[BbMm])-/, ' $1 ');
-  return shortContext ? `${name} (1k)` : name;
+  return parsed?.suffix === '-1k' ? `${name} (1k)` : name;
 }

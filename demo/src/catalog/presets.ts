@@ -2,7 +2,7 @@
  * Ensemble presets sized for real devices. Each names its models for GPUs with `shader-f16` and for those without
  * (f32 builds: more memory, same answers); sizes are computed from the catalog, never typed in by hand.
  */
-import { type DeviceLimits, type ModelInfo, canRun, requireModel } from './model-catalog.js';
+import { type DeviceLimits, type ModelCatalog, type ModelInfo, canRun } from './model-catalog.js';
 
 export type PresetId = 'tiny' | 'balanced' | 'best';
 
@@ -59,9 +59,9 @@ export interface ResolvedPreset {
   swaps: boolean;
 }
 
-export function resolvePreset(preset: PresetDefinition, device: DeviceLimits): ResolvedPreset {
+export function resolvePreset(preset: PresetDefinition, device: DeviceLimits, catalog: ModelCatalog): ResolvedPreset {
   const precision = device.f16 ? 'f16' : 'f32';
-  const models = preset[precision].map(requireModel);
+  const models = preset[precision].map((id) => catalog.require(id));
   const memoryMB = sum(models.map((m) => m.vramMB));
   const largestMB = Math.max(...models.map((m) => m.vramMB));
   const refusal = models.map((m) => ({ m, r: canRun(m, device) })).find((x) => !x.r.ok);
@@ -80,8 +80,8 @@ export function resolvePreset(preset: PresetDefinition, device: DeviceLimits): R
   };
 }
 
-export function resolvePresets(device: DeviceLimits): ResolvedPreset[] {
-  return PRESETS.map((p) => resolvePreset(p, device));
+export function resolvePresets(device: DeviceLimits, catalog: ModelCatalog): ResolvedPreset[] {
+  return PRESETS.map((p) => resolvePreset(p, device, catalog));
 }
 
 /** The biggest preset that runs without swapping; else the smallest that runs at all; else Tiny. */

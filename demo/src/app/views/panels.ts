@@ -8,7 +8,7 @@ import type { DemoState } from '../state.js';
 export interface PanelActions {
   closePanel(): void;
   refreshCache(): void;
-  deleteModel(url: string): void;
+  deleteModel(modelId: string): void;
   deleteAllModels(): void;
   requestPersistence(): void;
 }
@@ -19,7 +19,7 @@ export function cachePanel(state: DemoState, a: PanelActions): TemplateResult {
   const used = s ? s.usage : undefined;
   const free = s ? Math.max(0, s.quota - s.usage) : undefined;
   const pct = s && s.quota > 0 ? Math.min(100, (s.usage / s.quota) * 100) : 0;
-  const modelBytes = c.models.reduce((n, m) => n + m.bytes, 0);
+  const modelBytes = c.models.reduce((n, m) => n + m.sizeBytes, 0);
   return html`<div class="panel-head">
       <h2 id="cache-title">${icons.database} Models on this device</h2>
       <button class="btn btn--ghost btn--small" aria-label="Close" @click=${a.closePanel}>${icons.close}</button>
@@ -30,7 +30,7 @@ export function cachePanel(state: DemoState, a: PanelActions): TemplateResult {
         <div><b data-testid="storage-used">${used === undefined ? '—' : formatBytes(used)}</b><span>used by this site</span></div>
         <div><b data-testid="storage-free">${free === undefined ? '—' : formatBytes(free)}</b><span>free for this site</span></div>
         <div><b>${formatBytes(modelBytes)}</b><span>in cached models</span></div>
-        <div><b data-testid="storage-persisted">${s?.persisted === undefined ? 'unknown' : s.persisted ? 'persistent' : 'best-effort'}</b><span>storage mode</span></div>
+        <div><b data-testid="storage-persisted">${s === undefined ? 'unknown' : s.persisted ? 'persistent' : 'best-effort'}</b><span>storage mode</span></div>
       </div>
       ${s ? html`<div class="meter" role="img" aria-label=${`${pct.toFixed(1)} % of the quota used`}><span style="width:${Math.max(pct, 0.5)}%"></span></div>` : nothing}
       ${c.notice ? html`<p class="notice notice--${c.notice.kind}" role="status" data-testid="cache-notice">${c.notice.text}</p>` : nothing}
@@ -42,11 +42,12 @@ export function cachePanel(state: DemoState, a: PanelActions): TemplateResult {
               <thead><tr><th>Model</th><th class="num">Size</th><th><span class="visually-hidden">Actions</span></th></tr></thead>
               <tbody>
                 ${c.models.map(
-                  (m) => html`<tr data-url=${m.url}>
-                    <td><span class="id">${m.ids[0]}</span>${m.ids.length > 1 ? html`<br /><span class="small muted">also ${m.ids.slice(1).join(', ')}</span>` : nothing}
-                      ${m.complete ? nothing : html`<br /><span class="badge badge--warn">partial download</span>`}</td>
-                    <td class="num">${formatBytes(m.bytes)}</td>
-                    <td class="num"><button class="btn btn--small btn--danger" ?disabled=${c.busy} aria-label=${`Delete ${m.ids[0]}`} @click=${() => a.deleteModel(m.url)}>${icons.trash} Delete</button></td>
+                  (m) => html`<tr data-url=${m.modelUrl}>
+                    <td><span class="id">${m.modelId}</span>${m.modelIds.length > 1 ? html`<br /><span class="small muted">also ${m.modelIds.filter((id) => id !== m.modelId).join(', ')}</span>` : nothing}
+                      ${m.complete ? nothing : html`<br /><span class="badge badge--warn">partial download</span>`}
+                      ${m.lastUsed ? html`<br /><span class="small muted">last used ${new Date(m.lastUsed).toLocaleDateString()}</span>` : nothing}</td>
+                    <td class="num">${formatBytes(m.sizeBytes)}</td>
+                    <td class="num"><button class="btn btn--small btn--danger" ?disabled=${c.busy} aria-label=${`Delete ${m.modelId}`} @click=${() => a.deleteModel(m.modelId)}>${icons.trash} Delete</button></td>
                   </tr>`,
                 )}
               </tbody></table></div>`}

@@ -1,6 +1,6 @@
 /** The first screen: the capability verdict, the ensemble (presets or a custom pick), protocol settings, start. */
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatMB, pickableModels, shortName, findModel, type ModelInfo } from '../../catalog/model-catalog.js';
+import { formatMB, shortName, type ModelInfo } from '../../catalog/model-catalog.js';
 import type { ResolvedPreset } from '../../catalog/presets.js';
 import { EARLY_STOPS, TOPOLOGIES, type ProtocolSettings } from '../../run/modes.js';
 import { SIMULATED_AGENT_NAMES, SIMULATION_SPEEDS, type SimulationSpeed } from '../../simulation/simulated-agents.js';
@@ -15,6 +15,8 @@ export interface SetupActions {
   setAggregator(index: number): void;
   setSettings(patch: Partial<ProtocolSettings>): void;
   setSimSpeed(speed: SimulationSpeed): void;
+  setMemoryBudget(mb: number | undefined): void;
+  cancelStart(): void;
   startModels(): void;
   startSimulation(): void;
 }
@@ -29,6 +31,16 @@ export function chosenModels(state: DemoState): string[] {
 }
 
 /** The aggregator's index, clamped to the ensemble's size (`size` defaults to the chosen models'). */
+/** The chosen models' catalog entries. */
+export function chosenInfo(state: DemoState): ModelInfo[] {
+  return chosenModels(state).map((id) => state.catalog?.find(id)).filter((m): m is ModelInfo => !!m);
+}
+
+/** The budget in effect: the visitor's choice, else the runtime's default for this device. */
+export function effectiveBudgetMB(state: DemoState, defaultMB: number): number {
+  return state.memoryBudgetMB ?? defaultMB;
+}
+
 export function aggregatorIndex(state: DemoState, size = chosenModels(state).length): number {
   return Math.min(Math.max(0, state.aggregatorIndex), Math.max(0, size - 1));
 }
@@ -167,19 +179,23 @@ function presetCard(p: ResolvedPreset, state: DemoState, a: SetupActions): Templ
 
 function customPicker(state: DemoState, a: SetupActions): TemplateResult {
   const f16 = state.verdict?.precision === 'f16';
-  const all = pickableModels({ f16 });
+  const budget = state.budgetMB;
+  const catalog = state.catalog;
+  const all = catalog?.pickable({ f16, memoryBudgetMB: budget }) ?? [];
   const q = state.pickerQuery.trim().toLowerCase();
   const shown = q ? all.filter((m) => m.id.toLowerCase().includes(q)) : all;
   const chosen = state.choice.kind === 'custom' ? state.choice.models : [];
-  const models = chosen.map((id) => findModel(id)).filter((m): m is ModelInfo => !!m);
+  const models = chosenInfo(state);
   const download = models.reduce((n, m) => n + m.downloadMB, 0);
   const memory = models.reduce((n, m) => n + m.vramMB, 0);
-  const hidden = pickableModels({ f16: true }).length - all.length;
+  const noF16 = f16 ? 0 : (catalog?.pickable({ f16: true, memoryBudgetMB: budget }).length ?? 0) - all.length;
+  const tooBig = (catalog?.pickable({ f16 }).length ?? 0) - all.length;
+  const hiddenText = [noF16 > 0 ? `${noF16} f16-only builds hidden (no shader-f16)` : '', tooBig > 0 ? `${tooBig} above the ${formatMB(budget ?? 0)} memory budget hidden` : ''].filter(Boolean).join(' · ');
   return html`<div class="card picker" style="margin-top:.75rem" data-testid="custom-picker">
     <div class="picker-toolbar">
       <input type="search" placeholder="Filter models, e.g. qwen, llama, 1.5B" aria-label="Filter models"
         .value=${state.pickerQuery} @input=${(e: Event) => a.setPickerQuery((e.target as HTMLInputElement).value)} />
-      <span class="small muted">${shown.length} of ${all.length} models${hidden > 0 ? ` · ${hidden} f16-only builds hidden (no shader-f16)` : ''}</span>
+      <span class="small muted">${shown.length} of ${all.length} models${hiddenText ? ` · ${hiddenText}` : ''}</span>
     </div>
     <div class="picker-list" role="group" aria-label="Models">
       ${shown.map((m) => {
@@ -234,6 +250,19 @@ function settingsCard(state: DemoState, a: SetupActions): TemplateResult {
         </select>
         <span class="hint">${topo.explain}</span>
       </div>
+      ${blocked
+        ? nothing
+        : html`<div class="field">
+            <label for="set-budget">GPU memory budget</label>
+            <select id="set-budget" @change=${(e: Event) => {
+              const v = (e.target as HTMLSelectElement).value;
+              a.setMemoryBudget(v === 'auto' ? undefined : Number(v));
+            }}>
+              <option value="auto" ?selected=${state.memoryBudgetMB === undefined}>Automatic (${formatMB(state.defaultBudgetMB)})</option>
+              ${[2048, 3072, 4096, 6144, 8192, 12288, 16384].map((mb) => html`<option value=${mb} ?selected=${state.memoryBudgetMB === mb}>${formatMB(mb)}</option>`)}
+            </select>
+            <span class="hint">WebGPU cannot tell how much memory the GPU has. Models that do not fit together are swapped in and out (slower).</span>
+          </div>`}
       <div class="field">
         <label for="set-stop">Early stop</label>
         <select id="set-stop" @change=${(e: Event) => a.setSettings({ earlyStop: (e.target as HTMLSelectElement).value as ProtocolSettings['earlyStop'] })}>
@@ -246,7 +275,7 @@ function settingsCard(state: DemoState, a: SetupActions): TemplateResult {
 }
 
 function startRow(state: DemoState, a: SetupActions): TemplateResult {
-  const models = chosenModels(state).map((id) => findModel(id)).filter((m): m is ModelInfo => !!m);
+  const models = chosenInfo(state);
   const download = models.reduce((n, m) => n + m.downloadMB, 0);
   const slow = state.verdict?.level === 'slow';
   const none = models.length === 0;
@@ -262,12 +291,22 @@ function startRow(state: DemoState, a: SetupActions): TemplateResult {
         The simulation runs the real protocol with scripted agents: no model is running and nothing is downloaded.
       </p>
     </div>
-    ${state.starting ? html`<div style="margin-top:1rem" role="status" aria-live="polite">
-      <p class="small">${state.starting.text}</p>
-      ${state.starting.progress !== undefined ? html`<div class="meter" style="margin-top:.4rem"><span style="width:${Math.round(state.starting.progress * 100)}%"></span></div>` : nothing}
-    </div>` : nothing}
+    ${state.starting ? loadingProgress(state.starting, a) : nothing}
     ${state.startError ? html`<p class="notice notice--bad" role="alert" style="margin-top:1rem" data-testid="start-error">${state.startError}</p>` : nothing}
   </section>`;
+}
+
+function loadingProgress(p: NonNullable<DemoState['starting']>, a: SetupActions): TemplateResult {
+  return html`<div class="loading" role="status" aria-live="polite" data-testid="loading">
+    <div class="loading-head"><p class="small"><b>${p.text}</b></p><button class="btn btn--small" @click=${a.cancelStart}>Cancel</button></div>
+    ${p.progress !== undefined ? html`<div class="meter"><span style="width:${Math.round(p.progress * 100)}%"></span></div>` : nothing}
+    <ul class="loading-models">
+      ${p.models.map((m) => html`<li data-state=${m.state}>
+        <span class="id">${m.model}</span><span class="small muted">${m.text}</span>
+        <div class="meter meter--thin"><span style="width:${Math.round(m.fraction * 100)}%"></span></div>
+      </li>`)}
+    </ul>
+  </div>`;
 }
 
 export type { EnsembleChoice };
