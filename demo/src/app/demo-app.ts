@@ -16,7 +16,7 @@ import {
   type ChatMessage,
   type PoolEvent,
 } from '@attention-moa/core';
-import '@attention-moa/element'; // defines <attention-moa>
+import { AttentionMoAElement, TAG_NAME } from '@attention-moa/element';
 import { detectCapabilities, formatBytes, verdictFor } from '../capability.js';
 import { formatMB, loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
 import { recommendPreset, resolvePresets } from '../catalog/presets.js';
@@ -36,6 +36,10 @@ import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
 import { aggregatorIndex, chosenInfo, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
 import { sidebarView, type SidebarActions } from './views/sidebar-view.js';
 import { transcriptView } from './views/transcript-view.js';
+
+// Defined here explicitly: the element package marks its source side-effect free, so a bare
+// `import '@attention-moa/element'` may be dropped by the bundler.
+if (!customElements.get(TAG_NAME)) customElements.define(TAG_NAME, AttentionMoAElement);
 
 const createProtocol: ProtocolFactory = (options) => new AttentionMoA(options);
 
