@@ -122,10 +122,10 @@ function comparisonCard(turn: Turn): TemplateResult {
             const tokens = c.promptTokens + c.completionTokens;
             return html`<tr ?data-main=${i === 0} data-mode=${run.mode}>
               <td>${label(run.mode)}${i === 0 ? html` <span class="badge badge--accent">shown above</span>` : nothing}
-                <br /><span class="small muted">${c.layersRun} layer${c.layersRun === 1 ? '' : 's'}${c.earlyStopLayer ? ', stopped early' : ''}</span></td>
-              <td class="num" data-testid="cmp-calls">${c.calls}</td>
-              <td class="num">${tokens.toLocaleString()}<div class="bar"><span style="width:${(tokens / maxTokens) * 100}%"></span></div><span class="small muted">${c.completionTokens.toLocaleString()} generated</span></td>
-              <td class="num">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span style="width:${(c.durationMs / maxTime) * 100}%"></span></div></td>
+                <span class="sub">${c.layersRun} layer${c.layersRun === 1 ? '' : 's'}${c.earlyStopLayer ? ', stopped early' : ''}</span></td>
+              <td class="num" data-label="Calls" data-testid="cmp-calls">${c.calls}</td>
+              <td class="num" data-label="Tokens">${tokens.toLocaleString()}<div class="bar"><span style="width:${(tokens / maxTokens) * 100}%"></span></div><span class="sub">${c.completionTokens.toLocaleString()} generated</span></td>
+              <td class="num" data-label="Time">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span style="width:${(c.durationMs / maxTime) * 100}%"></span></div></td>
             </tr>`;
           })}
         </tbody>
