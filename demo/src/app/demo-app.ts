@@ -316,7 +316,7 @@ export class DemoApp extends LitElement {
     try {
       await this.store.save(conversation);
     } catch (error) {
-      this.set({ startError: (error as Error).message });
+      this.set({ notice: { kind: 'bad', text: (error as Error).message } });
     }
     await this.refreshConversations();
   }
@@ -348,7 +348,9 @@ export class DemoApp extends LitElement {
     this.compareAbort?.abort();
     this.element()?.reset();
     this.elementTurnsFrom = conversation.turns.length;
-    this.set({ current: conversation, sidebarOpen: false, screen: 'assistant', comparing: undefined });
+    // A stored conversation opens even without models (read it, export it, continue it); an empty one needs a session.
+    const screen = this.state.session || conversation.turns.length ? 'assistant' : 'setup';
+    this.set({ current: conversation, sidebarOpen: false, screen, comparing: undefined, notice: undefined });
   }
 
   // ---------- panels ----------

@@ -46,6 +46,8 @@ export interface DemoState {
   /** After each question, also run the other two modes on it and compare. */
   compare: boolean;
   comparing?: string;
+  /** A problem to show on the assistant screen (e.g. the conversation could not be saved). */
+  notice?: Notice;
   conversations: ConversationSummary[];
   current?: Conversation;
   running: boolean;

@@ -74,6 +74,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
           </div>
         </section>`}
 
+    ${state.notice ? html`<p class="notice notice--${state.notice.kind}" role="alert" data-testid="assistant-notice">${state.notice.text}</p>` : nothing}
     ${parts.transcript}
 
     ${session && turns.length === 0 && !state.running
