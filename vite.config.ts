@@ -11,6 +11,13 @@ const alias = {
   '@attention-moa/element': here('./packages/element/src/index.ts'),
 };
 
+/** Library builds' workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
+ *  bytes, at the package root), so a package carries one 10 MB wasm, not two. */
+const libraryWorker: UserConfig['worker'] = {
+  format: 'es',
+  rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } },
+};
+
 /** One config, one mode per artifact: `vite build --mode core|element|demo`; no mode = dev/test server. */
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'core') {
@@ -31,23 +38,25 @@ export default defineConfig(({ mode }): UserConfig => {
           external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama(?!.*\?url)/],
         },
       },
-      // The worker's copy of the wllama wasm lands on the page bundle's (same name, same bytes): one 10 MB file.
-      worker: { format: 'es', rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } } },
+      worker: libraryWorker,
     };
   }
   if (mode === 'element') {
     return {
-      base: './', // as for core: the wllama wasm asset is resolved next to the module
+      // As for core: the agent worker (and the wllama wasm) are found next to attention-moa.js wherever (and on whatever origin) it is served.
+      base: './',
       resolve: { alias },
       build: {
         outDir: here('./packages/element/dist'),
         emptyOutDir: true,
         sourcemap: true,
         target: 'es2022',
+        // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
+        rolldownOptions: { output: { minify: true } },
         // Self-contained: a page with no build step loads this one file (Lit and core inside).
         lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
       },
-      worker: { format: 'es' },
+      worker: libraryWorker,
     };
   }
   if (mode === 'demo') {
