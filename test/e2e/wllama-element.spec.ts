@@ -41,14 +41,43 @@ test('<attention-moa> loads GGUF models with the WASM engine and renders the rea
   // Every token of every call came through the element's events, and the answer was rendered in several steps.
   expect(counts['moa-ready']).toBe(1);
   expect(counts['moa-call-end']).toBe(16);
-  expect(counts['moa-call-token']).toBeGreaterThanOrEqual(3 * 24 + 9 * 12 + 3 * 24 + 32);
+  expect(counts['moa-call-token']).toBeGreaterThanOrEqual(3 * 24 + 9 * 12 + 3 * 24 + 96);
   expect(counts['moa-answer-token']).toBeGreaterThanOrEqual(10);
-  expect(seen.length).toBeGreaterThanOrEqual(3);
-  for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeGreaterThanOrEqual(seen[i - 1]!.length);
+  // The user saw the answer grow: at least one partial rendering before the full one, each longer than the last.
   const final = result!.answer.replace(/\s+/g, ' ').trim();
+  expect(seen.length).toBeGreaterThanOrEqual(2);
+  expect(seen[0]!.length).toBeLessThan(final.length);
+  for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeGreaterThanOrEqual(seen[i - 1]!.length);
   expect(seen.at(-1)).toBe(final);
   expect(final.length).toBeGreaterThan(20);
   // Load progress came from the WASM engine, for each of the three models.
   expect(new Set(progress.map((p) => p.model))).toEqual(new Set(['tiny-agent-a.gguf', 'tiny-agent-b.gguf', 'tiny-agent-c.gguf']));
   await expect(page.locator('attention-moa').locator('[part="answer"] .md')).toHaveText(final);
+});
+
+test('<attention-moa> with a model per backend: the pool picks WASM here and the loading panel says why', async ({ page }) => {
+  await page.goto('/test/e2e/pages/wllama-element.html');
+  await expect(page.locator('#status')).toHaveText('ready');
+  const notes = await page.evaluate(async () => {
+    const el = document.querySelector('attention-moa')! as HTMLElement & { loader: unknown; models: string; load(): Promise<void> };
+    const { createPoolLoader } = window as unknown as { createPoolLoader: (o: unknown) => unknown };
+    // Each model id names a WebLLM family for WebGPU and a tiny GGUF for the CPU; the pool decides per model.
+    el.loader = createPoolLoader({
+      spec: (id: string) => ({ webgpu: { model: 'Qwen2.5-0.5B-Instruct' }, wasm: { model: `/test/fixtures/generated/${id}` } }),
+    });
+    el.models = 'tiny-agent-a.gguf, tiny-agent-b.gguf';
+    const seen = new Set<string>();
+    let watching = true;
+    const watch = () => {
+      for (const n of el.shadowRoot?.querySelectorAll('[part="loading"] .note') ?? []) seen.add(n.textContent ?? '');
+      if (watching) requestAnimationFrame(watch);
+    };
+    watch();
+    await el.load();
+    watching = false;
+    return [...seen];
+  });
+  // SwiftShader (a software adapter) or no adapter: either way WASM, and the reason is shown while loading.
+  expect(notes.some((n) => /^tiny-agent-a\.gguf: WASM \(llama\.cpp on the CPU\): /.test(n))).toBe(true);
+  expect(notes.some((n) => /^tiny-agent-b\.gguf: WASM \(llama\.cpp on the CPU\): /.test(n))).toBe(true);
 });
