@@ -301,7 +301,12 @@ export class ScriptedEngine implements ChatEngine {
     let sent = 0;
     let finish: FinishReason = 'stop';
     try {
-      await sleep(this.options.firstTokenDelayMs ?? 0, signal);
+      const firstTokenDelay = this.options.firstTokenDelayMs ?? 0;
+      await sleep(firstTokenDelay, signal);
+      // Tokens keep a fixed schedule (token k is due at start + prefill + k · delay), like a decoder running at a
+      // steady rate: a timer that fires late (a busy machine) does not push every later token back, so a reply of
+      // k tokens takes prefill + k · delay plus at most the last timer's lateness (benchmarks compute ideal times from it).
+      const tokensStart = started + firstTokenDelay;
       for (const token of tokens) {
         if (fault?.kind === 'throw' && sent === (fault.atToken ?? 0)) {
           throw namedError(fault.name ?? 'ScriptedFault', fault.message ?? `scripted failure at token ${sent}`);
@@ -318,7 +323,7 @@ export class ScriptedEngine implements ChatEngine {
         }
         if (sent > 0 || delay > 0) {
           try {
-            await sleep(delay, combined);
+            await sleep(delay > 0 ? tokensStart + (sent + 1) * delay - performance.now() : 0, combined);
           } catch (error) {
             if (signal?.aborted) throw error;
             finish = 'abort'; // interruptGenerate(): end the stream normally, like WebLLM
