@@ -26,6 +26,8 @@ export interface SuiteResult {
   target?: string;
   /** true/false when a target exists; undefined otherwise. */
   met?: boolean;
+  /** The headline figure in a few words, for the summary table (e.g. "worst median 1.02 (n=5, L=3, full)"). */
+  headline?: string;
   rows: ResultRow[];
   notes?: string[];
   measuredAt: string;
@@ -84,10 +86,21 @@ export function writeResultsMarkdown(): void {
     '',
     `Machine: ${machine}`,
     '',
-    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU and no model downloads on this machine). Run',
-    '`npm run smoke:webgpu` on a machine with a GPU and internet for that.',
+    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU and no model downloads on this machine), and so',
+    'how the overheads below compare with a real decode. Run `npm run smoke:webgpu` on a machine with a GPU and internet',
+    'for that. Everything below runs scripted engines (deterministic test doubles with a fixed per-token delay) or',
+    'synthetic streams, against production builds (packages/*/dist, dist/bench).',
     '',
   ];
+  const summary = latest.suites.filter((s) => s.headline !== undefined || s.target !== undefined);
+  if (summary.length) {
+    parts.push('| suite | measured | target | |', '|---|---|---|---|');
+    for (const s of summary) {
+      const verdict = s.met === undefined ? '' : s.met ? 'met' : '**MISSED**';
+      parts.push(`| ${s.title} | ${s.headline ?? ''} | ${s.target ?? '—'} | ${verdict} |`);
+    }
+    parts.push('');
+  }
   for (const s of latest.suites) {
     parts.push(`## ${s.title}`, '', s.explanation, '');
     if (s.target) parts.push(`Target: ${s.target} — **${s.met === undefined ? 'n/a' : s.met ? 'met' : 'MISSED'}**`, '');

@@ -49,6 +49,7 @@ test('bundle: gzip size of what a page loads before any model', async ({ page, b
       explanation: 'gzip (level 9) size of every script Chromium fetched for a page with only `<attention-moa>` (core + element + Lit); worker and lazily loaded chunks listed separately.',
       target: 'page ≤ 40 kB gzip, and no web-llm code in the page chunk',
       met: pageGzip <= 40 * 1024 && webllmInPage.length === 0,
+      headline: `page ${kB(pageGzip)} gzip, web-llm ${webllmInPage.length ? 'IN the page chunk' : 'not in the page chunk'}`,
       rows: [
         { case: 'page (loaded at startup)', values: { files: pageScripts.length, raw: kB(pageScripts.reduce((s, x) => s + x.raw, 0)), gzip: kB(pageGzip), 'web-llm inside': webllmInPage.length ? webllmInPage.join(', ') : 'no' } },
         ...deferred.map((d) => ({ case: `deferred: ${d.path.split('/').pop()}`, values: { files: 1, raw: kB(d.raw), gzip: kB(d.gzip), 'web-llm inside': d.webllm ? 'yes' : 'no' } })),
