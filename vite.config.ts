@@ -16,6 +16,9 @@ const alias = {
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'core') {
     return {
+      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker is found next to index.js
+      // wherever the package is served from, not at the site root.
+      base: './',
       resolve: { alias },
       build: {
         outDir: here('./packages/core/dist'),

@@ -61,3 +61,53 @@ export {
   AbortError,
 } from './protocol/errors.js';
 export type { AttentionMoAErrorCode, ContextOverflowDetails } from './protocol/errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// Worker runtime (issue 5): engines in Web Workers over comlink, capability + memory planning,
+// the IndexedDB model cache, typed runtime errors. web-llm itself is only ever loaded inside workers.
+export { EnginePool } from './runtime/engine-pool.js';
+export type { EnginePoolOptions, PoolEvent, PoolPlan, PlannedPoolModel, PoolSlotStatus, SlotState } from './runtime/engine-pool.js';
+export { WorkerEngine, spawnAgentWorker, defaultAgentWorkerUrl } from './runtime/worker-engine.js';
+export type { WorkerStartOptions, WorkerLoadOptions, WorkerEngineState } from './runtime/worker-engine.js';
+export type { EngineSpec, WebLLMEngineSpec, ScriptedEngineSpec, WllamaEngineSpec } from './runtime/engine-spec.js';
+export type { ScriptedWorkerSpec, ScriptedCrash } from './engine/scripted-hosted.js';
+export type { HostedSpec, LoadInfo, WorkerStats } from './runtime/stream-wire.js';
+export type { EngineKind, LoadProgress, EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory } from './runtime/hosted-engine.js';
+export { detectCapabilities, assertWebGpu } from './runtime/capabilities.js';
+export type { Capabilities, GpuAdapterSummary } from './runtime/capabilities.js';
+export { planMemory, resolveModel, protocolPhases, defaultMemoryBudgetMB, DEFAULT_MEMORY_BUDGET_MB, closestId } from './runtime/memory-plan.js';
+export type { MemoryPlan, MemoryPlanInput, PlannedModel, PhaseDemand, PhasePlan, SwapBatch, ProtocolShape, ResolvedModel } from './runtime/memory-plan.js';
+export { parseModelId, needsShaderF16, cleanModelUrl, modelFileUrls } from './runtime/model-record.js';
+export type { ModelRecordLike, AppConfigLike, ParsedModelId } from './runtime/model-record.js';
+export { webllmModels } from './runtime/catalog.js';
+export { LoadProgressTracker } from './runtime/load-progress.js';
+export type { LoadProgressSnapshot, ModelLoadProgress, OverallLoadProgress, ModelLoadState } from './runtime/load-progress.js';
+export {
+  RuntimeError,
+  GpuUnavailableError,
+  GpuMemoryError,
+  ModelFetchError,
+  StorageQuotaError,
+  UnknownModelError,
+  WorkerCrashedError,
+  LoadCancelledError,
+  EngineRuntimeError,
+  runtimeError,
+  isRuntimeError,
+  serializeError,
+  deserializeError,
+} from './runtime/errors.js';
+export type { RuntimeErrorCode, RuntimeErrorDetails, SerializedError } from './runtime/errors.js';
+export { installErrorTransfer } from './runtime/comlink-errors.js';
+export {
+  listCachedModels,
+  hasCachedModel,
+  deleteCachedModel,
+  deleteAllCachedModels,
+  storageEstimate,
+  requestPersistentStorage,
+  recordModelUse,
+  listRegistry,
+  WEBLLM_CACHE_DATABASES,
+} from './cache/model-cache.js';
+export type { CachedModel, RegistryEntry, CacheOptions, DeleteResult, StorageEstimate } from './cache/model-cache.js';

@@ -37,6 +37,8 @@ export interface HostedEngineContext {
   onProgress(progress: LoadProgress): void;
   /** Aborted when the load is cancelled. */
   signal: AbortSignal;
+  /** 0 for a model's first worker, 1 after one crash-restart, … (lets test engines fail only on cue). */
+  attempt?: number;
 }
 
 /** Creates and loads an engine inside the worker from a structured-cloneable spec. */

@@ -1,0 +1,225 @@
+/**
+ * The agent worker: a module worker hosting one engine, exposed to the page with comlink.
+ *
+ * The engine's factory is imported lazily by kind (`webllm` pulls in @mlc-ai/web-llm, a separate chunk of this
+ * worker), loaded with progress through a proxied callback and cancellable. Requests run one at a time (FIFO):
+ * agents that share a model share its worker. Tokens go back over a dedicated MessagePort, batched: everything
+ * produced since the last message goes out in one `postMessage`, at most once per macrotask.
+ */
+import { expose, releaseProxy } from 'comlink';
+import type { ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { CallInfo } from '../engine/scripted.js';
+import { installErrorTransfer } from './comlink-errors.js';
+import { classifyEngineError } from './classify-error.js';
+import { isAbortError, isRuntimeError, runtimeError, serializeError } from './errors.js';
+import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from './hosted-engine.js';
+import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamUpdate, WorkerStats } from './stream-wire.js';
+
+installErrorTransfer();
+
+async function factoryFor(kind: EngineKind): Promise<HostedEngineFactory<never>> {
+  try {
+    switch (kind) {
+      case 'webllm':
+        return (await import('../engine/webllm.js')).createWebLLMEngine as HostedEngineFactory<never>;
+      case 'wllama':
+        return (await import('../engine/wllama.js')).createWllamaEngine as HostedEngineFactory<never>;
+      case 'scripted':
+        return (await import('../engine/scripted-hosted.js')).createScriptedHostedEngine as HostedEngineFactory<never>;
+    }
+  } catch (error) {
+    throw runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {
+      message: `Engine kind "${kind}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}. Check that the library's chunk files are served next to the worker file.`,
+    });
+  }
+  throw runtimeError('BAD_SPEC', { field: 'kind' }, { message: `Unknown engine kind "${String(kind)}": use "webllm", "wllama" or "scripted".` });
+}
+
+let port: MessagePort | undefined;
+let engine: HostedEngine | undefined;
+let loaded: { kind: EngineKind; model: string } | undefined;
+let loadController: AbortController | undefined;
+const stats = { requests: 0, tokens: 0, lastDecodeTokensPerSecond: undefined as number | undefined };
+
+// ---- batching ---------------------------------------------------------------------------------
+const pending = new Map<number, StreamUpdate>();
+const flushChannel = new MessageChannel();
+let flushScheduled = false;
+flushChannel.port1.onmessage = () => {
+  flushScheduled = false;
+  if (!pending.size || !port) return;
+  port.postMessage({ updates: [...pending.values()] });
+  pending.clear();
+};
+/** A MessageChannel message runs as the next macrotask without setTimeout's 4 ms clamp. */
+function scheduleFlush(): void {
+  if (flushScheduled) return;
+  flushScheduled = true;
+  flushChannel.port2.postMessage(0);
+}
+function update(id: number): StreamUpdate {
+  let u = pending.get(id);
+  if (!u) pending.set(id, (u = { id }));
+  return u;
+}
+
+// ---- requests: one at a time, FIFO --------------------------------------------------------------
+interface Job {
+  id: number;
+  params: ChatCompletionCreateParams;
+  call?: CallInfo;
+  controller: AbortController;
+}
+const queue: Job[] = [];
+const jobs = new Map<number, Job>();
+let running: Job | undefined;
+
+function pump(): void {
+  if (running) return;
+  const job = queue.shift();
+  if (!job) return;
+  running = job;
+  void run(job).finally(() => {
+    running = undefined;
+    jobs.delete(job.id);
+    pump();
+  });
+}
+
+async function run(job: Job): Promise<void> {
+  const { id, controller } = job;
+  const signal = controller.signal;
+  if (signal.aborted) return;
+  stats.requests++;
+  try {
+    if (!engine || !loaded) throw runtimeError('ENGINE_ERROR', {}, { message: 'No model is loaded in this worker: call load() first.' });
+    const iterable = await engine.chat.completions.create({ ...job.params, stream: true, stream_options: { include_usage: true } }, { signal, call: job.call } as never);
+    let sentMeta = false;
+    let finish: FinishReason | null = null;
+    let usage: CompletionUsage | undefined;
+    for await (const chunk of iterable as AsyncIterable<ChatCompletionChunk>) {
+      if (signal.aborted) break;
+      const choice = chunk.choices[0];
+      const content = choice?.delta?.content;
+      if (choice?.finish_reason) finish = choice.finish_reason;
+      if (chunk.usage) {
+        usage = chunk.usage;
+        const decode = chunk.usage.extra?.decode_tokens_per_s;
+        if (typeof decode === 'number') stats.lastDecodeTokensPerSecond = decode;
+      }
+      if (!content && sentMeta) continue;
+      const u = update(id);
+      if (!sentMeta) {
+        u.meta = { id: chunk.id, model: chunk.model, created: chunk.created };
+        sentMeta = true;
+      }
+      if (content) {
+        (u.tokens ??= []).push(content);
+        stats.tokens++;
+      }
+      scheduleFlush();
+    }
+    if (signal.aborted) return; // the page already ended this stream with an AbortError
+    update(id).end = { finish: finish ?? 'stop', ...(usage ? { usage } : {}) };
+    scheduleFlush();
+  } catch (error) {
+    if (signal.aborted && isAbortError(error)) return;
+    const classified = isRuntimeError(error) ? error : classifyEngineError(error, { phase: 'chat', model: loaded?.model });
+    update(id).error = serializeError(classified);
+    scheduleFlush();
+  }
+}
+
+const api: AgentWorkerApi = {
+  async connect(streamPort) {
+    port = streamPort;
+    return { ready: true };
+  },
+
+  async load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo> {
+    if (engine) await api.unload();
+    loadController?.abort();
+    const controller = (loadController = new AbortController());
+    const started = performance.now();
+    const model = spec.kind === 'scripted' ? spec.script?.model ?? 'scripted' : String(spec.model);
+    const factory = await factoryFor(spec.kind);
+    try {
+      const hosted = await factory(spec as never, {
+        signal: controller.signal,
+        attempt,
+        onProgress: (progress) => {
+          // Fire and forget: a slow page must not slow the download.
+          void Promise.resolve(onProgress?.(progress)).catch(() => undefined);
+        },
+      });
+      if (controller.signal.aborted) {
+        await hosted.unload().catch(() => undefined);
+        throw runtimeError('LOAD_CANCELLED', { model });
+      }
+      engine = hosted;
+      loaded = { kind: spec.kind, model };
+      return { kind: spec.kind, model, loadMs: performance.now() - started };
+    } catch (error) {
+      if (controller.signal.aborted) throw runtimeError('LOAD_CANCELLED', { model }, { cause: error });
+      throw classifyEngineError(error, { phase: 'load', model });
+    } finally {
+      if (loadController === controller) loadController = undefined;
+      // The progress callback's channel is no longer needed.
+      (onProgress as unknown as { [releaseProxy]?: () => void } | undefined)?.[releaseProxy]?.();
+    }
+  },
+
+  cancelLoad() {
+    loadController?.abort(runtimeError('LOAD_CANCELLED', { model: loaded?.model }));
+  },
+
+  chat(id, params, call) {
+    const job: Job = { id, params, call, controller: new AbortController() };
+    jobs.set(id, job);
+    queue.push(job);
+    pump();
+  },
+
+  abort(id) {
+    const job = jobs.get(id);
+    if (!job) return;
+    job.controller.abort();
+    const index = queue.indexOf(job);
+    if (index >= 0) {
+      queue.splice(index, 1);
+      jobs.delete(id);
+    }
+    pending.delete(id); // tokens not yet sent are dropped: the page has ended this stream
+  },
+
+  async interrupt() {
+    await engine?.interruptGenerate?.();
+  },
+
+  async stats(): Promise<WorkerStats> {
+    return {
+      ...(loaded ? { kind: loaded.kind, model: loaded.model } : {}),
+      loaded: !!engine,
+      active: running ? 1 : 0,
+      queued: queue.length,
+      requests: stats.requests,
+      tokens: stats.tokens,
+      ...(stats.lastDecodeTokensPerSecond !== undefined ? { lastDecodeTokensPerSecond: stats.lastDecodeTokensPerSecond } : {}),
+      ...(engine?.stats ? { engine: await engine.stats() } : {}),
+    };
+  },
+
+  async unload() {
+    for (const job of [...jobs.values()]) api.abort(job.id);
+    const current = engine;
+    engine = undefined;
+    loaded = undefined;
+    await current?.unload();
+  },
+
+  ping() {
+    return performance.now();
+  },
+};
+
+expose(api);

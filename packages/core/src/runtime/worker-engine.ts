@@ -1,0 +1,492 @@
+/**
+ * The page-side proxy of one agent worker. It satisfies the engine contract, so the protocol cannot tell a worker
+ * engine from an in-thread one: `chat.completions.create(params, { signal, call })` streams chunks rebuilt from the
+ * worker's batched token messages, forwards `call` (the scripted engine matches rules on it) and honours `signal`
+ * (the stream ends at once with an AbortError and the worker stops generating).
+ *
+ * It also watches the worker: an `error` event, or no answer to a ping within `pingTimeoutMs` while the worker has
+ * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED.
+ */
+import { proxy, transfer, wrap, type Remote } from 'comlink';
+import type { ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { CallInfo, ScriptedRequestOptions } from '../engine/scripted.js';
+import defaultWorkerUrl from './agent-worker.ts?worker&url';
+import { installErrorTransfer } from './comlink-errors.js';
+import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from './errors.js';
+import type { LoadProgress } from './hosted-engine.js';
+import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamMessage, WorkerStats } from './stream-wire.js';
+
+export interface WorkerStartOptions {
+  /** URL of the agent worker script. Default: the one built with this library. */
+  workerUrl?: string | URL;
+  /**
+   * How to start it. 'module': `new Worker(url, { type: 'module' })`. 'blob': a same-origin blob worker that
+   * `import()`s the script, which is how a module worker starts from another origin (a CDN): browsers refuse
+   * `new Worker(crossOriginUrl)`. The script's server must then send CORS headers. 'auto' (default): 'blob'
+   * when the script's origin differs from the page's, else 'module'.
+   */
+  bootstrap?: 'auto' | 'module' | 'blob';
+  /** Full control over worker creation (CSP setups, tests). Receives the resolved script URL. */
+  createWorker?: (url: URL, options: WorkerOptions) => Worker;
+  /** A name for the worker (shows in devtools) and in error messages. */
+  name?: string;
+  /** While the worker has work, ping it this often (ms). Default 1000. */
+  pingIntervalMs?: number;
+  /** A ping unanswered this long (ms) means the worker crashed. Default 10000. */
+  pingTimeoutMs?: number;
+  /** The worker must answer its first call within this time (ms). Default 30000. */
+  startTimeoutMs?: number;
+}
+
+/** The agent worker script's URL as built with this library, resolved against the page. */
+export function defaultAgentWorkerUrl(): URL {
+  return new URL(defaultWorkerUrl, globalThis.location?.href);
+}
+
+/** Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it and a cleanup. */
+export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL; cleanup: () => void } {
+  const url = new URL(options.workerUrl ?? defaultWorkerUrl, globalThis.location?.href);
+  const workerOptions: WorkerOptions = { type: 'module', ...(options.name ? { name: options.name } : {}) };
+  if (options.createWorker) return { worker: options.createWorker(url, workerOptions), url, cleanup: () => {} };
+  const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
+  const mode = options.bootstrap ?? 'auto';
+  if (mode === 'blob' || (mode === 'auto' && crossOrigin)) {
+    const source = `import ${JSON.stringify(url.href)};\n`;
+    const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    return { worker: new Worker(blobUrl, workerOptions), url, cleanup: () => URL.revokeObjectURL(blobUrl) };
+  }
+  return { worker: new Worker(url, workerOptions), url, cleanup: () => {} };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A stream of chunks rebuilt from the worker's token batches
+
+class TokenStream implements AsyncIterableIterator<ChatCompletionChunk> {
+  private buffer: ChatCompletionChunk[] = [];
+  private head = 0;
+  private waiter: { resolve: (r: IteratorResult<ChatCompletionChunk>) => void; reject: (e: unknown) => void } | undefined;
+  private failure: unknown;
+  private finished = false;
+  /** Set once the stream has ended, failed or been cancelled; the worker then has nothing left to send. */
+  settled = false;
+  meta: { id: string; model: string; created: number };
+
+  constructor(
+    fallbackModel: string,
+    private readonly includeUsage: boolean,
+    private readonly onCancel: () => void,
+    private readonly onSettled?: () => void,
+  ) {
+    this.meta = { id: `chatcmpl-worker-${Math.random().toString(36).slice(2, 10)}`, model: fallbackModel, created: Math.floor(Date.now() / 1000) };
+  }
+
+  private chunk(delta: ChatCompletionChunk['choices'][number]['delta'], finish: FinishReason | null): ChatCompletionChunk {
+    return { id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model, choices: [{ index: 0, delta, finish_reason: finish }] };
+  }
+
+  private deliver(chunk: ChatCompletionChunk): void {
+    if (this.waiter) {
+      const { resolve } = this.waiter;
+      this.waiter = undefined;
+      resolve({ value: chunk, done: false });
+    } else this.buffer.push(chunk);
+  }
+
+  tokens(tokens: string[]): void {
+    if (this.settled) return;
+    for (const content of tokens) this.deliver(this.chunk({ role: 'assistant', content }, null));
+  }
+
+  private markSettled(): void {
+    this.settled = true;
+    this.onSettled?.();
+  }
+
+  end(finish: FinishReason | null, usage: CompletionUsage | null | undefined): void {
+    if (this.settled) return;
+    this.markSettled();
+    this.deliver(this.chunk({}, finish ?? 'stop'));
+    if (this.includeUsage && usage) {
+      this.deliver({ id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model, choices: [], usage });
+    }
+    this.finish();
+  }
+
+  fail(error: unknown): void {
+    if (this.settled) return;
+    this.markSettled();
+    if (this.waiter) {
+      const { reject } = this.waiter;
+      this.waiter = undefined;
+      this.finished = true;
+      reject(error);
+    } else this.failure = error;
+  }
+
+  private finish(): void {
+    this.finished = true;
+    if (this.waiter && this.head >= this.buffer.length) {
+      const { resolve } = this.waiter;
+      this.waiter = undefined;
+      resolve({ value: undefined, done: true });
+    }
+  }
+
+  next(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (this.head < this.buffer.length) {
+      const value = this.buffer[this.head++]!;
+      if (this.head > 512 && this.head * 2 > this.buffer.length) {
+        this.buffer = this.buffer.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.failure !== undefined) {
+      const failure = this.failure;
+      this.failure = undefined;
+      this.finished = true;
+      return Promise.reject(failure);
+    }
+    if (this.finished) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  /** The consumer left the loop early: stop the worker's generation. */
+  return(): Promise<IteratorResult<ChatCompletionChunk>> {
+    if (!this.settled) {
+      this.markSettled();
+      this.onCancel();
+    }
+    this.finished = true;
+    this.buffer = [];
+    this.head = 0;
+    this.failure = undefined;
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<ChatCompletionChunk> {
+    return this;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export type WorkerEngineState = 'ready' | 'crashed' | 'terminated';
+
+export interface WorkerLoadOptions {
+  signal?: AbortSignal;
+  onProgress?: (progress: LoadProgress) => void;
+  /** Restart count of this model's worker (0 = first). */
+  attempt?: number;
+  /** After a cancelled load, how long the worker may take to stop before it is terminated (ms). Default 2000. */
+  cancelGraceMs?: number;
+}
+
+/** One agent worker and the engine it hosts. Start it with `WorkerEngine.start()`. */
+export class WorkerEngine implements ChatEngine {
+  readonly chat: ChatEngine['chat'];
+  readonly name: string;
+  /** The script the worker runs. */
+  readonly url: URL;
+  private readonly api: Remote<AgentWorkerApi>;
+  private readonly worker: Worker;
+  private readonly cleanup: () => void;
+  private readonly streamPort: MessagePort;
+  private readonly streams = new Map<number, TokenStream>();
+  private readonly crashListeners = new Set<(error: RuntimeError) => void>();
+  private nextId = 1;
+  private loading = 0;
+  private loadReject: ((error: unknown) => void) | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pingSentAt: number | undefined;
+  private readonly pingIntervalMs: number;
+  private readonly pingTimeoutMs: number;
+  private _state: WorkerEngineState = 'ready';
+  private _model: string | undefined;
+  /** The crash that ended this worker, for later calls. */
+  private crashError: RuntimeError | undefined;
+  /** The stream port's other end, handed to the worker by start(). */
+  private pendingPort: MessagePort | undefined;
+
+  private constructor(spawned: { worker: Worker; url: URL; cleanup: () => void }, options: WorkerStartOptions) {
+    installErrorTransfer();
+    this.worker = spawned.worker;
+    this.url = spawned.url;
+    this.cleanup = spawned.cleanup;
+    this.name = options.name ?? 'agent worker';
+    this.pingIntervalMs = options.pingIntervalMs ?? 1000;
+    this.pingTimeoutMs = options.pingTimeoutMs ?? 10_000;
+    this.api = wrap<AgentWorkerApi>(this.worker);
+    const channel = new MessageChannel();
+    this.streamPort = channel.port1;
+    this.streamPort.onmessage = (event: MessageEvent<StreamMessage>) => this.onStream(event.data);
+    this.pendingPort = channel.port2;
+    this.worker.addEventListener('error', (event: ErrorEvent) => {
+      event.preventDefault?.();
+      this.crash(event.message ? `uncaught error in the worker: ${event.message}` : 'the worker script failed (error event)');
+    });
+    this.worker.addEventListener('messageerror', () => this.crash('a message from the worker could not be read (messageerror)'));
+    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: ScriptedRequestOptions) => this.create(params, requestOptions);
+    this.chat = { completions: { create } } as ChatEngine['chat'];
+  }
+
+  /** Starts a worker and waits until it answers. Fails with WORKER_START_FAILED if it cannot start. */
+  static async start(options: WorkerStartOptions = {}): Promise<WorkerEngine> {
+    let spawned: ReturnType<typeof spawnAgentWorker>;
+    const requested = options.workerUrl ?? defaultWorkerUrl;
+    try {
+      spawned = spawnAgentWorker(options);
+    } catch (error) {
+      throw runtimeError('WORKER_START_FAILED', { url: String(requested), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
+    }
+    const engine = new WorkerEngine(spawned, options);
+    const port = engine.pendingPort!;
+    engine.pendingPort = undefined;
+    const timeoutMs = options.startTimeoutMs ?? 30_000;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        engine.api.connect(transfer(port, [port])),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+          engine.onCrash((error) => reject(error));
+        }),
+      ]);
+    } catch (error) {
+      engine.terminate();
+      const message = isRuntimeError(error) ? error.details.causeMessage ?? error.message : (error as Error)?.message;
+      throw runtimeError('WORKER_START_FAILED', { url: engine.url.href, causeMessage: message }, { cause: error });
+    } finally {
+      clearTimeout(timer);
+      spawned.cleanup();
+    }
+    return engine;
+  }
+
+  get state(): WorkerEngineState {
+    return this._state;
+  }
+
+  /** The loaded model's id, if any. */
+  get model(): string | undefined {
+    return this._model;
+  }
+
+  /** Requests in flight (sent to the worker and not yet finished). */
+  get inFlight(): number {
+    return this.streams.size;
+  }
+
+  /** Calls `listener` once if the worker crashes. Returns an unsubscribe function. */
+  onCrash(listener: (error: RuntimeError) => void): () => void {
+    this.crashListeners.add(listener);
+    return () => this.crashListeners.delete(listener);
+  }
+
+  /** Loads an engine into the worker. Cancel with `signal`: rejects at once with LOAD_CANCELLED. */
+  async load(spec: HostedSpec, options: WorkerLoadOptions = {}): Promise<LoadInfo> {
+    this.assertUsable();
+    const { signal } = options;
+    if (signal?.aborted) throw runtimeError('LOAD_CANCELLED', { model: specModel(spec) });
+    this.loading++;
+    this.watch();
+    const progress = options.onProgress ? proxy(options.onProgress) : undefined;
+    const loadPromise = this.api.load(spec, options.attempt ?? 0, progress);
+    try {
+      const info = await new Promise<LoadInfo>((resolve, reject) => {
+        this.loadReject = reject;
+        loadPromise.then(resolve, reject);
+        signal?.addEventListener('abort', () => {
+          void this.api.cancelLoad().catch(() => undefined);
+          reject(runtimeError('LOAD_CANCELLED', { model: specModel(spec) }));
+          // A worker stuck in a synchronous step cannot hear the cancel: terminate it after a grace period.
+          const grace = setTimeout(() => this.terminate(), options.cancelGraceMs ?? 2000);
+          loadPromise.then(() => this.api.unload(), () => undefined).finally(() => clearTimeout(grace));
+        }, { once: true });
+      });
+      this._model = info.model;
+      return info;
+    } finally {
+      this.loadReject = undefined;
+      this.loading--;
+      this.watch();
+    }
+  }
+
+  private create(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
+    return this.request(params, options);
+  }
+
+  /**
+   * `create()` with a hook: `onSettled` runs once when the worker is done with the request (it ended, failed,
+   * was aborted, or the consumer stopped reading), whether or not the consumer reads to the end.
+   */
+  request(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}, onSettled?: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
+    if (!Array.isArray(params?.messages) || params.messages.length === 0) {
+      return Promise.reject(new TypeError(`${this.name}: \`messages\` must be a non-empty array of { role, content }`));
+    }
+    if (params.stream !== true) return Promise.reject(new TypeError(`${this.name}: only streaming is supported; pass \`stream: true\``));
+    const { signal, call } = options;
+    if (signal?.aborted) return Promise.reject(abortError(signal));
+    if (this._state !== 'ready') return Promise.reject(this.unusableError());
+    const id = this.nextId++;
+    const stream = new TokenStream(this._model ?? this.name, !!params.stream_options?.include_usage, () => this.cancel(id), onSettled);
+    this.streams.set(id, stream);
+    this.watch();
+    if (signal) {
+      const onAbort = () => {
+        stream.fail(abortError(signal));
+        this.cancel(id);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+    const { signal: _signal, ...clean } = params as typeof params & { signal?: unknown };
+    void _signal;
+    this.api.chat(id, clean, call ? cloneCall(call) : undefined).catch((error: unknown) => {
+      const name = (error as Error)?.name;
+      stream.fail(name === 'DataCloneError'
+        ? runtimeError('BAD_SPEC', { field: 'params' }, { message: `${this.name}: the request could not be sent to the worker (${(error as Error).message}); params and call must be plain data.` })
+        : error);
+      this.forget(id);
+    });
+    return Promise.resolve(stream);
+  }
+
+  private cancel(id: number): void {
+    if (!this.streams.has(id)) return;
+    this.forget(id);
+    if (this._state === 'ready') void this.api.abort(id).catch(() => undefined);
+  }
+
+  private forget(id: number): void {
+    this.streams.delete(id);
+    this.watch();
+  }
+
+  private onStream(message: StreamMessage): void {
+    for (const update of message.updates) {
+      const stream = this.streams.get(update.id);
+      if (!stream) continue;
+      if (update.meta) stream.meta = update.meta;
+      if (update.tokens) stream.tokens(update.tokens);
+      if (update.error) {
+        stream.fail(deserializeError(update.error));
+        this.forget(update.id);
+      } else if (update.end) {
+        stream.end(update.end.finish, update.end.usage);
+        this.forget(update.id);
+      }
+    }
+  }
+
+  /** Stops the worker's current generation (WebLLM semantics: the stream ends with finish_reason 'abort'). */
+  async interruptGenerate(): Promise<void> {
+    if (this._state === 'ready') await this.api.interrupt();
+  }
+
+  async stats(): Promise<WorkerStats> {
+    this.assertUsable();
+    return this.api.stats();
+  }
+
+  /** Frees the model (GPU memory) and keeps the worker. */
+  async unload(): Promise<void> {
+    if (this._state !== 'ready') return;
+    for (const [id, stream] of this.streams) {
+      stream.fail(runtimeError('ENGINE_ERROR', { model: this._model }, { message: `${this.name}: the model was unloaded while this request was running.` }));
+      this.forget(id);
+    }
+    await this.api.unload();
+    this._model = undefined;
+  }
+
+  /** Resolves true if the worker answers within `timeoutMs`. */
+  async ping(timeoutMs = this.pingTimeoutMs): Promise<boolean> {
+    if (this._state !== 'ready') return false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const answered = await Promise.race([
+      this.api.ping().then(() => true, () => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+    ]);
+    clearTimeout(timer);
+    return answered;
+  }
+
+  /** Ends the worker; everything in flight fails with DISPOSED. */
+  terminate(): void {
+    if (this._state === 'terminated') return;
+    const wasReady = this._state === 'ready';
+    this._state = 'terminated';
+    this.stopWatching();
+    this.worker.terminate();
+    this.streamPort.close();
+    if (wasReady) this.failAll(runtimeError('DISPOSED', { model: this._model }, { message: `${this.name} was terminated.` }));
+  }
+
+  // ---- liveness ----------------------------------------------------------------------------
+
+  /** Pings run only while the worker has work: an idle worker costs nothing. */
+  private watch(): void {
+    const busy = this._state === 'ready' && (this.streams.size > 0 || this.loading > 0);
+    if (busy && !this.pingTimer) {
+      this.pingTimer = setInterval(() => this.tick(), this.pingIntervalMs);
+    } else if (!busy) this.stopWatching();
+  }
+
+  private stopWatching(): void {
+    if (this.pingTimer) clearInterval(this.pingTimer);
+    this.pingTimer = undefined;
+    this.pingSentAt = undefined;
+  }
+
+  private tick(): void {
+    const now = performance.now();
+    if (this.pingSentAt !== undefined) {
+      if (now - this.pingSentAt > this.pingTimeoutMs) this.crash(`no answer to a ping for ${Math.round(now - this.pingSentAt)} ms`);
+      return;
+    }
+    const sentAt = (this.pingSentAt = now);
+    this.api.ping().then(() => {
+      if (this.pingSentAt === sentAt) this.pingSentAt = undefined;
+    }, () => undefined);
+  }
+
+  private crash(reason: string): void {
+    if (this._state !== 'ready') return;
+    this._state = 'crashed';
+    this.stopWatching();
+    this.worker.terminate();
+    this.streamPort.close();
+    const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason }, {
+      message: `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
+    });
+    this.crashError = error;
+    this.failAll(error);
+    for (const listener of [...this.crashListeners]) listener(error);
+  }
+
+  private failAll(error: RuntimeError): void {
+    for (const [id, stream] of this.streams) {
+      stream.fail(error);
+      this.streams.delete(id);
+    }
+    this.loadReject?.(error);
+  }
+
+  private assertUsable(): void {
+    if (this._state !== 'ready') throw this.unusableError();
+  }
+
+  private unusableError(): RuntimeError {
+    if (this._state === 'crashed') return this.crashError ?? runtimeError('WORKER_CRASHED', { model: this._model ?? this.name });
+    return runtimeError('DISPOSED', { model: this._model }, { message: `${this.name} was terminated; start a new worker.` });
+  }
+}
+
+function specModel(spec: HostedSpec): string {
+  return spec.kind === 'scripted' ? spec.script?.model ?? 'scripted' : String(spec.model);
+}
+
+function cloneCall(call: CallInfo): CallInfo {
+  return { role: call.role, layer: call.layer, agent: call.agent, ...(call.target !== undefined ? { target: call.target } : {}) };
+}
