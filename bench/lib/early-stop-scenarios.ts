@@ -7,7 +7,10 @@
  * answers the stop phrase whenever the residual prompt carries the judge instruction from layer 2 on), and the
  * similarity test sees a layer-2 output that is a light rewording of layer 1's. With early stop off all 4 layers run.
  */
-import { AttentionMoA, ScriptedEngine, type ScriptRule } from '@attention-moa/core';
+// The protocol's own modules, not the package index: this also runs in the Playwright process (Node), where the
+// index's worker runtime (Vite `?worker&url` imports) cannot load.
+import { AttentionMoA } from '../../packages/core/src/protocol/attention-moa.js';
+import { ScriptedEngine, type ScriptRule } from '../../packages/core/src/engine/scripted.js';
 import type { Topology } from './ideal-time.js';
 
 export interface ConvergingScenario {
