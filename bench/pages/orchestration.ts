@@ -51,6 +51,8 @@ async function ensurePool(setup: PoolSetup): Promise<EnginePool> {
 }
 
 export interface OrchestrationRun {
+  /** Where the scripted engines run: in workers through the pool (default) or in the page's thread (reference). */
+  where?: 'worker' | 'thread';
   agents: number;
   layers: number;
   attention: 'full' | 'ring';
@@ -58,11 +60,19 @@ export interface OrchestrationRun {
   concurrency?: number;
 }
 
+/** The same scripts as the pool's, as in-thread engines. */
+function threadEngine(setup: PoolSetup, name: string): ChatEngine {
+  return new ScriptedEngine({ model: name, tokenDelayMs: setup.tokenDelayMs, firstTokenDelayMs: setup.firstTokenDelayMs, rules: rules(setup.tokens, name) });
+}
+
 async function runOrchestration(setup: PoolSetup, run: OrchestrationRun) {
-  const p = await ensurePool(setup);
+  const engine =
+    run.where === 'thread'
+      ? (name: string) => threadEngine(setup, name)
+      : await ensurePool(setup).then((p) => (name: string) => p.engine(name));
   const moa = new AttentionMoA({
-    agents: Array.from({ length: run.agents }, (_, i) => ({ name: `agent${i + 1}`, engine: p.engine(`agent${i + 1}`) })),
-    aggregator: { engine: p.engine('aggregator'), name: 'aggregator' },
+    agents: Array.from({ length: run.agents }, (_, i) => ({ name: `agent${i + 1}`, engine: engine(`agent${i + 1}`) })),
+    aggregator: { engine: engine('aggregator'), name: 'aggregator' },
     layers: run.layers,
     attention: run.attention,
     earlyStop: 'off',

@@ -24,11 +24,39 @@ for (const attention of ['full', 'ring'] as const) {
   for (const agents of [2, 3, 5]) for (const layers of [1, 2, 3]) CONFIGS.push({ agents, layers, attention });
 }
 
+/** Also run in the page's thread (no workers), as a reference that isolates what the worker pool adds. */
+const THREAD_REFERENCE = ['n=3, L=2, full', 'n=5, L=3, full'];
 const label = (c: OrchestrationRun) => `n=${c.agents}, L=${c.layers}, ${c.attention}`;
 const idealOf = (c: OrchestrationRun) =>
   idealTime({ agents: c.agents, layers: c.layers, attention: c.attention, residual: true, tokens: SETUP.tokens, tokenDelayMs: SETUP.tokenDelayMs, firstTokenDelayMs: SETUP.firstTokenDelayMs } satisfies IdealTimeInput);
 
 type Run = Awaited<ReturnType<OrchestrationBench['runOrchestration']>>;
+
+const callTiming = { tokenDelayMs: SETUP.tokenDelayMs, firstTokenDelayMs: SETUP.firstTokenDelayMs };
+
+/** A suite-1 row: measured ÷ ideal over the repetitions, and the excess split along the critical path (medians). */
+function overheadRow(name: string, runs: Run[], idealMs: number, calls: number) {
+  const ratio = summarize(runs.map((r) => r.wallMs / idealMs));
+  const breakdowns: Breakdown[] = runs.map((r) => criticalPathBreakdown(r.records, r.wallMs, callTiming));
+  const med = (f: (b: Breakdown) => number) => summarize(breakdowns.map(f)).median;
+  const pathCalls = breakdowns[0]!.pathCalls;
+  const row: ResultRow = {
+    case: name,
+    values: {
+      'measured ÷ ideal': fmtSummary(ratio, 3),
+      'same, without the engine\'s own lateness': fmt(med((b) => (b.wallMs - b.engineLateMs) / idealMs), 3),
+      'ideal (ms)': fmt(idealMs, 0),
+      'calls (on path)': `${calls} (${pathCalls})`,
+      'excess per path call (ms)': fmt(med((b) => b.wallMs - idealMs) / pathCalls, 2),
+      'step gaps (ms)': fmt(med((b) => b.gapMs), 1),
+      'queue handoffs (ms)': fmt(med((b) => b.handoffMs), 1),
+      'engine late (ms)': fmt(med((b) => b.engineLateMs), 1),
+      'transport (ms)': fmt(med((b) => b.transportMs), 1),
+      'start + end (ms)': fmt(med((b) => b.edgesMs), 1),
+    },
+  };
+  return { row, ratio, med };
+}
 
 test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ page, browser }) => {
   test.setTimeout(9 * 60_000);
@@ -44,6 +72,7 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
 
   const parallel = new Map<string, Run[]>();
   const serial = new Map<string, Run[]>();
+  const thread = new Map<string, Run[]>();
   for (let rep = 0; rep < REPS; rep++) {
     for (const c of CONFIGS) {
       const p = await run(c);
@@ -56,11 +85,15 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
       }
       parallel.set(label(c), [...(parallel.get(label(c)) ?? []), p]);
       serial.set(label(c), [...(serial.get(label(c)) ?? []), s]);
+      if (THREAD_REFERENCE.includes(label(c))) {
+        const t = await run({ ...c, where: 'thread' });
+        expect(t.records.length, label(c)).toBe(idealOf(c).calls);
+        thread.set(label(c), [...(thread.get(label(c)) ?? []), t]);
+      }
     }
   }
   await page.evaluate(() => (window as unknown as { bench: OrchestrationBench }).bench.dispose());
 
-  const callTiming = { tokenDelayMs: SETUP.tokenDelayMs, firstTokenDelayMs: SETUP.firstTokenDelayMs };
   const rows1: ResultRow[] = [];
   const rows2: ResultRow[] = [];
   let met1 = true;
@@ -76,29 +109,13 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
     met1 &&= ratio.median <= TARGET;
     if (ratio.median > worst.ratio) worst = { ratio: ratio.median, label: label(c) };
     ratioMedians.push(ratio.median);
-    const breakdowns: Breakdown[] = ps.map((r) => criticalPathBreakdown(r.records, r.wallMs, callTiming));
-    const med = (f: (b: Breakdown) => number) => summarize(breakdowns.map(f)).median;
-    const pathCalls = breakdowns[0]!.pathCalls;
-    const excess = med((b) => b.wallMs - ideal.parallelMs);
+    const { row, med } = overheadRow(label(c), ps, ideal.parallelMs, ideal.calls);
     excessShares.gap += med((b) => b.gapMs);
     excessShares.handoff += med((b) => b.handoffMs);
     excessShares.engine += med((b) => b.engineLateMs);
     excessShares.transport += med((b) => b.transportMs);
     excessShares.edges += med((b) => b.edgesMs);
-    rows1.push({
-      case: label(c),
-      values: {
-        'measured ÷ ideal': fmtSummary(ratio, 3),
-        'ideal (ms)': fmt(ideal.parallelMs, 0),
-        'calls (on path)': `${ideal.calls} (${pathCalls})`,
-        'excess per path call (ms)': fmt(excess / pathCalls, 2),
-        'step gaps (ms)': fmt(med((b) => b.gapMs), 1),
-        'queue handoffs (ms)': fmt(med((b) => b.handoffMs), 1),
-        'engine late (ms)': fmt(med((b) => b.engineLateMs), 1),
-        'transport (ms)': fmt(med((b) => b.transportMs), 1),
-        'start + end (ms)': fmt(med((b) => b.edgesMs), 1),
-      },
-    });
+    rows1.push(row);
     const speedup = summarize(ps.map((p, i) => ss[i]!.wallMs / p.wallMs));
     const serialRatio = summarize(ss.map((s) => s.wallMs / ideal.serialMs));
     speedupShares.push(speedup.median / ideal.speedup);
@@ -111,6 +128,15 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
         'serial measured ÷ ideal': fmtSummary(serialRatio, 3),
       },
     });
+  }
+  for (const name of THREAD_REFERENCE) {
+    const c = CONFIGS.find((x) => label(x) === name)!;
+    const ideal = idealOf(c);
+    const ts = thread.get(name)!;
+    const workerOverThread = summarize(parallel.get(name)!.map((p, i) => p.wallMs / ts[i]!.wallMs));
+    const { row } = overheadRow(`${name} — reference: the same engines in the page's thread, no workers`, ts, ideal.parallelMs, ideal.calls);
+    row.values['workers ÷ in-thread'] = fmtSummary(workerOverThread, 3);
+    rows1.push(row);
   }
   const totalExcess = Object.values(excessShares).reduce((a, b) => a + b, 0);
   const share = (v: number) => `${fmt((100 * v) / totalExcess, 0)} %`;
