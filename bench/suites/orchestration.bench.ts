@@ -13,9 +13,9 @@ const REPS = 5;
 const TARGET = 1.03;
 const SETUP: PoolSetup = {
   agents: 5,
-  // Calls of 35–65 ms at 500 tokens/s: a fixed cost per call shows clearly (real models' calls last seconds), and the
-  // 18 configurations × 5 repetitions × (parallel + serial) fit in about 3.5 minutes of ideal time.
-  tokens: { propose: 30, critique: 15, refine: 30, aggregate: 30, residual: 30 },
+  // Calls of 29–53 ms at 500 tokens/s: a fixed cost per call shows clearly (real models' calls last seconds), and the
+  // 18 configurations × 5 repetitions × (parallel + serial) fit in about 3 minutes of ideal time.
+  tokens: { propose: 24, critique: 12, refine: 24, aggregate: 24, residual: 24 },
   tokenDelayMs: 2,
   firstTokenDelayMs: 5,
 };
