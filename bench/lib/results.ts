@@ -3,7 +3,7 @@
  * `writeResultsMarkdown()` renders bench/RESULTS.md from it. Figures are ratios measured in one run.
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, totalmem, platform, release, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -32,6 +32,8 @@ export interface SuiteResult {
   notes?: string[];
   measuredAt: string;
   durationS: number;
+  /** The machine's 5-minute load average when the suite ended (filled in by recordSuite): how busy the shared machine was. */
+  loadAverage5m?: number;
 }
 
 interface LatestFile {
@@ -60,7 +62,7 @@ export function recordSuite(result: SuiteResult, browserVersion?: string): void 
   const latest = readLatest();
   latest.machine = describeMachine(browserVersion ?? (latest.machine.browser as string | undefined));
   latest.suites = latest.suites.filter((s) => s.id !== result.id);
-  latest.suites.push(result);
+  latest.suites.push({ ...result, loadAverage5m: result.loadAverage5m ?? Math.round(loadavg()[1]! * 100) / 100 });
   latest.suites.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   mkdirSync(dirname(LATEST_JSON), { recursive: true });
   writeFileSync(LATEST_JSON, JSON.stringify(latest, null, 2) + '\n');
@@ -82,7 +84,7 @@ export function writeResultsMarkdown(): void {
     '',
     'Written by `npm run bench` (bench/results/latest.json has the same data). Every figure is a ratio of two things',
     'measured side by side in the same run — median of ≥ 5 repetitions with min–max — never an absolute time compared',
-    'across runs: the machine is shared and noisy.',
+    'across runs: the machine is shared and noisy (other jobs run on it; each suite notes the load it ran under).',
     '',
     `Machine: ${machine}`,
     '',
@@ -107,7 +109,8 @@ export function writeResultsMarkdown(): void {
     parts.push(table(s.rows), '');
     for (const note of s.notes ?? []) parts.push(`- ${note}`);
     if (s.notes?.length) parts.push('');
-    parts.push(`<sub>measured ${s.measuredAt}, ${s.durationS.toFixed(1)} s</sub>`, '');
+    const load = s.loadAverage5m === undefined ? '' : `, machine load (5-min average) ${s.loadAverage5m.toFixed(1)} on ${latest.machine.cores} cores`;
+    parts.push(`<sub>measured ${s.measuredAt}, ${s.durationS.toFixed(1)} s${load}</sub>`, '');
   }
   writeFileSync(RESULTS_MD, parts.join('\n'));
 }

@@ -157,6 +157,7 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
       notes: [
         setupLine,
         'The columns after the ratio split the excess (median per run) along the critical path of the trace: gaps between steps (prompt building, queue entry), handoffs between one model\'s queued calls, engine lateness (the scripted engine\'s own timer lateness in the worker), transport (request to the worker, tokens back, per-token protocol work) and start + end of the run.',
+        'Reference rows: two configurations again with the same scripted engines in the page\'s thread (no workers, no pool). What remains there is the protocol\'s own cost and the engines\' timer lateness; "workers ÷ in-thread" is what the worker pool and its boundary add, run against run.',
         `Over all configurations the excess is ${share(excessShares.gap)} step gaps, ${share(excessShares.handoff)} queue handoffs, ${share(excessShares.engine)} engine lateness, ${share(excessShares.transport)} transport, ${share(excessShares.edges)} start + end.`,
       ],
       measuredAt: new Date().toISOString(),
