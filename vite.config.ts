@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type UserConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -65,6 +66,22 @@ export default defineConfig(({ mode }): UserConfig => {
       base: './', // static hosting from any sub-path
       resolve: { alias },
       build: { outDir: here('./dist/demo'), emptyOutDir: true, target: 'es2022' },
+      worker: { format: 'es' },
+    };
+  }
+  if (mode === 'bench') {
+    // Benchmark pages (bench/pages/*.html → dist/bench), built in production mode like an app using the library.
+    const pages = readdirSync(here('./bench/pages')).filter((f) => f.endsWith('.html'));
+    return {
+      root: here('./bench/pages'),
+      base: './',
+      resolve: { alias },
+      build: {
+        outDir: here('./dist/bench'),
+        emptyOutDir: true,
+        target: 'es2022',
+        rolldownOptions: { input: Object.fromEntries(pages.map((f) => [f.replace(/\.html$/, ''), here(`./bench/pages/${f}`)])) },
+      },
       worker: { format: 'es' },
     };
   }

@@ -3,7 +3,7 @@
  * `writeResultsMarkdown()` renders bench/RESULTS.md from it. Figures are ratios measured in one run.
  */
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
-import { cpus, totalmem, platform, release } from 'node:os';
+import { cpus, totalmem, platform, release, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -26,10 +26,14 @@ export interface SuiteResult {
   target?: string;
   /** true/false when a target exists; undefined otherwise. */
   met?: boolean;
+  /** The headline figure in a few words, for the summary table (e.g. "worst median 1.02 (n=5, L=3, full)"). */
+  headline?: string;
   rows: ResultRow[];
   notes?: string[];
   measuredAt: string;
   durationS: number;
+  /** The machine's 5-minute load average when the suite ended (filled in by recordSuite): how busy the shared machine was. */
+  loadAverage5m?: number;
 }
 
 interface LatestFile {
@@ -58,7 +62,7 @@ export function recordSuite(result: SuiteResult, browserVersion?: string): void 
   const latest = readLatest();
   latest.machine = describeMachine(browserVersion ?? (latest.machine.browser as string | undefined));
   latest.suites = latest.suites.filter((s) => s.id !== result.id);
-  latest.suites.push(result);
+  latest.suites.push({ ...result, loadAverage5m: result.loadAverage5m ?? Math.round(loadavg()[1]! * 100) / 100 });
   latest.suites.sort((a, b) => a.id.localeCompare(b.id, 'en', { numeric: true }));
   mkdirSync(dirname(LATEST_JSON), { recursive: true });
   writeFileSync(LATEST_JSON, JSON.stringify(latest, null, 2) + '\n');
@@ -80,21 +84,33 @@ export function writeResultsMarkdown(): void {
     '',
     'Written by `npm run bench` (bench/results/latest.json has the same data). Every figure is a ratio of two things',
     'measured side by side in the same run — median of ≥ 5 repetitions with min–max — never an absolute time compared',
-    'across runs: the machine is shared and noisy.',
+    'across runs: the machine is shared and noisy (other jobs run on it; each suite notes the load it ran under).',
     '',
     `Machine: ${machine}`,
     '',
-    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU and no model downloads on this machine). Run',
-    '`npm run smoke:webgpu` on a machine with a GPU and internet for that.',
+    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU and no model downloads on this machine), and so',
+    'how the overheads below compare with a real decode. Run `npm run smoke:webgpu` on a machine with a GPU and internet',
+    'for that. Everything below runs scripted engines (deterministic test doubles with a fixed per-token delay) or',
+    'synthetic streams, against production builds (packages/*/dist, dist/bench).',
     '',
   ];
+  const summary = latest.suites.filter((s) => s.headline !== undefined || s.target !== undefined);
+  if (summary.length) {
+    parts.push('| suite | measured | target | |', '|---|---|---|---|');
+    for (const s of summary) {
+      const verdict = s.met === undefined ? '' : s.met ? 'met' : '**MISSED**';
+      parts.push(`| ${s.title} | ${s.headline ?? ''} | ${s.target ?? '—'} | ${verdict} |`);
+    }
+    parts.push('');
+  }
   for (const s of latest.suites) {
     parts.push(`## ${s.title}`, '', s.explanation, '');
     if (s.target) parts.push(`Target: ${s.target} — **${s.met === undefined ? 'n/a' : s.met ? 'met' : 'MISSED'}**`, '');
     parts.push(table(s.rows), '');
     for (const note of s.notes ?? []) parts.push(`- ${note}`);
     if (s.notes?.length) parts.push('');
-    parts.push(`<sub>measured ${s.measuredAt}, ${s.durationS.toFixed(1)} s</sub>`, '');
+    const load = s.loadAverage5m === undefined ? '' : `, machine load (5-min average) ${s.loadAverage5m.toFixed(1)} on ${latest.machine.cores} cores`;
+    parts.push(`<sub>measured ${s.measuredAt}, ${s.durationS.toFixed(1)} s${load}</sub>`, '');
   }
   writeFileSync(RESULTS_MD, parts.join('\n'));
 }

@@ -46,8 +46,8 @@ test('7. orchestration overhead on real engines: wall time ÷ critical path of e
   const ratio = summarize(ratios);
   recordSuite(
     {
-      id: '7-real-overhead',
-      title: '7. Orchestration overhead with real llama.cpp engines',
+      id: '8-real-overhead',
+      title: '8. Orchestration overhead with real llama.cpp engines',
       explanation:
         'One Attention-MoA layer (n = 3 + aggregator, 16 calls) on tiny GGUF models in 4 agent workers (production build). ' +
         'Critical path = longest chain of calls through the protocol\'s dependencies and each engine\'s queue, weighted by ' +
@@ -94,8 +94,8 @@ test('8. single model vs classic MoA vs Attention-MoA on the same question: call
   expect(rows.map((r) => r.values.calls)).toEqual([1, 4, 16]);
   recordSuite(
     {
-      id: '8-real-modes',
-      title: '8. Single model vs classic MoA vs Attention-MoA (real llama.cpp engines)',
+      id: '9-real-modes',
+      title: '9. Single model vs classic MoA vs Attention-MoA (real llama.cpp engines)',
       explanation:
         'The same question and engines in three modes: the aggregator\'s model alone; classic MoA (3 proposals + aggregation); ' +
         'Attention-MoA (one full layer: proposals, 3×3 critiques, refinements, aggregation). Tiny GGUF models with fixed ' +

@@ -63,6 +63,27 @@ describe('ScriptedEngine', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(55);
   });
 
+  it('keeps a fixed token schedule: a blocked thread delays later tokens only until they are due, not by the block', async () => {
+    // 20 tokens at 10 ms each are due by 200 ms. The consumer blocks the thread for 200 ms after the first token:
+    // tokens already due then come at once instead of each waiting another 10 ms (which would take ≥ 390 ms).
+    const engine = new ScriptedEngine({ tokenDelayMs: 10, rules: [{ reply: Array.from({ length: 20 }, (_, i) => `w${i}`).join(' ') }] });
+    const t0 = performance.now();
+    let tokens = 0;
+    for await (const chunk of await engine.chat.completions.create(ask)) {
+      if (!chunk.choices[0]?.delta?.content) continue;
+      if (++tokens === 1) {
+        const until = performance.now() + 200;
+        while (performance.now() < until) {
+          // busy: no timer can fire
+        }
+      }
+    }
+    expect(tokens).toBe(20);
+    const took = performance.now() - t0;
+    expect(took).toBeGreaterThanOrEqual(199);
+    expect(took).toBeLessThan(330);
+  });
+
   it('interruptGenerate ends streams in flight with finish_reason abort', async () => {
     const engine = new ScriptedEngine({ tokenDelayMs: 10, rules: [{ reply: 'a b c d e f g h i j' }] });
     setTimeout(() => engine.interruptGenerate(), 25);

@@ -163,6 +163,34 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   });
 }
 
+/**
+ * Lets other tasks run, as a real engine does while it awaits its GPU between tokens: `setImmediate` in Node, a
+ * MessageChannel message in browsers and workers. Unlike `setTimeout(0)` neither is clamped to 4 ms when nested, and a
+ * timer set from such a task starts again at nesting level 0, so short token delays are kept precisely.
+ */
+const yieldTask: () => Promise<void> = (() => {
+  const immediate = (globalThis as { setImmediate?: (callback: () => void) => unknown }).setImmediate;
+  if (typeof immediate === 'function') return () => new Promise<void>((resolve) => immediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    const waiting: (() => void)[] = [];
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => waiting.shift()?.();
+    return () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        channel.port2.postMessage(0);
+      });
+  }
+  return () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+})();
+
+/** Waits until `dueAt` (performance.now() time) unless aborted, always leaving the current task first. */
+async function waitUntil(dueAt: number, signal: AbortSignal | undefined): Promise<void> {
+  await yieldTask();
+  if (signal?.aborted) throw abortError(signal);
+  await sleep(dueAt - performance.now(), signal);
+}
+
 function namedError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
@@ -301,7 +329,13 @@ export class ScriptedEngine implements ChatEngine {
     let sent = 0;
     let finish: FinishReason = 'stop';
     try {
-      await sleep(this.options.firstTokenDelayMs ?? 0, signal);
+      const firstTokenDelay = this.options.firstTokenDelayMs ?? 0;
+      await sleep(firstTokenDelay, signal);
+      // Tokens keep a fixed schedule (token k is due at start + prefill + k · delay), like a decoder running at a
+      // steady rate: a timer that fires late (a busy machine) does not push every later token back, so a reply of
+      // k tokens takes prefill + k · delay plus at most the last timer's lateness (benchmarks compute ideal times from it).
+      // Each token still leaves the task first, so other work (an abort, a crash on cue) runs between tokens.
+      const tokensStart = started + firstTokenDelay;
       for (const token of tokens) {
         if (fault?.kind === 'throw' && sent === (fault.atToken ?? 0)) {
           throw namedError(fault.name ?? 'ScriptedFault', fault.message ?? `scripted failure at token ${sent}`);
@@ -318,7 +352,8 @@ export class ScriptedEngine implements ChatEngine {
         }
         if (sent > 0 || delay > 0) {
           try {
-            await sleep(delay, combined);
+            if (delay > 0) await waitUntil(tokensStart + (sent + 1) * delay, combined);
+            else await sleep(0, combined);
           } catch (error) {
             if (signal?.aborted) throw error;
             finish = 'abort'; // interruptGenerate(): end the stream normally, like WebLLM
