@@ -111,3 +111,6 @@ export {
   WEBLLM_CACHE_DATABASES,
 } from './cache/model-cache.js';
 export type { CachedModel, RegistryEntry, CacheOptions, DeleteResult, StorageEstimate } from './cache/model-cache.js';
+
+// ---- reliability (issue 9): storage that is full or refused -------------------------------------
+export { StorageUnavailableError } from './runtime/errors.js';

@@ -250,14 +250,12 @@ const rel = {
   /** indexedDB.open throws (as in sandboxed frames) or fails asynchronously (as when the browser refuses it). */
   async storageRefused(how: 'throw' | 'error') {
     const open = IDBFactory.prototype.open;
-    IDBFactory.prototype.open = function (this: IDBFactory, ...args: Parameters<IDBFactory['open']>) {
+    IDBFactory.prototype.open = function () {
       if (how === 'throw') throw new DOMException('The user denied permission to access the database.', 'SecurityError');
-      const request = open.apply(this, args);
-      // Answer with an error event before the real open can succeed, as a refused open does.
+      // A request that fails asynchronously with an error event, as a refused open does.
       const fake = new EventTarget() as IDBOpenDBRequest & { error: DOMException };
       Object.defineProperty(fake, 'error', { value: new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError') });
       Object.defineProperty(fake, 'result', { get: () => { throw new DOMException('no result', 'InvalidStateError'); } });
-      request.onsuccess = () => request.result.close();
       setTimeout(() => {
         (fake as { onerror?: ((e: Event) => void) | null }).onerror?.(new Event('error'));
         fake.dispatchEvent(new Event('error'));
