@@ -35,8 +35,11 @@ export type FaultKind = 'none' | 'throw-at-token' | 'hang' | 'empty' | 'terminat
 const QUESTION = 'Why are there tides?';
 const EXPECTED_ANSWER = 'Final: tides follow the moon and the sun.';
 
+/** `n` words of filler, so replies have the size of real answers (for the soak). */
+const filler = (n: number) => (n ? ` ${Array.from({ length: n }, (_, i) => `w${i}`).join(' ')}.` : '');
+
 /** The protocol's replies; fault rules go first and apply once (`times: 1`), so the next run is healthy. */
-function script(name: string, faults: ScriptRule[] = [], tokenDelayMs = 1): ScriptedWorkerSpec {
+function script(name: string, faults: ScriptRule[] = [], tokenDelayMs = 1, words = 0): ScriptedWorkerSpec {
   return {
     kind: 'scripted',
     script: {
@@ -44,9 +47,9 @@ function script(name: string, faults: ScriptRule[] = [], tokenDelayMs = 1): Scri
       tokenDelayMs,
       rules: [
         ...faults,
-        { when: { role: 'propose' }, reply: '{agent} proposes: the moon pulls the oceans and the sun helps a little.' },
-        { when: { role: 'critique' }, reply: '{agent} on {target}: mention the sun as well.' },
-        { when: { role: 'refine' }, reply: '{agent} refined: tides follow the moon and the sun.' },
+        { when: { role: 'propose' }, reply: `{agent} proposes: the moon pulls the oceans and the sun helps a little.${filler(words)}` },
+        { when: { role: 'critique' }, reply: `{agent} on {target}: mention the sun as well.${filler(words / 4)}` },
+        { when: { role: 'refine' }, reply: `{agent} refined: tides follow the moon and the sun.${filler(words)}` },
         // The aggregator's answers; an agent standing in for it says so.
         { when: { role: ['aggregate', 'residual'], agent: 'Agg' }, reply: EXPECTED_ANSWER },
         { when: { role: ['aggregate', 'residual'] }, reply: '{agent} stands in: tides follow the moon and the sun.' },
@@ -85,16 +88,16 @@ interface Cast {
   poolEvents: Json[];
 }
 
-function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number } = {}): Cast {
+function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number } = {}): Cast {
   const faults = faultsFor(options.kind ?? 'none');
   const workers: Cast['workers'] = [];
   const poolEvents: Json[] = [];
   const pool = new EnginePool({
     models: {
-      A: script('A', faults.A, options.tokenDelayMs),
-      B: script('B', faults.B, options.tokenDelayMs),
-      C: script('C', faults.C, options.tokenDelayMs),
-      Agg: script('Agg', faults.Agg, options.tokenDelayMs),
+      A: script('A', faults.A, options.tokenDelayMs, options.words),
+      B: script('B', faults.B, options.tokenDelayMs, options.words),
+      C: script('C', faults.C, options.tokenDelayMs, options.words),
+      Agg: script('Agg', faults.Agg, options.tokenDelayMs, options.words),
     },
     // Silent deaths (terminate) are noticed by pings: short enough for a quick test, long enough for a busy machine.
     pingIntervalMs: 200,
@@ -288,11 +291,56 @@ const rel = {
     return { results, unhandled: unhandled.slice() };
   },
 
+  // ---- one long-lived signal (an app's "stop everything" controller) used for many requests and a load ----
+
+  shared: undefined as undefined | { pool: EnginePool; controller: AbortController },
+  async sharedSignalSetup() {
+    const controller = new AbortController();
+    const pool = new EnginePool({ models: { A: script('A', [], 0) } });
+    await pool.load({ signal: controller.signal });
+    rel.shared = { pool, controller };
+    return true;
+  },
+  /** `n` requests straight to a pool engine, all with the same signal, each read to the end. */
+  async sharedSignalRequests(n: number) {
+    const { pool, controller } = rel.shared!;
+    let texts = 0;
+    for (let i = 0; i < n; i++) {
+      const stream = await pool.engine('A').chat.completions.create(
+        { messages: [{ role: 'user', content: `q${i}` }], stream: true },
+        { signal: controller.signal, call: { role: 'propose', layer: 1, agent: 'A' } } as never,
+      );
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      if (text.startsWith('A proposes')) texts++;
+    }
+    return texts;
+  },
+  /** Aborts the controller whose signal loaded the pool (after the load finished), then asks again. */
+  async sharedSignalAbortThenAsk() {
+    const { pool, controller } = rel.shared!;
+    controller.abort();
+    await sleep(300);
+    let result: Json;
+    try {
+      const stream = await pool.engine('A').chat.completions.create({ messages: [{ role: 'user', content: 'after' }], stream: true }, { call: { role: 'propose', layer: 1, agent: 'A' } } as never);
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+      result = { text };
+    } catch (e) {
+      result = { error: errorInfo(e) };
+    }
+    const stats = json(await pool.stats('A'));
+    await pool.dispose();
+    rel.shared = undefined;
+    return { result, stats };
+  },
+
   // ---- soak: many runs on one pool and one instance ----------------------------------------------
 
   soak: undefined as undefined | { cast: Cast; runs: number; failures: string[] },
   async soakSetup() {
-    const cast = makeCast({ tokenDelayMs: 0, layers: 2 });
+    const cast = makeCast({ tokenDelayMs: 0, layers: 2, words: 120 });
     await cast.pool.load();
     rel.soak = { cast, runs: 0, failures: [] };
     return { workers: cast.workers.length };
