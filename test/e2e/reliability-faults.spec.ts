@@ -123,3 +123,21 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second);
   });
 });
+
+test('the page\'s own thread stalls mid-run for longer than the ping timeout (a long task, a throttled or paused tab): no worker is mistaken for dead, the run completes', async ({ page }) => {
+  test.slow();
+  const errors = await open(page);
+  await page.evaluate(() => window.rel.startRun({ tokenDelayMs: 30, pingTimeoutMs: 2000 }));
+  await expect.poll(() => page.evaluate(() => window.rel.tokensSoFar())).toBeGreaterThan(10);
+  for (let i = 0; i < 3; i++) {
+    await page.evaluate(() => window.rel.blockPage(2600));
+    await page.waitForTimeout(100);
+  }
+  const r: any = await page.evaluate(() => window.rel.finishRun());
+  expect(r.first.error).toBeNull();
+  expect(r.first.dropped).toEqual([]);
+  expect(r.first.answer).toBe(EXPECTED);
+  expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed')).toEqual([]);
+  expectHealthy(r.second);
+  expect(errors).toEqual([]);
+});

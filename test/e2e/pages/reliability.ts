@@ -216,6 +216,12 @@ const rel = {
     return true;
   },
   tokensSoFar: () => rel.current?.tokens ?? 0,
+  /** The page's own thread stops for `ms` (a long task, a debugger pause, a frozen or throttled tab). */
+  blockPage(ms: number) {
+    const until = performance.now() + ms;
+    while (performance.now() < until) { /* the page is stuck; its workers are not */ }
+    return true;
+  },
   async finishRun() {
     const { cast, run } = rel.current!;
     const first = await run;
