@@ -35,12 +35,16 @@ export default defineConfig(({ mode }): UserConfig => {
   }
   if (mode === 'element') {
     return {
+      // As for core: the agent worker is found next to attention-moa.js wherever (and on whatever origin) it is served.
+      base: './',
       resolve: { alias },
       build: {
         outDir: here('./packages/element/dist'),
         emptyOutDir: true,
         sourcemap: true,
         target: 'es2022',
+        // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
+        rolldownOptions: { output: { minify: true } },
         // Self-contained: a page with no build step loads this one file (Lit and core inside).
         lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
       },

@@ -1,6 +1,3 @@
-const line = document.getElementById('webgpu')!;
-const adapter = 'gpu' in navigator ? await navigator.gpu.requestAdapter().catch(() => null) : null;
-line.textContent = adapter
-  ? `WebGPU is available here (${adapter.info.vendor || 'unknown vendor'} ${adapter.info.architecture}).`
-  : 'WebGPU is not available in this browser: Chrome or Edge 113+, or Safari 26+, are needed to run models.';
-export {};
+/** Entry point of the zero-server demo: the page stylesheet and the <moa-demo> app. */
+import './styles.css';
+import './src/app/demo-app.js';

@@ -1,0 +1,475 @@
+/**
+ * <moa-demo>: the demo page. Holds the state, wires the actions to the modules (capability check, catalog, sessions,
+ * conversation store, cache, privacy monitor) and composes the views. Light DOM, so the page's stylesheet applies.
+ */
+import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  AttentionMoA,
+  DEFAULTS,
+  defaultMemoryBudgetMB,
+  deleteAllCachedModels,
+  deleteCachedModel,
+  listCachedModels,
+  requestPersistentStorage,
+  storageEstimate,
+  type AttentionMoAResult,
+  type ChatMessage,
+  type PoolEvent,
+} from '@attention-moa/core';
+import { AttentionMoAElement, TAG_NAME } from '@attention-moa/element';
+import { detectCapabilities, formatBytes, verdictFor } from '../capability.js';
+import { formatMB, loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
+import { recommendPreset, resolvePresets } from '../catalog/presets.js';
+import { type Conversation, type Turn, type TurnRun, messagesFor, newConversation, newId, withTurn } from '../conversations/conversation.js';
+import { ConversationStore } from '../conversations/conversation-store.js';
+import { downloadText, exportFileName, toJSON, toMarkdown } from '../conversations/export.js';
+import { NetworkMonitor } from '../privacy/network-monitor.js';
+import { DemoRunner, runMode, type ProtocolFactory, type RunnerContext } from '../run/demo-runner.js';
+import { checkSettings, RUN_MODES, type ProtocolSettings, type RunMode } from '../run/modes.js';
+import { loadModelSession } from '../run/model-session.js';
+import { simulationSession, type Session } from '../run/session.js';
+import { type SimulationSpeed } from '../simulation/simulated-agents.js';
+import { icons } from './icons.js';
+import { type DemoState, initialState, savePrefs } from './state.js';
+import { assistantView, type AssistantActions } from './views/assistant-view.js';
+import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
+import { aggregatorIndex, chosenInfo, chosenModels, MAX_CUSTOM_MODELS, setupView, type SetupActions } from './views/setup-view.js';
+import { sidebarView, type SidebarActions } from './views/sidebar-view.js';
+import { transcriptView } from './views/transcript-view.js';
+
+// Defined here explicitly: the element package marks its source side-effect free, so a bare
+// `import '@attention-moa/element'` may be dropped by the bundler.
+if (!customElements.get(TAG_NAME)) customElements.define(TAG_NAME, AttentionMoAElement);
+
+const createProtocol: ProtocolFactory = (options) => new AttentionMoA(options);
+
+/** What the demo uses of <attention-moa> (its public methods). */
+interface AssistantElement extends HTMLElement {
+  ask(text: string): Promise<unknown>;
+  stop(): void;
+  reset(): void;
+}
+
+export class DemoApp extends LitElement {
+  static override properties = { state: { state: true } };
+
+  state: DemoState = initialState();
+  readonly monitor = new NetworkMonitor();
+  private readonly store = new ConversationStore();
+
+  protected override createRenderRoot(): HTMLElement {
+    return this; // light DOM: the page stylesheet styles everything
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.monitor.start();
+    this.monitor.subscribe(() => this.requestUpdate());
+    void this.boot();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.monitor.stop();
+  }
+
+  private set(patch: Partial<DemoState>): void {
+    this.state = { ...this.state, ...patch };
+    savePrefs(this.state);
+  }
+
+  private async boot(): Promise<void> {
+    const [caps, catalog] = await Promise.all([detectCapabilities(), loadModelCatalog(), this.refreshConversations()]);
+    const verdict = verdictFor(caps);
+    const defaultBudgetMB = defaultMemoryBudgetMB(caps.deviceMemoryGB);
+    const budgetMB = this.state.memoryBudgetMB ?? defaultBudgetMB;
+    const presets = resolvePresets({ f16: verdict.precision === 'f16', memoryBudgetMB: budgetMB }, catalog);
+    const recommended = verdict.preferTiny ? 'tiny' : recommendPreset(presets);
+    let choice = this.state.choice;
+    // A remembered custom pick this device cannot run (an f16 build on a GPU without f16, an id WebLLM dropped)
+    // falls back to the recommended preset.
+    const runnable = (id: string) => {
+      const m = catalog.find(id);
+      return !!m && (!m.needsF16 || verdict.precision === 'f16');
+    };
+    if (!this.state.hadPrefs || (choice.kind === 'custom' && !choice.models.every(runnable))) choice = { kind: 'preset', id: recommended };
+    this.set({ caps, catalog, verdict, presets, recommended, choice, defaultBudgetMB, budgetMB });
+    document.documentElement.dataset.ready = 'true';
+  }
+
+  /** Presets depend on the budget: recompute them when it changes. */
+  private setBudget(memoryBudgetMB: number | undefined): void {
+    const { catalog, verdict, defaultBudgetMB } = this.state;
+    const budgetMB = memoryBudgetMB ?? defaultBudgetMB;
+    const presets = catalog ? resolvePresets({ f16: verdict?.precision === 'f16', memoryBudgetMB: budgetMB }, catalog) : this.state.presets;
+    this.set({ memoryBudgetMB, budgetMB, presets });
+  }
+
+  private async refreshConversations(): Promise<void> {
+    try {
+      this.set({ conversations: await this.store.list() });
+    } catch (error) {
+      console.warn('Conversations could not be read from IndexedDB:', error);
+    }
+  }
+
+  // ---------- setup ----------
+  private readonly setupActions: SetupActions = {
+    choosePreset: (id) => this.set({ choice: { kind: 'preset', id }, aggregatorIndex: 0 }),
+    chooseCustom: () => {
+      if (this.state.choice.kind === 'custom') return;
+      this.set({ choice: { kind: 'custom', models: chosenModels(this.state) } });
+    },
+    toggleModel: (id) => {
+      const c = this.state.choice;
+      if (c.kind !== 'custom') return;
+      const models = c.models.includes(id) ? c.models.filter((m) => m !== id) : [...c.models, id].slice(0, MAX_CUSTOM_MODELS);
+      // Keep the same model as aggregator when it stays in the pick.
+      const previous = c.models[this.state.aggregatorIndex];
+      const aggregatorIndex = previous && models.includes(previous) ? models.indexOf(previous) : 0;
+      this.set({ choice: { kind: 'custom', models }, aggregatorIndex });
+    },
+    setPickerQuery: (pickerQuery) => this.set({ pickerQuery }),
+    setAggregator: (aggregatorIndex) => this.set({ aggregatorIndex }),
+    setSettings: (patch) => this.set({ settings: checkSettings({ ...this.state.settings, ...patch }) }),
+    setSimSpeed: (simSpeed: SimulationSpeed) => this.set({ simSpeed }),
+    setMemoryBudget: (mb) => this.setBudget(mb),
+    cancelStart: () => this.startAbort?.abort(),
+    startModels: () => void this.startModels(),
+    startSimulation: () => void this.startSimulation(),
+  };
+
+  private async startSimulation(): Promise<void> {
+    await this.state.session?.dispose();
+    const blocked = this.state.verdict?.level === 'blocked';
+    const agents = blocked ? 3 : Math.max(1, chosenModels(this.state).length || 3);
+    const session = simulationSession({
+      agents,
+      aggregatorIndex: aggregatorIndex(this.state, agents),
+      speed: this.state.simSpeed,
+      stopPhrase: DEFAULTS.stopPhrase, // the protocol's own phrase: the script answers it when the judge asks
+    });
+    this.beginSession(session);
+    this.monitor.markLoaded();
+  }
+
+  /** A new session answers from now on: the element starts fresh and gets the earlier turns as history. */
+  private beginSession(session: Session): void {
+    const current = this.state.current ?? newConversation();
+    this.elementTurnsFrom = current.turns.length;
+    this.runner = new DemoRunner(this.runnerContext(session));
+    this.element()?.reset();
+    this.set({ session, screen: 'assistant', startError: undefined, current });
+  }
+
+  private runnerContext(session: Session): RunnerContext {
+    return {
+      session,
+      create: createProtocol,
+      mode: () => this.state.runMode,
+      settings: () => this.state.settings,
+      history: () => this.history(),
+    };
+  }
+
+  /** Turns of the current conversation the element did not see (restored, or asked before the session changed). */
+  private history(): ChatMessage[] {
+    const turns = this.state.current?.turns.slice(0, this.elementTurnsFrom) ?? [];
+    return messagesFor({ ...(this.state.current ?? newConversation()), turns }, '').slice(0, -1);
+  }
+
+  private element(): AssistantElement | null {
+    return this.querySelector<AssistantElement>('attention-moa');
+  }
+
+  private startAbort: AbortController | undefined;
+
+  /** Downloads (or reads from the cache) and loads the chosen models, one worker each, then opens the assistant. */
+  private async startModels(): Promise<void> {
+    const { catalog, caps } = this.state;
+    const models = chosenInfo(this.state);
+    if (!catalog || !caps || !models.length || this.state.starting) return;
+    const download = models.reduce((n, m) => n + m.downloadMB, 0);
+    const rows = new Map(models.map((m) => [m.id, { model: m.id, fraction: 0, text: 'waiting', state: 'waiting' }]));
+    const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
+    show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} (≈ ${formatMB(download)} on the first visit)…`);
+    const abort = (this.startAbort = new AbortController());
+    const onEvent = (e: PoolEvent) => {
+      if (e.type === 'progress') {
+        rows.set(e.model, { model: e.model, fraction: e.progress.fraction, text: e.progress.text, state: e.progress.state });
+        show(e.overall.text, e.overall.fraction);
+      } else if (e.type === 'load-failed') {
+        const row = rows.get(e.model);
+        if (row) rows.set(e.model, { ...row, state: 'failed', text: e.error.message });
+      } else if (e.type === 'swap-mode') {
+        show(e.message);
+      }
+    };
+    try {
+      await this.state.session?.dispose();
+      const session = await loadModelSession({
+        models: models.map((m) => m.id),
+        aggregatorIndex: aggregatorIndex(this.state),
+        catalog,
+        memoryBudgetMB: this.state.budgetMB,
+        settings: this.state.settings,
+        capabilities: caps,
+        onEvent,
+        signal: abort.signal,
+      });
+      this.set({ starting: undefined });
+      this.beginSession(session);
+      // Counting starts now: from here on the models answer on this device and nothing should be fetched.
+      this.monitor.markLoaded();
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      const cancelled = e.code === 'LOAD_CANCELLED' || abort.signal.aborted;
+      this.set({
+        starting: undefined,
+        startError: cancelled
+          ? 'Loading was cancelled. Nothing is lost: what was downloaded stays cached for next time.'
+          : `The models could not be loaded: ${e.message ?? String(error)} You can still try the protocol in the simulation.`,
+      });
+    } finally {
+      this.startAbort = undefined;
+    }
+  }
+
+  // ---------- assistant ----------
+  private readonly assistantActions: AssistantActions = {
+    setRunMode: (runMode: RunMode) => this.set({ runMode }),
+    setCompare: (compare) => this.set({ compare }),
+    askExample: (text) => void this.ask(text),
+    backToSetup: () => this.set({ screen: 'setup' }),
+    startSimulation: () => void this.startSimulation(),
+    exportConversation: (format) => this.exportConversation(format),
+  };
+
+  /** Asks through the element, as if typed: the element shows the run; its events drive persistence. */
+  private async ask(text: string): Promise<void> {
+    const el = this.element();
+    if (!el) return;
+    // Failures are shown inside the element and sent as moa-error; nothing to add here.
+    await el.ask(text).catch(() => undefined);
+  }
+
+  // ---------- runs: persistence and comparisons ----------
+  private runner: DemoRunner | undefined;
+  /** Index in the current conversation's turns where the element's own turns begin. */
+  private elementTurnsFrom = 0;
+  private pending: { question: string; mode: RunMode; startedAt: number; askedAt: number; history: ChatMessage[] } | undefined;
+  private compareAbort: AbortController | undefined;
+
+  private onRunStart(event: CustomEvent<{ question: string; messages: ChatMessage[] }>): void {
+    this.compareAbort?.abort();
+    const history = [...this.history(), ...event.detail.messages];
+    this.pending = { question: event.detail.question, mode: this.state.runMode, startedAt: performance.now(), askedAt: Date.now(), history };
+    this.set({ running: true });
+  }
+
+  private async onRunDone(event: CustomEvent<{ question: string; result: AttentionMoAResult }>): Promise<void> {
+    const pending = this.pending;
+    const session = this.state.session;
+    this.pending = undefined;
+    if (!pending || !session) return this.set({ running: false });
+    const main: TurnRun = { mode: pending.mode, answer: event.detail.result.answer, result: event.detail.result, wallMs: performance.now() - pending.startedAt };
+    const turn: Turn = {
+      id: newId('t'),
+      question: pending.question,
+      askedAt: pending.askedAt,
+      ensemble: {
+        agents: session.agents.map((a) => a.name),
+        ...(session.models ? { models: session.models } : {}),
+        aggregator: session.aggregator,
+        settings: this.state.settings,
+        simulated: session.kind === 'simulation',
+      },
+      main,
+    };
+    let conversation = withTurn(this.state.current ?? newConversation(), turn);
+    await this.persist(conversation);
+    this.set({ running: false });
+    if (!this.state.compare) return;
+
+    // The other two modes on the same question and history, one after another, with the same engines.
+    const abort = (this.compareAbort = new AbortController());
+    const comparisons: TurnRun[] = [];
+    for (const mode of RUN_MODES.map((m) => m.id).filter((m) => m !== pending.mode)) {
+      if (abort.signal.aborted) break;
+      this.set({ comparing: `Running ${RUN_MODES.find((m) => m.id === mode)!.label} on the same question for comparison…` });
+      // pending.history already holds the whole conversation, so this runner adds none of its own.
+      comparisons.push(await runMode({ ...this.runnerContext(session), history: () => [] }, mode, pending.history, abort.signal));
+    }
+    this.set({ comparing: undefined });
+    if (abort.signal.aborted || this.state.current?.id !== conversation.id) return;
+    conversation = withTurn(this.state.current, { ...turn, comparisons });
+    await this.persist(conversation);
+  }
+
+  private onRunEnded(): void {
+    this.pending = undefined;
+    this.set({ running: false });
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    this.set({ current: conversation });
+    try {
+      await this.store.save(conversation);
+    } catch (error) {
+      this.set({ notice: { kind: 'bad', text: (error as Error).message } });
+    }
+    await this.refreshConversations();
+  }
+
+  private exportConversation(format: 'md' | 'json'): void {
+    const c = this.state.current;
+    if (!c || c.turns.length === 0) return;
+    if (format === 'json') downloadText(toJSON(c), exportFileName(c, 'json'), 'application/json');
+    else downloadText(toMarkdown(c), exportFileName(c, 'md'), 'text/markdown');
+  }
+
+  // ---------- conversations ----------
+  private readonly sidebarActions: SidebarActions = {
+    newConversation: () => this.switchConversation(newConversation()),
+    openConversation: async (id) => {
+      const conversation = await this.store.get(id);
+      if (conversation) this.switchConversation(conversation);
+    },
+    deleteConversation: async (id) => {
+      await this.store.delete(id);
+      if (this.state.current?.id === id) this.switchConversation(newConversation());
+      await this.refreshConversations();
+    },
+  };
+
+  /** Shows another conversation: the element starts over, and the conversation's turns become its history. */
+  private switchConversation(conversation: Conversation): void {
+    if (this.state.running) this.element()?.stop();
+    this.compareAbort?.abort();
+    this.element()?.reset();
+    this.elementTurnsFrom = conversation.turns.length;
+    // A stored conversation opens even without models (read it, export it, continue it); an empty one needs a session.
+    const screen = this.state.session || conversation.turns.length ? 'assistant' : 'setup';
+    this.set({ current: conversation, sidebarOpen: false, screen, comparing: undefined, notice: undefined });
+  }
+
+  // ---------- panels ----------
+  private readonly panelActions: PanelActions = {
+    closePanel: () => this.set({ panel: null }),
+    refreshCache: () => void this.refreshCache(),
+    deleteModel: (modelId) => void this.cacheTask(async () => {
+      const { files, bytes } = await deleteCachedModel(modelId);
+      return { kind: 'ok', text: `Deleted ${modelId}: ${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)} freed.` };
+    }),
+    deleteAllModels: () => void this.cacheTask(async () => {
+      const { files, bytes } = await deleteAllCachedModels();
+      return { kind: 'ok', text: `Deleted every cached model: ${files} file${files === 1 ? '' : 's'}, ${formatBytes(bytes)} freed.` };
+    }),
+    requestPersistence: () => void this.cacheTask(async () => {
+      const granted = await requestPersistentStorage();
+      return granted
+        ? { kind: 'ok', text: 'Storage is now persistent: the browser will not evict the models to free space.' }
+        : { kind: 'warn', text: 'The browser declined persistent storage. Chromium grants it to sites you use often, bookmark or install; the models stay cached until space runs low.' };
+    }),
+  };
+
+  private async refreshCache(): Promise<void> {
+    await this.cacheTask(async () => undefined);
+  }
+
+  private async cacheTask(task: () => Promise<DemoState['cache']['notice']>): Promise<void> {
+    this.set({ cache: { ...this.state.cache, busy: true } });
+    let notice: DemoState['cache']['notice'];
+    try {
+      notice = await task();
+    } catch (error) {
+      notice = { kind: 'bad', text: (error as Error).message };
+    }
+    let models = this.state.cache.models;
+    let storage = this.state.cache.storage;
+    try {
+      [models, storage] = await Promise.all([listCachedModels(), storageEstimate()]);
+    } catch (error) {
+      notice = { kind: 'bad', text: `Could not read the model cache: ${(error as Error).message}` };
+    }
+    this.set({ cache: { models, storage, busy: false, notice, loaded: true } });
+  }
+
+  private openPanel(panel: 'cache' | 'privacy'): void {
+    this.set({ panel, sidebarOpen: false });
+    if (panel === 'cache') void this.refreshCache();
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    for (const id of ['cache', 'privacy'] as const) {
+      const dialog = this.querySelector<HTMLDialogElement>(`#panel-${id}`);
+      if (!dialog) continue;
+      if (this.state.panel === id && !dialog.open) dialog.showModal();
+      if (this.state.panel !== id && dialog.open) dialog.close();
+    }
+  }
+
+  // ---------- render ----------
+  /** <attention-moa> at full size, answering through the demo's runner. Rendered once per page, kept across screens. */
+  private assistantElement(session: Session): TemplateResult {
+    return html`<attention-moa
+      .moa=${this.runner}
+      ?simulated=${session.kind === 'simulation'}
+      placeholder="Ask anything…"
+      @moa-run-start=${(e: CustomEvent) => this.onRunStart(e)}
+      @moa-done=${(e: CustomEvent) => void this.onRunDone(e)}
+      @moa-stopped=${() => this.onRunEnded()}
+      @moa-error=${() => this.pending && this.onRunEnded()}
+    ></attention-moa>`;
+  }
+
+  override render(): TemplateResult {
+    const s = this.state;
+    const count = this.monitor.armed ? this.monitor.count : undefined;
+    const turns = s.current?.turns ?? [];
+    const onSetup = s.screen === 'setup';
+    return html`
+      <header class="topbar">
+        <button class="btn btn--ghost btn--small only-narrow" aria-label="Conversations" aria-controls="sidebar" aria-expanded=${String(s.sidebarOpen)}
+          @click=${() => this.set({ sidebarOpen: !s.sidebarOpen })}>${icons.menu}</button>
+        <a class="brand" href="./">${icons.logo}<span class="brand-name">Attention-MoA</span><span class="brand-tag">private multi-model assistant</span></a>
+        <span class="topbar-spacer"></span>
+        <nav class="topbar-actions" aria-label="Panels">
+          <button class="btn btn--ghost" data-testid="open-cache" @click=${() => this.openPanel('cache')}>${icons.database}<span class="label-long">Models</span></button>
+          <button class="btn btn--ghost" data-testid="open-privacy" @click=${() => this.openPanel('privacy')}>${icons.shield}<span class="label-long">Privacy</span>
+            ${count !== undefined ? html`<span class="count-pill" data-testid="privacy-pill" ?data-nonzero=${count > 0} aria-label=${`${count} network requests`}>${count}</span>` : nothing}</button>
+        </nav>
+      </header>
+      <div class="layout">
+        ${sidebarView(s, this.sidebarActions)}
+        <main class="main" id="main">
+          <div class="main-inner" ?hidden=${!onSetup}>${setupView(s, this.setupActions)}</div>
+          <div class="main-inner" ?hidden=${onSetup}>
+            ${assistantView(s, this.assistantActions, {
+              transcript: transcriptView(turns.slice(0, this.elementTurnsFrom)),
+              element: s.session ? this.assistantElement(s.session) : nothing,
+            })}
+          </div>
+          <p class="footer">Attention-MoA Web · runs entirely in your browser · <a href="https://arxiv.org/abs/2601.16596" rel="noopener noreferrer">the Attention-MoA paper</a></p>
+        </main>
+      </div>
+      <dialog class="panel" id="panel-cache" aria-labelledby="cache-title" @close=${() => s.panel === 'cache' && this.set({ panel: null })}>
+        ${s.panel === 'cache' ? cachePanel(s, this.panelActions) : nothing}
+      </dialog>
+      <dialog class="panel" id="panel-privacy" aria-labelledby="privacy-title" @close=${() => s.panel === 'privacy' && this.set({ panel: null })}>
+        ${s.panel === 'privacy' ? privacyPanel(s, this.monitor, this.panelActions) : nothing}
+      </dialog>
+    `;
+  }
+}
+
+customElements.define('moa-demo', DemoApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'moa-demo': DemoApp;
+  }
+}
+
+export type { ProtocolSettings };

@@ -1,0 +1,129 @@
+/** The demo page's state, and the setup choices remembered between visits (localStorage, a few bytes). */
+import type { Capabilities, Verdict } from '../capability.js';
+import type { PresetId, ResolvedPreset } from '../catalog/presets.js';
+import type { Conversation } from '../conversations/conversation.js';
+import type { ConversationSummary } from '../conversations/conversation-store.js';
+import { DEFAULT_MEMORY_BUDGET_MB, type CachedModel, type StorageEstimate } from '@attention-moa/core';
+import type { ModelCatalog } from '../catalog/model-catalog.js';
+import { DEFAULT_SETTINGS, checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
+import type { SimulationSpeed } from '../simulation/simulated-agents.js';
+import type { Session } from '../run/session.js';
+
+export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
+
+export interface Notice {
+  kind: 'ok' | 'warn' | 'bad';
+  text: string;
+}
+
+export interface DemoState {
+  caps?: Capabilities;
+  verdict?: Verdict;
+  /** WebLLM's chat models (the runtime's page-side table, loaded at start). */
+  catalog?: ModelCatalog;
+  presets: ResolvedPreset[];
+  /** GPU memory the models may use, MB, as the visitor chose it; undefined = automatic. */
+  memoryBudgetMB?: number;
+  /** The runtime's default budget for this device (defaultMemoryBudgetMB). */
+  defaultBudgetMB: number;
+  /** The budget in effect. */
+  budgetMB: number;
+  recommended?: PresetId;
+  choice: EnsembleChoice;
+  /** Which of the chosen models (or simulated agents) aggregates; 0 = the ensemble's first. */
+  aggregatorIndex: number;
+  /** The visitor had made choices on an earlier visit (else the recommendation is preselected). */
+  hadPrefs: boolean;
+  settings: ProtocolSettings;
+  simSpeed: SimulationSpeed;
+  pickerQuery: string;
+  screen: 'setup' | 'assistant';
+  session?: Session;
+  /** Starting a session (loading models): overall progress and one row per model. */
+  starting?: { text: string; progress?: number; models: { model: string; fraction: number; text: string; state: string }[] };
+  startError?: string;
+  runMode: RunMode;
+  /** After each question, also run the other two modes on it and compare. */
+  compare: boolean;
+  comparing?: string;
+  /** A problem to show on the assistant screen (e.g. the conversation could not be saved). */
+  notice?: Notice;
+  conversations: ConversationSummary[];
+  current?: Conversation;
+  running: boolean;
+  panel: 'cache' | 'privacy' | null;
+  sidebarOpen: boolean;
+  cache: { models: CachedModel[]; storage?: StorageEstimate; busy: boolean; notice?: Notice; loaded: boolean };
+}
+
+const PREFS_KEY = 'attention-moa-demo/setup';
+
+interface Prefs {
+  choice?: EnsembleChoice;
+  aggregatorIndex?: number;
+  memoryBudgetMB?: number;
+  settings?: ProtocolSettings;
+  simSpeed?: SimulationSpeed;
+  runMode?: RunMode;
+  compare?: boolean;
+}
+
+export function loadPrefs(): Prefs {
+  try {
+    const raw = localStorage.getItem(PREFS_KEY);
+    if (!raw) return {};
+    const prefs = JSON.parse(raw) as Prefs;
+    // Settings from an older version or edited by hand: keep only what is still valid.
+    if (prefs.settings) {
+      try {
+        prefs.settings = checkSettings(prefs.settings);
+      } catch {
+        delete prefs.settings;
+      }
+    }
+    return prefs;
+  } catch {
+    return {};
+  }
+}
+
+export function savePrefs(state: DemoState): void {
+  const prefs: Prefs = {
+    choice: state.choice,
+    aggregatorIndex: state.aggregatorIndex,
+    memoryBudgetMB: state.memoryBudgetMB,
+    settings: state.settings,
+    simSpeed: state.simSpeed,
+    runMode: state.runMode,
+    compare: state.compare,
+  };
+  try {
+    localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
+  } catch {
+    // storage full or disabled: the choices simply are not remembered
+  }
+}
+
+export function initialState(): DemoState {
+  const prefs = loadPrefs();
+  return {
+    presets: [],
+    choice: prefs.choice ?? { kind: 'preset', id: 'tiny' },
+    aggregatorIndex: Number.isInteger(prefs.aggregatorIndex) ? prefs.aggregatorIndex! : 0,
+    hadPrefs: Object.keys(prefs).length > 0,
+    memoryBudgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : undefined,
+    defaultBudgetMB: DEFAULT_MEMORY_BUDGET_MB,
+    budgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : DEFAULT_MEMORY_BUDGET_MB,
+    settings: prefs.settings ?? DEFAULT_SETTINGS,
+    simSpeed: prefs.simSpeed ?? 'gpu',
+    pickerQuery: '',
+    screen: 'setup',
+    runMode: prefs.runMode ?? 'attention-moa',
+    compare: prefs.compare ?? false,
+    conversations: [],
+    running: false,
+    panel: null,
+    sidebarOpen: false,
+    cache: { models: [], busy: false, loaded: false },
+  };
+}

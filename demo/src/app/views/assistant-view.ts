@@ -1,0 +1,139 @@
+/**
+ * The assistant screen around the <attention-moa> element: what answers (simulated or which models), the mode,
+ * example prompts, the comparison of modes, and the conversation's export buttons. The element itself is passed in
+ * as `slot`, so this view does not depend on how the element is built.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { shortName } from '../../catalog/model-catalog.js';
+import { costOf, type Turn, type TurnRun } from '../../conversations/conversation.js';
+import { RUN_MODES, type RunMode } from '../../run/modes.js';
+import { SIMULATION_LABEL } from '../../simulation/simulated-agents.js';
+import { EXAMPLE_PROMPTS } from '../../examples.js';
+import { icons } from '../icons.js';
+import { plainText } from '../plain-text.js';
+import type { DemoState } from '../state.js';
+
+export interface AssistantActions {
+  setRunMode(mode: RunMode): void;
+  setCompare(on: boolean): void;
+  askExample(text: string): void;
+  backToSetup(): void;
+  startSimulation(): void;
+  exportConversation(format: 'md' | 'json'): void;
+}
+
+export interface AssistantParts {
+  /** Earlier turns the element did not show (restored from storage). */
+  transcript: TemplateResult | typeof nothing;
+  /** The <attention-moa> element, when a session is running. */
+  element: TemplateResult | typeof nothing;
+}
+
+
+export function assistantView(state: DemoState, a: AssistantActions, parts: AssistantParts): TemplateResult {
+  const session = state.session;
+  const sim = session?.kind === 'simulation';
+  const turns = state.current?.turns ?? [];
+  const last = turns.at(-1);
+  const mode = RUN_MODES.find((m) => m.id === state.runMode)!;
+  return html`
+    <h1 class="visually-hidden">${state.current?.title ?? 'Assistant'}</h1>
+    ${sim
+      ? html`<div class="sim-banner" role="note" data-testid="sim-banner">${icons.flask}<strong>Simulation</strong><span>${SIMULATION_LABEL}. The protocol, its events and this interface are real; the replies are scripted.</span></div>`
+      : nothing}
+    ${session
+      ? html`<div class="session-bar">
+          <div class="chips" aria-label="Agents">
+            ${session.agents.map(
+              (agent, i) => html`<span class="chip ${agent.name === session.aggregator ? 'chip--agg' : ''}" title=${session.models?.[i] ?? agent.name}>
+                ${sim ? agent.name : shortName(session.models?.[i] ?? agent.name)}${agent.name === session.aggregator ? ' · aggregator' : ''}</span>`,
+            )}
+          </div>
+          <button class="btn btn--small" @click=${a.backToSetup}>${icons.settings} Setup</button>
+        </div>
+        <div>
+          <div class="modes" role="radiogroup" aria-label="How to answer">
+            ${RUN_MODES.map(
+              (m) => html`<button class="mode" role="radio" aria-checked=${String(m.id === state.runMode)} data-testid=${`mode-${m.id}`}
+                ?disabled=${state.running} @click=${() => a.setRunMode(m.id)}>${m.label}</button>`,
+            )}
+          </div>
+          <p class="mode-explain" style="margin-top:.5rem">${mode.explain}</p>
+          <label class="small" style="display:inline-flex;gap:.45rem;align-items:center;margin-top:.5rem;cursor:pointer">
+            <input type="checkbox" data-testid="compare-toggle" .checked=${state.compare} ?disabled=${state.running}
+              @change=${(e: Event) => a.setCompare((e.target as HTMLInputElement).checked)} />
+            Also run the other two modes on each question and compare calls, tokens and time
+          </label>
+        </div>`
+      : html`<section class="card" data-testid="continue">
+          <div class="section-head"><h2>${state.current?.title ?? 'Conversation'}</h2></div>
+          <p class="muted">Saved in this browser. To ask a follow-up question, start the simulation or load models; the earlier turns are sent along as history.</p>
+          <div class="start-row" style="margin-top:.75rem">
+            <button class="btn btn--sim" @click=${a.startSimulation}>${icons.flask} Continue in the simulation</button>
+            <button class="btn" @click=${a.backToSetup}>${icons.settings} Choose models</button>
+          </div>
+        </section>`}
+
+    ${state.notice ? html`<p class="notice notice--${state.notice.kind}" role="alert" data-testid="assistant-notice">${state.notice.text}</p>` : nothing}
+    ${parts.transcript}
+
+    ${session && turns.length === 0 && !state.running
+      ? html`<section aria-labelledby="examples-title">
+          <h2 class="examples-head" id="examples-title">Try an example</h2>
+          <div class="examples">
+            ${EXAMPLE_PROMPTS.map((p) => html`<button class="example" data-testid="example" @click=${() => a.askExample(p)}>${p}</button>`)}
+          </div>
+        </section>`
+      : nothing}
+
+    ${session ? html`<div class="assistant-slot" data-testid="assistant-slot">${parts.element}</div>` : nothing}
+
+    ${state.comparing ? html`<p class="small muted" role="status" data-testid="comparing">${icons.spinner} ${state.comparing}</p>` : nothing}
+    ${last?.comparisons?.length ? comparisonCard(last) : nothing}
+
+    ${turns.length
+      ? html`<div class="conv-actions" aria-label="Conversation">
+          <span class="small muted">${turns.length} question${turns.length === 1 ? '' : 's'} · saved in this browser</span>
+          <span style="flex:1"></span>
+          <button class="btn btn--small" data-testid="export-md" @click=${() => a.exportConversation('md')}>${icons.download} Markdown</button>
+          <button class="btn btn--small" data-testid="export-json" @click=${() => a.exportConversation('json')}>${icons.download} JSON with trace</button>
+        </div>`
+      : nothing}
+  `;
+}
+
+function comparisonCard(turn: Turn): TemplateResult {
+  const runs: TurnRun[] = [turn.main, ...(turn.comparisons ?? [])];
+  const costs = runs.map(costOf);
+  const maxTime = Math.max(1, ...costs.map((c) => c?.durationMs ?? 0));
+  const maxTokens = Math.max(1, ...costs.map((c) => (c ? c.promptTokens + c.completionTokens : 0)));
+  const label = (m: RunMode) => RUN_MODES.find((x) => x.id === m)!.label;
+  return html`<section class="card" aria-labelledby="cmp-title" data-testid="comparison">
+    <div class="section-head">
+      <h2 id="cmp-title">${icons.compare} What each mode cost on this question</h2>
+      <p>Same question, same models${turn.ensemble.simulated ? ' (simulated)' : ''}.</p>
+    </div>
+    <div class="table-scroll">
+      <table class="compare-table">
+        <thead><tr><th>Mode</th><th class="num">Calls</th><th class="num">Tokens</th><th class="num">Time</th></tr></thead>
+        <tbody>
+          ${runs.map((run, i) => {
+            const c = costs[i];
+            if (!c) return html`<tr data-mode=${run.mode}><td>${label(run.mode)}</td><td colspan="3" class="muted">failed: ${run.error?.message ?? 'no result'}</td></tr>`;
+            const tokens = c.promptTokens + c.completionTokens;
+            return html`<tr ?data-main=${i === 0} data-mode=${run.mode}>
+              <td>${label(run.mode)}${i === 0 ? html` <span class="badge badge--accent">shown above</span>` : nothing}
+                <span class="sub">${c.layersRun} layer${c.layersRun === 1 ? '' : 's'}${c.earlyStopLayer ? ', stopped early' : ''}</span></td>
+              <td class="num" data-label="Calls" data-testid="cmp-calls">${c.calls}</td>
+              <td class="num" data-label="Tokens">${tokens.toLocaleString()}<div class="bar"><span style="width:${(tokens / maxTokens) * 100}%"></span></div><span class="sub">${c.completionTokens.toLocaleString()} generated</span></td>
+              <td class="num" data-label="Time">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span style="width:${(c.durationMs / maxTime) * 100}%"></span></div></td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>
+    <div class="compare-answers">
+      ${runs.slice(1).map((run) => html`<div class="compare-answer"><h3>${label(run.mode)}</h3><div class="text">${run.error ? run.error.message : plainText(run.answer)}</div></div>`)}
+    </div>
+  </section>`;
+}

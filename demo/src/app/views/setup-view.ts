@@ -1,0 +1,312 @@
+/** The first screen: the capability verdict, the ensemble (presets or a custom pick), protocol settings, start. */
+import { html, nothing, type TemplateResult } from 'lit';
+import { formatMB, shortName, type ModelInfo } from '../../catalog/model-catalog.js';
+import type { ResolvedPreset } from '../../catalog/presets.js';
+import { EARLY_STOPS, TOPOLOGIES, type ProtocolSettings } from '../../run/modes.js';
+import { SIMULATED_AGENT_NAMES, SIMULATION_SPEEDS, type SimulationSpeed } from '../../simulation/simulated-agents.js';
+import { icons } from '../icons.js';
+import type { DemoState, EnsembleChoice } from '../state.js';
+
+export interface SetupActions {
+  choosePreset(id: ResolvedPreset['id']): void;
+  chooseCustom(): void;
+  toggleModel(id: string): void;
+  setPickerQuery(q: string): void;
+  setAggregator(index: number): void;
+  setSettings(patch: Partial<ProtocolSettings>): void;
+  setSimSpeed(speed: SimulationSpeed): void;
+  setMemoryBudget(mb: number | undefined): void;
+  cancelStart(): void;
+  startModels(): void;
+  startSimulation(): void;
+}
+
+export const MAX_CUSTOM_MODELS = 5;
+
+/** The model ids of the current choice, as they would load on this device. */
+export function chosenModels(state: DemoState): string[] {
+  const c = state.choice;
+  if (c.kind === 'custom') return c.models;
+  return state.presets.find((p) => p.id === c.id)?.models.map((m) => m.id) ?? [];
+}
+
+/** The aggregator's index, clamped to the ensemble's size (`size` defaults to the chosen models'). */
+/** The chosen models' catalog entries. */
+export function chosenInfo(state: DemoState): ModelInfo[] {
+  return chosenModels(state).map((id) => state.catalog?.find(id)).filter((m): m is ModelInfo => !!m);
+}
+
+/** The budget in effect: the visitor's choice, else the runtime's default for this device. */
+export function effectiveBudgetMB(state: DemoState, defaultMB: number): number {
+  return state.memoryBudgetMB ?? defaultMB;
+}
+
+export function aggregatorIndex(state: DemoState, size = chosenModels(state).length): number {
+  return Math.min(Math.max(0, state.aggregatorIndex), Math.max(0, size - 1));
+}
+
+export function setupView(state: DemoState, a: SetupActions): TemplateResult {
+  const v = state.verdict;
+  const blocked = v?.level === 'blocked';
+  return html`
+    <section class="hero">
+      <h1>Several small models, one better answer, all on your device.</h1>
+      <p>
+        Language models run in this browser on your own GPU and answer together with <b>Attention-MoA</b>: each proposes an
+        answer, critiques the others’ and its own, refines it, and an aggregator writes the final answer. No server, no
+        account, no API key: after the one-time download, nothing leaves this device.
+      </p>
+      <ol class="steps" aria-label="The protocol's steps">
+        <li><b>1</b> propose</li>
+        <li><b>2</b> critique each other</li>
+        <li><b>3</b> refine</li>
+        <li><b>4</b> aggregate</li>
+        <li><b>5</b> residual + early stop</li>
+      </ol>
+    </section>
+    ${verdictCard(state)}
+    ${v ? (blocked ? simulationCard(state, a) : ensembleSection(state, a)) : nothing}
+    ${v ? settingsCard(state, a) : nothing}
+    ${v && !blocked ? startRow(state, a) : nothing}
+  `;
+}
+
+function verdictCard(state: DemoState): TemplateResult {
+  const v = state.verdict;
+  if (!v) {
+    return html`<section class="card verdict" data-level="checking" aria-busy="true" data-testid="verdict">
+      <div class="verdict-icon">${icons.spinner}</div>
+      <div class="verdict-body"><span class="verdict-label">Device check</span><h2>Checking what this browser can run…</h2></div>
+    </section>`;
+  }
+  const icon = v.level === 'ready' ? icons.check : v.level === 'slow' ? icons.warn : icons.block;
+  return html`<section class="card verdict" data-level=${v.level} data-testid="verdict" aria-labelledby="verdict-title">
+    <div class="verdict-icon">${icon}</div>
+    <div class="verdict-body">
+      <span class="verdict-label">Device check</span>
+      <h2 id="verdict-title">${v.title}</h2>
+      <p>${v.detail}</p>
+    </div>
+    <ul class="checks" aria-label="Checks">
+      ${v.checks.map(
+        (c) => html`<li class="check" data-ok=${String(c.ok)}>
+          ${c.ok === true ? icons.check : c.ok === 'warn' ? icons.warn : icons.cross}
+          <div><b>${c.label}</b><span>${c.value}</span></div>
+        </li>`,
+      )}
+    </ul>
+    ${v.level === 'blocked' ? browserList() : nothing}
+  </section>`;
+}
+
+function browserList(): TemplateResult {
+  return html`<ul class="browsers" aria-label="Browsers that run the models" data-testid="browsers">
+    <li><b>Chrome or Edge 113+</b><span class="muted">Windows, macOS, ChromeOS, Linux (may need a flag on Linux)</span></li>
+    <li><b>Chrome 121+ on Android</b><span class="muted">recent phones with 6 GB+ memory</span></li>
+    <li><b>Safari 26+</b><span class="muted">macOS, iOS and iPadOS</span></li>
+    <li><b>Firefox</b><span class="muted">141+ on Windows; elsewhere best-effort</span></li>
+  </ul>`;
+}
+
+function simulationCard(state: DemoState, a: SetupActions): TemplateResult {
+  return html`<section class="card" aria-labelledby="sim-title" data-testid="simulation-offer">
+    <div class="section-head">
+      <h2 id="sim-title">Try it anyway: simulation mode</h2>
+      <span class="badge badge--sim">${icons.flask} Simulation</span>
+    </div>
+    <p class="muted">
+      The real protocol and the real interface run with three <b>scripted agents</b> instead of models: you see every
+      proposal, every critique and the early stop exactly as they happen with models, and what each mode costs. The
+      answers are written in advance, so they are examples, not model output.
+    </p>
+    <div class="start-row" style="margin-top:1rem">
+      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask}
+        <span class="btn-stack"><span>Start the simulation</span><span class="btn-sub">simulated agents, no model is running</span></span></button>
+      ${speedSelect(state, a)}
+    </div>
+  </section>`;
+}
+
+function speedSelect(state: DemoState, a: SetupActions): TemplateResult {
+  return html`<label class="speed-field">
+    <span class="small muted">Simulated speed</span>
+    <select data-testid="sim-speed" .value=${state.simSpeed} @change=${(e: Event) => a.setSimSpeed((e.target as HTMLSelectElement).value as SimulationSpeed)}>
+      ${SIMULATION_SPEEDS.map((s) => html`<option value=${s.id} ?selected=${s.id === state.simSpeed}>${s.label}</option>`)}
+    </select>
+  </label>`;
+}
+
+function ensembleSection(state: DemoState, a: SetupActions): TemplateResult {
+  const precision = state.verdict?.precision ?? 'f32';
+  const custom = state.choice.kind === 'custom';
+  return html`<section aria-labelledby="ensemble-title">
+    <div class="section-head">
+      <h2 id="ensemble-title">Choose an ensemble</h2>
+      <p>${precision === 'f32' ? 'f32 builds, because this GPU has no shader-f16.' : 'f16 builds: the smallest download.'} Models download once and stay cached.</p>
+    </div>
+    <div class="presets" role="radiogroup" aria-label="Ensemble presets">
+      ${state.presets.map((p) => presetCard(p, state, a))}
+      <button class="preset preset--custom" role="radio" aria-checked=${String(custom)} data-testid="preset-custom" @click=${a.chooseCustom}>
+        <span class="preset-name">Custom</span>
+        <p class="preset-blurb">Pick 1–${MAX_CUSTOM_MODELS} of WebLLM’s prebuilt models, filtered to what this device can run.</p>
+        <span class="badge">${custom ? 'selected' : 'choose models'}</span>
+      </button>
+    </div>
+    ${custom ? customPicker(state, a) : nothing}
+  </section>`;
+}
+
+function presetCard(p: ResolvedPreset, state: DemoState, a: SetupActions): TemplateResult {
+  const checked = state.choice.kind === 'preset' && state.choice.id === p.id;
+  const recommended = state.recommended === p.id;
+  return html`<button class="preset" role="radio" aria-checked=${String(checked)} aria-disabled=${String(!!p.blocked)}
+      data-testid=${`preset-${p.id}`} @click=${() => !p.blocked && a.choosePreset(p.id)}>
+    <div class="preset-top">
+      <span class="preset-name">${p.name}</span>
+      ${recommended ? html`<span class="badge badge--accent" data-testid="recommended">Recommended · ${p.precision}</span>` : html`<span class="badge">${p.precision}</span>`}
+    </div>
+    <p class="preset-blurb">${p.blurb}</p>
+    <div class="preset-figures">
+      <div class="figure"><b>≈ ${formatMB(p.downloadMB)}</b><span>download, once</span></div>
+      <div class="figure"><b>${formatMB(p.memoryMB)}</b><span>GPU memory, all loaded</span></div>
+    </div>
+    <ul class="preset-models">
+      ${p.models.map((m, i) => html`<li>${shortName(m.id)}${i === 0 ? html` <span class="badge">aggregator</span>` : nothing} <code>${m.quantization}</code></li>`)}
+    </ul>
+    ${p.blocked ? html`<p class="preset-note">Cannot run here: ${p.blocked}.</p>` : p.swaps ? html`<p class="preset-note">More than this device’s memory budget: models will be swapped in and out (slower).</p>` : nothing}
+  </button>`;
+}
+
+function customPicker(state: DemoState, a: SetupActions): TemplateResult {
+  const f16 = state.verdict?.precision === 'f16';
+  const budget = state.budgetMB;
+  const catalog = state.catalog;
+  const all = catalog?.pickable({ f16, memoryBudgetMB: budget }) ?? [];
+  const q = state.pickerQuery.trim().toLowerCase();
+  const shown = q ? all.filter((m) => m.id.toLowerCase().includes(q)) : all;
+  const chosen = state.choice.kind === 'custom' ? state.choice.models : [];
+  const models = chosenInfo(state);
+  const download = models.reduce((n, m) => n + m.downloadMB, 0);
+  const memory = models.reduce((n, m) => n + m.vramMB, 0);
+  const noF16 = f16 ? 0 : (catalog?.pickable({ f16: true, memoryBudgetMB: budget }).length ?? 0) - all.length;
+  const tooBig = (catalog?.pickable({ f16 }).length ?? 0) - all.length;
+  const hiddenText = [noF16 > 0 ? `${noF16} f16-only builds hidden (no shader-f16)` : '', tooBig > 0 ? `${tooBig} above the ${formatMB(budget ?? 0)} memory budget hidden` : ''].filter(Boolean).join(' · ');
+  return html`<div class="card picker" style="margin-top:.75rem" data-testid="custom-picker">
+    <div class="picker-toolbar">
+      <input type="search" placeholder="Filter models, e.g. qwen, llama, 1.5B" aria-label="Filter models"
+        .value=${state.pickerQuery} @input=${(e: Event) => a.setPickerQuery((e.target as HTMLInputElement).value)} />
+      <span class="small muted">${shown.length} of ${all.length} models${hiddenText ? ` · ${hiddenText}` : ''}</span>
+    </div>
+    <div class="picker-list" role="group" aria-label="Models">
+      ${shown.map((m) => {
+        const on = chosen.includes(m.id);
+        const full = !on && chosen.length >= MAX_CUSTOM_MODELS;
+        return html`<label class="picker-row">
+          <input type="checkbox" .checked=${on} ?disabled=${full} @change=${() => a.toggleModel(m.id)} />
+          <span class="id">${m.id}</span>
+          <span class="nums">≈ ${formatMB(m.downloadMB)} · ${formatMB(m.vramMB)} · ${m.contextWindow / 1024}k ctx</span>
+        </label>`;
+      })}
+    </div>
+    <p class="picker-summary" data-testid="custom-summary">
+      ${models.length
+        ? html`<b>${models.length} model${models.length > 1 ? 's' : ''}</b> · ≈ ${formatMB(download)} download · ${formatMB(memory)} GPU memory when all are loaded`
+        : html`<span class="muted">Pick 1 to ${MAX_CUSTOM_MODELS} models. Sizes: download (estimated from parameters) · GPU memory (WebLLM’s figure).</span>`}
+    </p>
+  </div>`;
+}
+
+function settingsCard(state: DemoState, a: SetupActions): TemplateResult {
+  const s = state.settings;
+  const blocked = state.verdict?.level === 'blocked';
+  const names = blocked ? SIMULATED_AGENT_NAMES.slice(0, 3) : chosenModels(state).map(shortName);
+  const aggIndex = aggregatorIndex(state, names.length);
+  const topo = TOPOLOGIES.find((t) => t.id === s.attention)!;
+  const stop = EARLY_STOPS.find((t) => t.id === s.earlyStop)!;
+  return html`<details class="card" data-testid="settings">
+    <summary>
+      <span>Protocol settings</span>
+      <span class="summary-line">aggregator ${names[aggIndex] ?? '—'} · up to ${s.layers} layer${s.layers > 1 ? 's' : ''} · attention ${topo.label.toLowerCase()} · early stop ${stop.label.toLowerCase()}</span>
+    </summary>
+    <div class="settings-grid">
+      <div class="field">
+        <label for="set-agg">Aggregator</label>
+        <select id="set-agg" @change=${(e: Event) => a.setAggregator(Number((e.target as HTMLSelectElement).value))}>
+          ${names.map((n, i) => html`<option value=${i} ?selected=${i === aggIndex}>${n}</option>`)}
+        </select>
+        <span class="hint">Writes the final answer; it shares its model with that agent.</span>
+      </div>
+      <div class="field">
+        <label for="set-layers">Layers (maximum)</label>
+        <select id="set-layers" @change=${(e: Event) => a.setSettings({ layers: Number((e.target as HTMLSelectElement).value) })}>
+          ${[1, 2, 3, 4].map((n) => html`<option value=${n} ?selected=${n === s.layers}>${n}</option>`)}
+        </select>
+        <span class="hint">Each layer: propose, critique, refine, aggregate. From layer 2 on, the residual step may stop early.</span>
+      </div>
+      <div class="field">
+        <label for="set-topo">Attention topology</label>
+        <select id="set-topo" @change=${(e: Event) => a.setSettings({ attention: (e.target as HTMLSelectElement).value as ProtocolSettings['attention'] })}>
+          ${TOPOLOGIES.map((t) => html`<option value=${t.id} ?selected=${t.id === s.attention}>${t.label}</option>`)}
+        </select>
+        <span class="hint">${topo.explain}</span>
+      </div>
+      ${blocked
+        ? nothing
+        : html`<div class="field">
+            <label for="set-budget">GPU memory budget</label>
+            <select id="set-budget" @change=${(e: Event) => {
+              const v = (e.target as HTMLSelectElement).value;
+              a.setMemoryBudget(v === 'auto' ? undefined : Number(v));
+            }}>
+              <option value="auto" ?selected=${state.memoryBudgetMB === undefined}>Automatic (${formatMB(state.defaultBudgetMB)})</option>
+              ${[2048, 3072, 4096, 6144, 8192, 12288, 16384].map((mb) => html`<option value=${mb} ?selected=${state.memoryBudgetMB === mb}>${formatMB(mb)}</option>`)}
+            </select>
+            <span class="hint">WebGPU cannot tell how much memory the GPU has. Models that do not fit together are swapped in and out (slower).</span>
+          </div>`}
+      <div class="field">
+        <label for="set-stop">Early stop</label>
+        <select id="set-stop" @change=${(e: Event) => a.setSettings({ earlyStop: (e.target as HTMLSelectElement).value as ProtocolSettings['earlyStop'] })}>
+          ${EARLY_STOPS.map((t) => html`<option value=${t.id} ?selected=${t.id === s.earlyStop}>${t.label}</option>`)}
+        </select>
+        <span class="hint">${stop.explain}</span>
+      </div>
+    </div>
+  </details>`;
+}
+
+function startRow(state: DemoState, a: SetupActions): TemplateResult {
+  const models = chosenInfo(state);
+  const download = models.reduce((n, m) => n + m.downloadMB, 0);
+  const slow = state.verdict?.level === 'slow';
+  const none = models.length === 0;
+  return html`<section class="card" aria-label="Start">
+    <div class="start-row">
+      <button class="btn btn--primary" data-testid="start-models" ?disabled=${none || !!state.starting} @click=${a.startModels}>
+        ${icons.download} ${none ? 'Pick at least one model' : `Download ≈ ${formatMB(download)} and start`}
+      </button>
+      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Try the simulation</button>
+      ${speedSelect(state, a)}
+      <p class="note">
+        ${slow ? 'On a software renderer, real models answer at a few tokens per second; the simulation runs the same protocol at GPU speed. ' : ''}
+        The simulation runs the real protocol with scripted agents: no model is running and nothing is downloaded.
+      </p>
+    </div>
+    ${state.starting ? loadingProgress(state.starting, a) : nothing}
+    ${state.startError ? html`<p class="notice notice--bad" role="alert" style="margin-top:1rem" data-testid="start-error">${state.startError}</p>` : nothing}
+  </section>`;
+}
+
+function loadingProgress(p: NonNullable<DemoState['starting']>, a: SetupActions): TemplateResult {
+  return html`<div class="loading" role="status" aria-live="polite" data-testid="loading">
+    <div class="loading-head"><p class="small"><b>${p.text}</b></p><button class="btn btn--small" @click=${a.cancelStart}>Cancel</button></div>
+    ${p.progress !== undefined ? html`<div class="meter"><span style="width:${Math.round(p.progress * 100)}%"></span></div>` : nothing}
+    <ul class="loading-models">
+      ${p.models.map((m) => html`<li data-state=${m.state}>
+        <span class="id">${m.model}</span><span class="small muted">${m.text}</span>
+        <div class="meter meter--thin"><span style="width:${Math.round(m.fraction * 100)}%"></span></div>
+      </li>`)}
+    </ul>
+  </div>`;
+}
+
+export type { EnsembleChoice };

@@ -1,0 +1,668 @@
+/**
+ * `<attention-moa>`: several models answer together with the Attention-MoA protocol, and the answer renders as it
+ * is built. The element owns the UI and the conversation; a RunController turns a run's events into the view
+ * model, a ModelLoadingController turns the `models` attribute into engines. Settings are validated in
+ * `settings.ts` and every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
+ */
+import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
+import { live } from 'lit/directives/live.js';
+import {
+  ScriptedEngine,
+  isChatEngine,
+  type AgentConfig,
+  type AggregatorConfig,
+  type AttentionMoAOptions,
+  type AttentionMoAResult,
+  type ChatMessage,
+  type RoleTokenLimits,
+} from '@attention-moa/core';
+import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
+import { moaEvent, type AttentionMoAElementEventMap, type AttentionMoAElementEventName } from './events.js';
+import { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
+import { attributeProblem, describeError, type Problem } from './problems.js';
+import { parseSettings, type Settings } from './settings.js';
+import { RunController, isMoaRunner, type MoaRunner } from './run-controller.js';
+import { ModelLoadingController } from './model-loading-controller.js';
+import type { LoadedEngines, ModelLoader } from './model-loader.js';
+import { defaultModelLoader } from './pool-loader.js';
+import { createProtocol } from './protocol-factory.js';
+import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
+import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import type { MapSelection } from './attention-map.js';
+import { loadingTemplate } from './loading-view.js';
+import { markdown } from './markdown/markdown-directive.js';
+import { formatDuration, plural } from './format.js';
+import { styles } from './styles.js';
+
+/** Attribute text → number when it is a whole number, else the text itself, so validation can quote it back. */
+const numberOrText = {
+  fromAttribute: (value: string | null) => (value === null ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value),
+  toAttribute: (value: unknown) => (value === undefined || value === null ? null : String(value)),
+};
+
+function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDeclaration> {
+  const out: Record<string, PropertyDeclaration> = {};
+  for (const doc of docs) {
+    if (doc.kind === 'object') out[doc.name] = { attribute: false };
+    else if (doc.kind === 'boolean') out[doc.name] = { type: Boolean, attribute: doc.attribute, reflect: doc.reflect ?? false };
+    else if (doc.kind === 'number') out[doc.name] = { attribute: doc.attribute, converter: numberOrText };
+    else out[doc.name] = { attribute: doc.attribute };
+  }
+  return out;
+}
+
+const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+
+const ROLE_DOING: Record<CallView['role'], string> = {
+  propose: 'proposing answers',
+  critique: 'critiquing each other',
+  refine: 'refining',
+  aggregate: 'aggregating',
+  residual: 'checking for improvement',
+};
+
+export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
+
+let instances = 0;
+
+export class AttentionMoAElement extends LitElement {
+  static override styles = styles;
+  static override properties = litProperties(PROPERTIES);
+  /** The `::part` names this element exposes (documented in custom-elements.json). */
+  static readonly parts = CSS_PARTS.map((p) => p.name);
+
+  declare models: string | undefined;
+  declare aggregator: string | AggregatorConfig | undefined;
+  declare layers: number | undefined;
+  declare attention: string | undefined;
+  declare earlyStop: string | undefined;
+  declare maxTokens: number | string | RoleTokenLimits | undefined;
+  declare memoryBudget: string | number | undefined;
+  declare placeholder: string;
+  declare compact: boolean;
+  declare simulated: boolean;
+  declare preload: boolean;
+  declare moa: MoaRunner | undefined;
+  declare agents: AgentConfig[] | undefined;
+  declare options: Partial<AttentionMoAOptions> | undefined;
+  declare loader: ModelLoader | undefined;
+
+  readonly #uid = `moa${++instances}`;
+  readonly #run = new RunController(this, (action, view) => this.#onRunAction(action, view));
+  readonly #loading = new ModelLoadingController(this, (model, report, view) => {
+    const m = view.models.find((x) => x.model === model);
+    this.#emit('moa-load-progress', {
+      model,
+      progress: m?.progress ?? report.progress,
+      text: report.text,
+      ...(report.loadedBytes !== undefined ? { loadedBytes: report.loadedBytes } : {}),
+      ...(report.totalBytes !== undefined ? { totalBytes: report.totalBytes } : {}),
+      ...(m?.etaSeconds !== undefined ? { etaSeconds: m.etaSeconds } : {}),
+      fromCache: m?.fromCache ?? false,
+    });
+  });
+  /** Finished turns (the current one is the run controller's view). */
+  #turns: RunView[] = [];
+  #messages: ChatMessage[] = [];
+  #settings: Settings = { models: [], protocol: {} };
+  #configProblems: Problem[] = [];
+  #problem: Problem | undefined;
+  #busy = false;
+  /** The question asked while the models load (before its run exists). */
+  #pendingQuestion: string | undefined;
+  #stopRequested = false;
+  #loadedSimulated = false;
+  #announcedEngines: LoadedEngines | undefined;
+  #draft = '';
+  #openDetails = new Set<string>();
+  #selection = new Map<string, MapSelection>();
+  #copiedAnswer: RunView | undefined;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor() {
+    super();
+    this.placeholder = 'Ask a question…';
+    this.compact = false;
+    this.simulated = false;
+    this.preload = false;
+  }
+
+  // ------------------------------------------------------------------ public API
+
+  /** What the element is doing. */
+  get status(): ElementStatus {
+    if (this.#loading.loading) return 'loading';
+    const view = this.#run.view;
+    if (view?.status === 'running') return 'running';
+    if (this.#problem) return 'error';
+    return view?.status ?? 'idle';
+  }
+
+  /** The finished turns: user and assistant messages, sent as history with the next question. */
+  get conversation(): ChatMessage[] {
+    return this.#messages.map((m) => ({ ...m }));
+  }
+
+  /** The last completed run's result, with its trace. */
+  get lastResult(): AttentionMoAResult | undefined {
+    return [...this.#allTurns()].reverse().find((t) => t.result)?.result;
+  }
+
+  /**
+   * Asks a question (the next turn of the conversation), loading the models first if needed.
+   * Resolves with the result, or null when stopped. Rejects with `AttentionMoABusyError` while another question is
+   * in flight (the element does not queue), and with `AttentionMoAElementError` when the question fails (the same
+   * problem is shown in the component and sent as `moa-error`).
+   */
+  async ask(text: string): Promise<AttentionMoAResult | null> {
+    const question = typeof text === 'string' ? text.trim() : '';
+    if (!question) throw new TypeError('ask(text): text must be a non-empty string, e.g. el.ask("What is WebGPU?")');
+    if (this.#busy) throw new AttentionMoABusyError();
+    this.#busy = true;
+    this.#stopRequested = false;
+    this.#problem = undefined;
+    this.#pendingQuestion = question;
+    this.requestUpdate();
+    let started = false;
+    try {
+      if (this.#configProblems.length) throw new AttentionMoAElementError(this.#configProblems[0]!);
+      let runner: MoaRunner;
+      try {
+        runner = await this.#resolveRunner();
+      } catch (error) {
+        if (this.#stopRequested) return null;
+        const problem = error instanceof AttentionMoAElementError ? error.problem : describeError(errorInfo(error), {
+          code: 'load-failed', title: 'The models could not be loaded', nextStep: 'Try again, or choose smaller models.',
+        });
+        this.#showProblem(problem);
+        throw error instanceof AttentionMoAElementError ? error : new AttentionMoAElementError(problem);
+      }
+      if (this.#stopRequested) return null;
+      if (this.#run.view) this.#turns = [...this.#turns, this.#run.view];
+      started = true;
+      this.#pendingQuestion = undefined;
+      const messages: ChatMessage[] = [...this.#messages, { role: 'user', content: question }];
+      this.#pendingMessages = messages;
+      const view = await this.#run.run(runner, messages, question);
+      if (view.status === 'done' && view.result) {
+        this.#messages = [...messages, { role: 'assistant', content: view.result.answer }];
+        return view.result;
+      }
+      if (view.status === 'stopped') return null;
+      throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
+    } finally {
+      this.#busy = false;
+      this.#pendingQuestion = undefined;
+      // A question that never started (stopped or failed while loading) goes back into the prompt box.
+      if (!started && !this.#draft) this.#draft = question;
+      this.requestUpdate();
+    }
+  }
+
+  /** Stops the question in flight (and a model load in progress); the partial answer stays visible. */
+  stop(): void {
+    if (!this.#busy) return;
+    this.#stopRequested = true;
+    this.#loading.cancel();
+    this.#run.stop();
+  }
+
+  /** Stops any run and starts a new conversation. Loaded models stay loaded. */
+  reset(): void {
+    this.stop();
+    this.#run.clear();
+    this.#turns = [];
+    this.#messages = [];
+    this.#openDetails.clear();
+    this.#selection.clear();
+    this.#problem = this.#configProblems[0];
+    this.requestUpdate();
+  }
+
+  /** Loads `models` now (otherwise the first question does). */
+  async load(): Promise<void> {
+    if (this.moa || this.agents) return;
+    try {
+      await this.#loadModels();
+    } catch (error) {
+      if (this.#stopRequested) return;
+      const problem = error instanceof AttentionMoAElementError ? error.problem : describeError(errorInfo(error), {
+        code: 'load-failed', title: 'The models could not be loaded', nextStep: 'Try again, or choose smaller models.',
+      });
+      this.#showProblem(problem);
+      throw error instanceof AttentionMoAElementError ? error : new AttentionMoAElementError(problem);
+    }
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  #pendingMessages: ChatMessage[] = [];
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
+    const { settings, problems } = parseSettings({
+      models: this.models, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
+      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget,
+    });
+    problems.push(...this.#propertyProblems());
+    this.#settings = settings;
+    const before = new Set(this.#configProblems.map(problemKey));
+    this.#configProblems = problems;
+    const fresh = problems.filter((p) => !before.has(problemKey(p)));
+    // Show the first new problem; clear a shown configuration problem once it is fixed.
+    if (fresh.length) this.#problem = fresh[0];
+    else if (this.#problem?.code === 'invalid-attribute' && !problems.some((p) => problemKey(p) === problemKey(this.#problem!))) {
+      this.#problem = problems[0];
+    }
+    this.#freshProblems = fresh;
+  }
+
+  #freshProblems: Problem[] = [];
+
+  protected override updated(changed: PropertyValues<this>): void {
+    for (const problem of this.#freshProblems) this.#emit('moa-error', problem);
+    this.#freshProblems = [];
+    if (changed.has('moa') && this.moa && isMoaRunner(this.moa)) {
+      this.#emit('moa-ready', { source: 'moa', agents: [], simulated: this.simulated });
+    } else if (changed.has('agents') && this.agents && !this.moa && !this.#configProblems.some((p) => p.field === 'agents')) {
+      this.#emit('moa-ready', { source: 'agents', agents: this.agents.map((a) => a.name), simulated: this.#isSimulated() });
+    }
+    // preload: load the models as soon as they are known (load() shows failures itself).
+    if ((changed.has('preload') || changed.has('models') || changed.has('loader')) && this.preload && this.#settings.models.length && !this.#configProblems.length) {
+      this.load().catch(() => undefined);
+    }
+  }
+
+  // ------------------------------------------------------------------ engines
+
+  #propertyProblems(): Problem[] {
+    const problems: Problem[] = [];
+    if (this.moa !== undefined && this.moa !== null && !isMoaRunner(this.moa)) {
+      problems.push(attributeProblem('moa', 'The moa property has no run() method', 'Set moa to an AttentionMoA from @attention-moa/core (or an object with run(messages, { signal })).'));
+    }
+    if (this.agents !== undefined && this.agents !== null) {
+      const agents: unknown = this.agents;
+      if (!Array.isArray(agents) || agents.length === 0) {
+        problems.push(attributeProblem('agents', 'agents must be a non-empty array of { name, engine }', 'Set agents to e.g. [{ name: "A", engine }, { name: "B", engine }].'));
+      } else {
+        const names = new Set<string>();
+        agents.forEach((a: { name?: unknown; engine?: unknown } | null, i) => {
+          if (typeof a?.name !== 'string' || !a.name) problems.push(attributeProblem('agents', `agents[${i}].name must be a non-empty string`, 'Give every agent a unique name.'));
+          else if (names.has(a.name)) problems.push(attributeProblem('agents', `agents[${i}].name "${a.name}" is used twice`, 'Give every agent a unique name.'));
+          else names.add(a.name);
+          if (!isChatEngine(a?.engine)) problems.push(attributeProblem('agents', `agents[${i}].engine has no chat.completions.create()`, 'Use an engine from @attention-moa/core (ScriptedEngine, a worker engine) or any OpenAI-compatible client.'));
+        });
+      }
+    }
+    if (typeof this.aggregator === 'object' && this.aggregator !== null && !isChatEngine(this.aggregator.engine)) {
+      problems.push(attributeProblem('aggregator', 'aggregator.engine has no chat.completions.create()', 'Pass an AggregatorConfig with an engine, or an agent name as text.'));
+    }
+    return problems;
+  }
+
+  async #resolveRunner(): Promise<MoaRunner> {
+    if (this.moa) return this.moa;
+    if (this.agents) return this.#protocolFor(this.agents, this.#aggregatorFor(this.agents));
+    if (this.#settings.models.length) {
+      const engines = await this.#loadModels();
+      return this.#protocolFor(engines.agents, engines.aggregator);
+    }
+    throw new AttentionMoAElementError({
+      code: 'no-engines',
+      title: 'There are no models to answer with',
+      message: 'Neither the models attribute nor the agents or moa property is set.',
+      nextStep: 'Add models="…" with WebLLM model ids, or set the agents (or moa) property from script.',
+    });
+  }
+
+  async #loadModels() {
+    const loader = this.loader ?? defaultModelLoader;
+    const request = {
+      models: this.#settings.models,
+      ...(typeof this.aggregator === 'string' && this.aggregator ? { aggregator: this.aggregator } : {}),
+      ...(this.#settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: this.#settings.memoryBudgetBytes } : {}),
+      ...(this.#settings.protocol.layers !== undefined ? { layers: this.#settings.protocol.layers } : {}),
+      ...(this.#settings.protocol.attention !== undefined ? { attention: this.#settings.protocol.attention } : {}),
+    };
+    const engines = await this.#loading.load(loader, request);
+    if (engines !== this.#announcedEngines) {
+      // Once per load: later questions reuse the loaded engines.
+      this.#announcedEngines = engines;
+      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => a.engine instanceof ScriptedEngine);
+      this.#emit('moa-ready', { source: 'models', agents: engines.agents.map((a) => a.name), simulated: this.#isSimulated() });
+      this.requestUpdate();
+    }
+    return engines;
+  }
+
+  #aggregatorFor(agents: AgentConfig[]): AggregatorConfig {
+    const choice = this.aggregator;
+    if (typeof choice === 'object' && choice !== null) return choice;
+    const agent = typeof choice === 'string' && choice
+      ? agents.find((a) => a.name === choice || a.model === choice)
+      : agents[0];
+    if (!agent) {
+      throw new AttentionMoAElementError(attributeProblem('aggregator', `No agent is named "${String(choice)}"`, `Use one of: ${agents.map((a) => a.name).join(', ')}.`));
+    }
+    // Its own name (the protocol requires it) that still says whose model it is.
+    return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
+  }
+
+  #protocolFor(agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {
+    const protocol = this.#settings.protocol;
+    return createProtocol({ ...this.options, ...protocol, agents, aggregator });
+  }
+
+  #isSimulated(): boolean {
+    return (
+      this.simulated ||
+      this.#loadedSimulated ||
+      (this.agents?.some?.((a) => a?.engine instanceof ScriptedEngine) ?? false) ||
+      this.#allTurns().some((t) => t.simulated)
+    );
+  }
+
+  // ------------------------------------------------------------------ events
+
+  #emit<K extends AttentionMoAElementEventName>(name: K, detail: AttentionMoAElementEventMap[K]): void {
+    this.dispatchEvent(moaEvent(name, detail));
+  }
+
+  #showProblem(problem: Problem): void {
+    this.#problem = problem;
+    this.requestUpdate();
+    this.#emit('moa-error', problem);
+  }
+
+  #onRunAction(action: RunAction, view: RunView): void {
+    switch (action.type) {
+      case 'run-start':
+        this.#emit('moa-run-start', { question: view.question, turn: this.#turns.length, messages: this.#pendingMessages.map((m) => ({ ...m })), plan: action.plan });
+        break;
+      case 'call-start':
+      case 'call-token':
+      case 'layer-end':
+      case 'early-stop': {
+        const { type, ...detail } = action;
+        this.#emit(`moa-${type}`, detail as never);
+        break;
+      }
+      case 'call-end':
+        this.#emit('moa-call-end', { record: action.record });
+        break;
+      case 'agent-dropped':
+        this.#emit('moa-agent-dropped', { dropped: action.dropped });
+        break;
+      case 'answer-token':
+        this.#emit('moa-answer-token', { token: action.token, answer: view.answer });
+        break;
+      case 'done':
+        this.#emit('moa-done', { question: view.question, result: action.result });
+        break;
+      case 'stopped':
+        this.#emit('moa-stopped', { question: view.question, partialAnswer: view.answer });
+        break;
+      case 'error':
+      case 'failed':
+        this.#showProblem(describeError(view.error ?? { name: 'Error', message: 'unknown error' }));
+        break;
+      default:
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ UI actions
+
+  #allTurns(): RunView[] {
+    return this.#run.view ? [...this.#turns, this.#run.view] : this.#turns;
+  }
+
+  #onSubmit(event: Event): void {
+    event.preventDefault();
+    this.#send();
+  }
+
+  #send(): void {
+    const text = this.#draft.trim();
+    if (!text || this.#busy) return;
+    this.#draft = '';
+    this.requestUpdate();
+    // Failures are shown in the component and sent as moa-error; nothing to do with the rejection here.
+    this.ask(text).catch(() => undefined);
+  }
+
+  #onKeydown(event: KeyboardEvent): void {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+      event.preventDefault();
+      this.#send();
+    }
+  }
+
+  #onInput(event: Event): void {
+    this.#draft = (event.target as HTMLTextAreaElement).value;
+    this.requestUpdate();
+  }
+
+  #onStop(): void {
+    if (!this.#busy) return;
+    this.stop();
+  }
+
+  async #copy(text: string): Promise<void> {
+    if (!navigator.clipboard?.writeText) throw new Error('Clipboard not available');
+    await navigator.clipboard.writeText(text);
+  }
+
+  #copyAnswer(view: RunView): void {
+    this.#copy(view.answer).then(
+      () => {
+        this.#copiedAnswer = view;
+        clearTimeout(this.#copiedTimer);
+        this.#copiedTimer = setTimeout(() => {
+          this.#copiedAnswer = undefined;
+          this.requestUpdate();
+        }, 2000);
+        this.requestUpdate();
+      },
+      () => this.#showProblem({
+        code: 'copy-failed', title: 'Copying failed', message: 'The browser did not allow access to the clipboard.',
+        nextStep: 'Select the answer text and copy it with Ctrl+C (⌘C on a Mac).',
+      }),
+    );
+  }
+
+  #dismissProblem(): void {
+    this.#problem = undefined;
+    this.requestUpdate();
+    this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus());
+  }
+
+  // ------------------------------------------------------------------ rendering
+
+  protected override render(): TemplateResult {
+    const turns = this.#allTurns();
+    const simulated = this.#isSimulated();
+    const busy = this.#busy;
+    return html`
+      <div class="panel" part="panel">
+        <header class="top" part="header">
+          <h2>Attention-MoA</h2>
+          ${simulated ? simulatedBadge() : nothing}
+          <span class="status-text">${this.#headerStatus()}</span>
+        </header>
+        ${this.#problem ? this.#problemTemplate(this.#problem) : nothing}
+        ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
+        ${turns.length || this.#pendingQuestion
+          ? html`<ol class="conversation" part="conversation" aria-label="Conversation">
+              ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
+              ${this.#pendingQuestion
+                ? html`<li class="turn">
+                    <div class="question" part="question"><span class="who">You</span>${this.#pendingQuestion}</div>
+                    <p class="placeholder muted">${this.#loading.loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
+                  </li>`
+                : nothing}
+            </ol>`
+          : html`<p class="empty-state">${this.#emptyText(simulated)}</p>`}
+        <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
+          <label for="${this.#uid}-input">${turns.length ? 'Follow-up question' : 'Your question'}</label>
+          <textarea
+            id="${this.#uid}-input"
+            part="input"
+            rows="2"
+            .value=${live(this.#draft)}
+            placeholder=${this.placeholder}
+            aria-describedby="${this.#uid}-hint"
+            @input=${this.#onInput}
+            @keydown=${this.#onKeydown}
+          ></textarea>
+          <div class="prompt-row">
+            <span class="hint" id="${this.#uid}-hint">Enter to send, Shift+Enter for a new line.</span>
+            <div class="buttons">
+              ${turns.length
+                ? html`<button type="button" class="ghost" part="reset-button" @click=${() => this.reset()}>New conversation</button>`
+                : nothing}
+              <button type="button" part="stop-button" aria-disabled=${busy ? 'false' : 'true'} @click=${this.#onStop}>Stop</button>
+              <button type="submit" class="primary" part="send-button" aria-disabled=${busy || !this.#draft.trim() ? 'true' : 'false'}>Send</button>
+            </div>
+          </div>
+        </form>
+      </div>
+    `;
+  }
+
+  #emptyText(simulated: boolean): string {
+    const n = this.agents?.length ?? this.#settings.models.length;
+    const how = n === 1
+      ? 'One model answers: it proposes, critiques its own answer, refines it, and writes the final answer.'
+      : `${n ? plural(n, 'model') : 'Several models'} answer together: each proposes, critiques the others and itself, refines, and one writes the final answer.`;
+    return `${how} It all runs on this device.${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
+  }
+
+  #headerStatus(): string {
+    switch (this.status) {
+      case 'loading':
+        return 'Loading models…';
+      case 'running':
+        return 'Answering…';
+      case 'done':
+        return 'Ready';
+      case 'stopped':
+        return 'Stopped';
+      case 'error':
+        return 'Needs attention';
+      default:
+        return 'Ready';
+    }
+  }
+
+  #problemTemplate(problem: Problem): TemplateResult {
+    return html`
+      <div class="problem" part="error" role="alert" data-code=${problem.code}>
+        <h3>${problem.title}</h3>
+        <p>${problem.message}</p>
+        <p class="next">Next step: ${problem.nextStep}</p>
+        ${problem.code === 'invalid-attribute' ? nothing : html`<div class="actions"><button type="button" class="small" @click=${this.#dismissProblem}>Dismiss</button></div>`}
+      </div>
+    `;
+  }
+
+  #turnTemplate(view: RunView, index: number, current: boolean, simulated: boolean): TemplateResult {
+    const id = `${this.#uid}-t${index}`;
+    const running = view.status === 'running';
+    const key = `${index}`;
+    const open = this.#openDetails.has(key);
+    const ctx: DetailsContext = {
+      now: performance.now(),
+      simulated,
+      idPrefix: id,
+      selection: (layer) => this.#selection.get(`${key}:${layer}`),
+      onSelect: (layer, selection) => {
+        if (selection) this.#selection.set(`${key}:${layer}`, selection);
+        else this.#selection.delete(`${key}:${layer}`);
+        this.requestUpdate();
+      },
+      copy: (text) => this.#copy(text),
+    };
+    return html`
+      <li class="turn">
+        <div class="question" part="question"><span class="who">You</span>${view.question}</div>
+        <div class="answer" part="answer">
+          <div class="answer-head">
+            <h3 id="${id}-answer">Answer ${simulated ? simulatedBadge() : nothing}</h3>
+            ${view.answer && !running
+              ? html`<button type="button" class="small" part="copy-button" @click=${() => this.#copyAnswer(view)}>${this.#copiedAnswer === view ? 'Copied ✓' : 'Copy answer'}</button>`
+              : nothing}
+          </div>
+          <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
+            ${markdown(view.answer, { final: !running, copy: (t) => this.#copy(t), headingBase: 3 })}></div>
+          ${view.answer ? nothing : html`<p class="placeholder">${this.#answerPlaceholder(view)}</p>`}
+        </div>
+        ${view.earlyStop
+          ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
+          : nothing}
+        ${view.aggregatorFallback
+          ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`
+          : nothing}
+        <p class="status-line" part="status">${this.#statusLine(view)}</p>
+        ${this.compact || (!view.plan && !view.layers.length)
+          ? nothing
+          : html`<details class="details" part="details" ?open=${open} @toggle=${(e: Event) => this.#toggleDetails(key, e)}>
+              <summary>How this answer was made <span class="muted">· ${this.#summaryText(view)}</span></summary>
+              ${open ? html`<div class="details-body">${statsTemplate(view, ctx)}${layersTemplate(view, ctx)}</div>` : nothing}
+            </details>`}
+      </li>
+    `;
+  }
+
+  #toggleDetails(key: string, event: Event): void {
+    const open = (event.target as HTMLDetailsElement).open;
+    if (open === this.#openDetails.has(key)) return;
+    if (open) this.#openDetails.add(key);
+    else this.#openDetails.delete(key);
+    this.requestUpdate();
+  }
+
+  #answerPlaceholder(view: RunView): string {
+    switch (view.status) {
+      case 'running':
+        return view.callOrder.length ? 'The agents are working on it; the answer appears here as it is written.' : 'Starting…';
+      case 'stopped':
+        return 'Stopped before an answer was ready.';
+      case 'error':
+        return 'No answer: see the message above.';
+      default:
+        return 'The answer was empty.';
+    }
+  }
+
+  #summaryText(view: RunView): string {
+    const layers = view.layers.length;
+    const calls = view.callOrder.length;
+    return `${plural(view.agents.length, 'agent')} · ${plural(layers, 'layer')} · ${plural(calls, 'call')}`;
+  }
+
+  #statusLine(view: RunView): string {
+    const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
+    const expected = view.plan?.expectedCalls;
+    const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+    if (view.status === 'running') {
+      const active = activeCalls(view);
+      const layer = view.layers.at(-1)?.layer ?? 1;
+      const doing = active.length ? ROLE_DOING[active[active.length - 1]!.role] : 'starting';
+      return `Layer ${layer}${view.plan ? ` of ${view.plan.layers}` : ''} · ${doing} · ${calls}`;
+    }
+    const seconds = view.endedAt !== undefined ? (view.endedAt - view.startedAt) / 1000 : undefined;
+    const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
+    if (view.status === 'done') {
+      const r = view.result;
+      const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
+      return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
+    }
+    if (view.status === 'stopped') return `Stopped${took} · ${calls}`;
+    return `Failed${took} · ${calls}`;
+  }
+}
+
+function problemKey(p: Problem): string {
+  return `${p.code}|${p.field ?? ''}|${p.message}`;
+}
