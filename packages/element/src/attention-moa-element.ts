@@ -603,6 +603,9 @@ export class AttentionMoAElement extends LitElement {
         ${view.aggregatorFallback
           ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`
           : nothing}
+        ${view.dropped.length
+          ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
+          : nothing}
         <p class="status-line" part="status">${this.#statusLine(view)}</p>
         ${this.compact || (!view.plan && !view.layers.length)
           ? nothing
