@@ -142,3 +142,95 @@ test('50 rapid ask()/stop() pairs: each resolves (stopped or done), nothing leak
   expect(errors).toEqual([]);
   await page.evaluate(() => window.relEl.teardown());
 });
+
+test('bad questions through the component: a clear problem, the text back in the prompt box, the conversation so far kept', async ({ page }) => {
+  const errors = await open(page);
+  await page.evaluate(() => window.relEl.setup('none'));
+  await ask(page, 'Why are there tides?');
+  await settled(page, /^Done/);
+  const requestsBefore = await page.evaluate(() => window.relEl.requests());
+  const problem = el(page).locator('[part=error][role=alert]');
+  const input = el(page).locator('textarea');
+
+  // Typed into the box: a control character.
+  await ask(page, 'Why\u0000 is the sea salty?');
+  await expect(problem).toContainText('The question cannot be sent as it is');
+  await expect(problem).toContainText('has the control character U+0000 at index 3');
+  await expect(problem).toContainText('Next step: Edit it as the message says');
+  await expect(input).toHaveValue('Why\u0000 is the sea salty?');
+
+  // Through ask(): a 1 MB paste and half an emoji.
+  await input.fill('');
+  const big = await page.evaluate(async () => {
+    const text = 'All work and no play makes a long question. '.repeat(23_000).slice(0, 1_000_000);
+    const outcome = await window.relEl.el.ask(text).then(() => 'resolved', (e: Error & { code?: string }) => e.code ?? e.name);
+    return { outcome, draftLength: (window.relEl.el.shadowRoot!.querySelector('textarea') as HTMLTextAreaElement).value.length };
+  });
+  expect(big).toEqual({ outcome: 'invalid-question', draftLength: 1_000_000 });
+  await expect(problem).toContainText('is far too long for the models');
+  await expect(problem).toContainText('Shorten the question to under about');
+  await input.fill('');
+  const surrogate = await page.evaluate(() => window.relEl.el.ask('cut emoji \uD83D').then(() => 'resolved', (e: Error & { code?: string }) => e.code));
+  expect(surrogate).toBe('invalid-question');
+  await expect(problem).toContainText('unpaired UTF-16 surrogate (U+D83D) at index 10');
+
+  // Empty and whitespace-only: Send stays unavailable; ask() says what it needs.
+  await input.fill('   \n ');
+  await expect(el(page).locator('[part=send-button]')).toHaveAttribute('aria-disabled', 'true');
+  expect(await page.evaluate(() => window.relEl.el.ask('   ').then(() => 'resolved', (e: Error) => `${e.name}: ${e.message}`))).toMatch(/^TypeError: ask\(text\): text must be a non-empty string/);
+
+  // Nothing reached a model; the first turn and its place in the conversation are intact; a good question goes on.
+  expect(await page.evaluate(() => window.relEl.requests())).toBe(requestsBefore);
+  expect(await page.evaluate(() => window.relEl.el.conversation.map((m) => m.role))).toEqual(['user', 'assistant']);
+  await input.fill('');
+  await ask(page, 'And what about the sun?');
+  await settled(page, /^Done/);
+  await expect(problem).toHaveCount(0);
+  const history = await page.evaluate(() => window.relEl.el.lastResult!.trace.find((c) => c.role === 'propose')!.messages.map((m) => m.content));
+  expect(history).toEqual(['Why are there tides?', 'Final: tides follow the moon and the sun.', 'And what about the sun?']);
+  expect(errors).toEqual([]);
+  await page.evaluate(() => window.relEl.teardown());
+});
+
+test('bad settings: layers 0 / -1 / 1.5 / "abc" / 1e9, an unknown topology, malformed or duplicate model ids, a negative memory budget — each named, none thrown, the conversation kept', async ({ page }) => {
+  const errors = await open(page);
+  await page.evaluate(() => window.relEl.setup('none'));
+  await ask(page, 'Why are there tides?');
+  await settled(page, /^Done/);
+  const problem = el(page).locator('[part=error]');
+  const cases: [string, string | number, RegExp][] = [
+    ['layers', '0', /layers must be a whole number from 1 to 10, got "?0"?/],
+    ['layers', '-1', /from 1 to 10, got "?-1"?/],
+    ['layers', '1.5', /from 1 to 10, got "?1\.5"?/],
+    ['layers', 'abc', /from 1 to 10, got "abc"/],
+    ['layers', 1e9, /layers must be a whole number from 1 to 10, got 1000000000/],
+    ['attention', 'star', /attention must be one of full, self, ring, none, got "star"/],
+    ['models', 'Qwen2.5-0.5B-Instruct!!, <b>', /"Qwen2\.5-0\.5B-Instruct!!", "<b>" are not model ids/],
+    ['models', 'SmolLM2-360M-Instruct-q4f32_1-MLC, SmolLM2-360M-Instruct-q4f32_1-MLC', /is listed more than once/],
+    ['memory-budget', '-1GB', /memory-budget must be a size like "4GB" or "1500MB", got "-1GB"/],
+  ];
+  for (const [field, value, message] of cases) {
+    await page.evaluate(([f, v]) => {
+      const el = window.relEl.el as unknown as Record<string, unknown> & HTMLElement;
+      if (typeof v === 'number') el[f as string] = v; // a property set from script
+      else el.setAttribute(f as string, v as string);
+    }, [field, value] as const);
+    await expect(problem, `${field}=${value}`).toContainText(`The "${field}" setting is not valid`);
+    await expect(problem).toContainText(message);
+    expect(await page.evaluate(() => window.relEl.el.ask('q').then(() => 'resolved', (e: Error & { code?: string }) => e.code))).toBe('invalid-attribute');
+    await page.evaluate(([f, v]) => {
+      const el = window.relEl.el as unknown as Record<string, unknown> & HTMLElement;
+      if (typeof v === 'number') el[f as string] = undefined;
+      el.removeAttribute(f as string);
+      if (f === 'layers') el.setAttribute('layers', '1');
+    }, [field, value] as const);
+    await expect(problem).toHaveCount(0);
+  }
+  expect(await page.evaluate(() => window.relEl.el.conversation.length)).toBe(2);
+  await expect(el(page).locator('[part=question]')).toHaveCount(1);
+  await ask(page, 'And what about the sun?');
+  await settled(page, /^Done/);
+  expect(await page.evaluate(() => window.relEl.el.conversation.length)).toBe(4);
+  expect(errors).toEqual([]);
+  await page.evaluate(() => window.relEl.teardown());
+});

@@ -189,6 +189,8 @@ export class AttentionMoAElement extends LitElement {
         return view.result;
       }
       if (view.status === 'stopped') return null;
+      // A question the protocol refused as it is goes back into the prompt box, to be edited.
+      if (view.error?.code === 'MESSAGES_INVALID') started = false;
       throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
     } finally {
       this.#busy = false;

@@ -53,6 +53,12 @@ const relEl = {
     return stats.reduce((sum, s) => sum + (s?.active ?? 0) + (s?.queued ?? 0), 0);
   },
 
+  /** Requests the workers received so far (all models). */
+  async requests() {
+    const stats = await Promise.all(['A', 'B', 'C', 'Agg'].map((key) => cast!.pool.stats(key)));
+    return stats.reduce((sum, s) => sum + (s?.requests ?? 0), 0);
+  },
+
   /** 50 (or n) ask() calls, each stopped at once or after a short, varying delay; then one that runs to the end. */
   async rapidAskStop(n = 50) {
     const outcomes: string[] = [];
