@@ -75,7 +75,7 @@ const el = document.querySelector('attention-moa') as AttentionMoAElement;
 const payloads = corpus.payloads as { id: string; category: string; payload: string }[];
 const script = { text: (_role: string, _agent: string) => '', split: 'chars' as Split };
 
-const ATTRIBUTE_URL = /^(?:javascript|vbscript|livescript):|^data:(?!image\/(?:png|gif|jpe?g|webp);)/i;
+const ATTRIBUTE_URL = /^(?:javascript|vbscript|livescript):|^data:(?!image\/)/i;
 // The component's own controls; model and user text may add none of these, nor anything else active.
 const FORBIDDEN = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'svg', 'math', 'style', 'link', 'meta',
   'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound', 'template', 'noscript', 'portal']);

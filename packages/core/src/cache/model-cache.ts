@@ -75,11 +75,7 @@ function storageError(error: unknown, action: string): unknown {
       message: `The browser's storage is full, so ${action} failed; what was stored before is kept. Delete cached models you no longer need (deleteCachedModel / deleteAllCachedModels), free disk space, or ask for persistent storage (requestPersistentStorage()).`,
     });
   }
-  if (UNAVAILABLE.has(name) || typeof indexedDB === 'undefined') {
-    // The registry's connection is dropped with it, so a later call tries again (storage may come back).
-    registryStore = undefined;
-    return runtimeError('STORAGE_UNAVAILABLE', details, { cause: error });
-  }
+  if (UNAVAILABLE.has(name) || typeof indexedDB === 'undefined') return runtimeError('STORAGE_UNAVAILABLE', details, { cause: error });
   return error;
 }
 
