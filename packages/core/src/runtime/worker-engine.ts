@@ -51,7 +51,15 @@ export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Wo
   const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
   const mode = options.bootstrap ?? 'auto';
   if (mode === 'blob' || (mode === 'auto' && crossOrigin)) {
-    const source = `import ${JSON.stringify(url.href)};\n`;
+    // A dynamic import(), not a static one: a module worker's static imports are worker fetches, checked against
+    // a page's CSP worker-src, while import() is checked against script-src, where a page using a CDN lists it
+    // anyway. Messages that arrive before the worker module has set up its listener are held and replayed in order.
+    const source =
+      'const held = [];\nconst hold = (event) => held.push(event);\nself.addEventListener("message", hold);\n' +
+      `import(${JSON.stringify(url.href)}).then(() => {\n` +
+      '  self.removeEventListener("message", hold);\n' +
+      '  for (const event of held) self.dispatchEvent(new MessageEvent("message", { data: event.data, ports: [...event.ports] }));\n' +
+      '}, (error) => setTimeout(() => { throw error; }));\n';
     const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     return { worker: new Worker(blobUrl, workerOptions), url, cleanup: () => URL.revokeObjectURL(blobUrl) };
   }
