@@ -6,6 +6,8 @@ const port = Number(process.env.E2E_PORT ?? 4317);
 export default defineConfig({
   testDir: './test/e2e',
   testMatch: '**/*.spec.ts',
+  // Each setup is one area's; an array so areas add theirs without touching each other's.
+  globalSetup: ['./test/e2e/global-setup-gguf.ts'],
   timeout: 60_000,
   workers: 1, // 2 cores, and SwiftShader runs WebGPU on CPU threads
   fullyParallel: false,

@@ -11,11 +11,18 @@ const alias = {
   '@attention-moa/element': here('./packages/element/src/index.ts'),
 };
 
+/** Library builds' workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
+ *  bytes, at the package root), so a package carries one 10 MB wasm, not two. */
+const libraryWorker: UserConfig['worker'] = {
+  format: 'es',
+  rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } },
+};
+
 /** One config, one mode per artifact: `vite build --mode core|element|demo`; no mode = dev/test server. */
 export default defineConfig(({ mode }): UserConfig => {
   if (mode === 'core') {
     return {
-      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker is found next to index.js
+      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker and the wllama wasm are found next to index.js
       // wherever the package is served from, not at the site root.
       base: './',
       resolve: { alias },
@@ -27,15 +34,16 @@ export default defineConfig(({ mode }): UserConfig => {
         lib: { entry: here('./packages/core/src/index.ts'), formats: ['es'], fileName: 'index' },
         rolldownOptions: {
           // A library leaves its dependencies to the app's bundler; workers bundle their own.
-          external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama/],
+          // `?url` imports stay in: the wllama wasm ships as an asset of this package (no CDN at run time).
+          external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama(?!.*\?url)/],
         },
       },
-      worker: { format: 'es' },
+      worker: libraryWorker,
     };
   }
   if (mode === 'element') {
     return {
-      // As for core: the agent worker is found next to attention-moa.js wherever (and on whatever origin) it is served.
+      // As for core: the agent worker (and the wllama wasm) are found next to attention-moa.js wherever (and on whatever origin) it is served.
       base: './',
       resolve: { alias },
       build: {
@@ -48,7 +56,7 @@ export default defineConfig(({ mode }): UserConfig => {
         // Self-contained: a page with no build step loads this one file (Lit and core inside).
         lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
       },
-      worker: { format: 'es' },
+      worker: libraryWorker,
     };
   }
   if (mode === 'demo') {

@@ -10,6 +10,8 @@ import {
   deleteAllCachedModels,
   deleteCachedModel,
   listCachedModels,
+  wasmCatalogModel,
+  WASM_MODEL_CATALOG,
   requestPersistentStorage,
   storageEstimate,
   type AttentionMoAResult,
@@ -27,6 +29,7 @@ import { NetworkMonitor } from '../privacy/network-monitor.js';
 import { DemoRunner, runMode, type ProtocolFactory, type RunnerContext } from '../run/demo-runner.js';
 import { checkSettings, RUN_MODES, type ProtocolSettings, type RunMode } from '../run/modes.js';
 import { loadModelSession } from '../run/model-session.js';
+import { loadWasmSession } from '../run/wasm-session.js';
 import { simulationSession, type Session } from '../run/session.js';
 import { type SimulationSpeed } from '../simulation/simulated-agents.js';
 import { icons } from './icons.js';
@@ -139,7 +142,57 @@ export class DemoApp extends LitElement {
     cancelStart: () => this.startAbort?.abort(),
     startModels: () => void this.startModels(),
     startSimulation: () => void this.startSimulation(),
+    toggleWasmModel: (id) => {
+      const picked = this.state.wasmModels;
+      const next = picked.includes(id) ? picked.filter((m) => m !== id) : [...picked, id];
+      // In catalog order (smallest first), whatever the clicking order.
+      this.set({ wasmModels: WASM_MODEL_CATALOG.map((m) => m.id).filter((m) => next.includes(m)) });
+    },
+    startWasm: () => void this.startWasm(),
   };
+
+  /** Downloads (or reads from the browser cache) the chosen GGUF models and runs them on the CPU, one worker each. */
+  private async startWasm(): Promise<void> {
+    const ids = this.state.wasmModels;
+    if (!ids.length || this.state.starting) return;
+    const models = ids.map(wasmCatalogModel);
+    const rows = new Map(models.map((m) => [m.id, { model: m.name, fraction: 0, text: 'waiting', state: 'waiting' }]));
+    const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
+    const total = models.reduce((n, m) => n + m.approxBytes, 0);
+    this.set({ startKind: 'wasm', startError: undefined });
+    show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} for the CPU (≈ ${Math.round(total / 1e6)} MB on the first visit)…`);
+    const abort = (this.startAbort = new AbortController());
+    const onEvent = (e: PoolEvent) => {
+      if (e.type === 'progress') {
+        const row = rows.get(e.model);
+        if (row) rows.set(e.model, { ...row, fraction: e.progress.fraction, text: e.progress.text, state: e.progress.state });
+        show(e.overall.text, e.overall.fraction);
+      } else if (e.type === 'load-failed') {
+        const row = rows.get(e.model);
+        if (row) rows.set(e.model, { ...row, state: 'failed', text: e.error.message });
+      }
+    };
+    // The largest model writes the final answer.
+    const aggregatorIndex = models.reduce((best, m, i) => (m.approxBytes > models[best]!.approxBytes ? i : best), 0);
+    try {
+      await this.state.session?.dispose();
+      const session = await loadWasmSession({ models: ids, aggregatorIndex, settings: this.state.settings, onEvent, signal: abort.signal });
+      this.set({ starting: undefined });
+      this.beginSession(session);
+      this.monitor.markLoaded();
+    } catch (error) {
+      const e = error as { code?: string; message?: string };
+      const cancelled = e.code === 'LOAD_CANCELLED' || abort.signal.aborted;
+      this.set({
+        starting: undefined,
+        startError: cancelled
+          ? 'Loading was cancelled. Nothing is lost: what was downloaded stays cached for next time.'
+          : `The models could not be loaded: ${e.message ?? String(error)} You can still try the protocol in the simulation.`,
+      });
+    } finally {
+      this.startAbort = undefined;
+    }
+  }
 
   private async startSimulation(): Promise<void> {
     await this.state.session?.dispose();
@@ -194,6 +247,7 @@ export class DemoApp extends LitElement {
     const download = models.reduce((n, m) => n + m.downloadMB, 0);
     const rows = new Map(models.map((m) => [m.id, { model: m.id, fraction: 0, text: 'waiting', state: 'waiting' }]));
     const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
+    this.set({ startKind: 'webgpu', startError: undefined });
     show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} (≈ ${formatMB(download)} on the first visit)…`);
     const abort = (this.startAbort = new AbortController());
     const onEvent = (e: PoolEvent) => {

@@ -3,7 +3,7 @@ import type { Capabilities, Verdict } from '../capability.js';
 import type { PresetId, ResolvedPreset } from '../catalog/presets.js';
 import type { Conversation } from '../conversations/conversation.js';
 import type { ConversationSummary } from '../conversations/conversation-store.js';
-import { DEFAULT_MEMORY_BUDGET_MB, type CachedModel, type StorageEstimate } from '@attention-moa/core';
+import { DEFAULT_MEMORY_BUDGET_MB, WASM_MODEL_CATALOG, type CachedModel, type StorageEstimate } from '@attention-moa/core';
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { DEFAULT_SETTINGS, checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
 import type { SimulationSpeed } from '../simulation/simulated-agents.js';
@@ -36,12 +36,16 @@ export interface DemoState {
   hadPrefs: boolean;
   settings: ProtocolSettings;
   simSpeed: SimulationSpeed;
+  /** Without a usable GPU: the GGUF models (WASM catalog ids) to run on the CPU. */
+  wasmModels: string[];
   pickerQuery: string;
   screen: 'setup' | 'assistant';
   session?: Session;
   /** Starting a session (loading models): overall progress and one row per model. */
   starting?: { text: string; progress?: number; models: { model: string; fraction: number; text: string; state: string }[] };
   startError?: string;
+  /** Which start button `starting` / `startError` belong to: the WebGPU models or the CPU (WASM) ones. */
+  startKind?: 'webgpu' | 'wasm';
   runMode: RunMode;
   /** After each question, also run the other two modes on it and compare. */
   compare: boolean;
@@ -60,12 +64,23 @@ export interface DemoState {
 
 const PREFS_KEY = 'attention-moa-demo/setup';
 
+/** The CPU ensemble offered first: the two smallest catalog models (≈ 531 MB together). */
+export const DEFAULT_WASM_MODELS = ['smollm2-135m-instruct-q8_0', 'smollm2-360m-instruct-q8_0'] as const;
+
+/** Remembered WASM picks that are still in the catalog, or undefined. */
+function validWasmModels(ids: unknown): string[] | undefined {
+  if (!Array.isArray(ids)) return undefined;
+  const known = ids.filter((id): id is string => typeof id === 'string' && WASM_MODEL_CATALOG.some((m) => m.id === id));
+  return known.length ? known : undefined;
+}
+
 interface Prefs {
   choice?: EnsembleChoice;
   aggregatorIndex?: number;
   memoryBudgetMB?: number;
   settings?: ProtocolSettings;
   simSpeed?: SimulationSpeed;
+  wasmModels?: string[];
   runMode?: RunMode;
   compare?: boolean;
 }
@@ -96,6 +111,7 @@ export function savePrefs(state: DemoState): void {
     memoryBudgetMB: state.memoryBudgetMB,
     settings: state.settings,
     simSpeed: state.simSpeed,
+    wasmModels: state.wasmModels,
     runMode: state.runMode,
     compare: state.compare,
   };
@@ -118,6 +134,7 @@ export function initialState(): DemoState {
     budgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : DEFAULT_MEMORY_BUDGET_MB,
     settings: prefs.settings ?? DEFAULT_SETTINGS,
     simSpeed: prefs.simSpeed ?? 'gpu',
+    wasmModels: validWasmModels(prefs.wasmModels) ?? [...DEFAULT_WASM_MODELS],
     pickerQuery: '',
     screen: 'setup',
     runMode: prefs.runMode ?? 'attention-moa',

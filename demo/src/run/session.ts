@@ -8,7 +8,8 @@ import { SIMULATION_LABEL, Simulation, type SimulationSpeed } from '../simulatio
 import type { RunMode } from './modes.js';
 
 export interface Session {
-  kind: 'simulation' | 'webgpu';
+  /** Simulated agents, WebLLM models on WebGPU, or GGUF models on the CPU (llama.cpp in WebAssembly). */
+  kind: 'simulation' | 'webgpu' | 'wasm';
   /** Shown next to every answer. */
   label: string;
   agents: AgentConfig[];

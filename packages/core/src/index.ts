@@ -112,5 +112,21 @@ export {
 } from './cache/model-cache.js';
 export type { CachedModel, RegistryEntry, CacheOptions, DeleteResult, StorageEstimate } from './cache/model-cache.js';
 
+// ── WASM engine (wllama: llama.cpp in WebAssembly, CPU) ─────────────────────────────────────────────
+export { createWllamaEngine } from './engine/wllama.js';
+export type { WllamaSpec, WllamaEngineInfo, WllamaHostedEngine } from './engine/wllama.js';
+export { WllamaEngineError } from './engine/wllama-errors.js';
+export type { WllamaEngineErrorCode, WllamaEngineErrorData, WllamaEngineErrorDetails } from './engine/wllama-errors.js';
+export { listWllamaCache, deleteWllamaCached } from './engine/wllama-cache.js';
+export type { WllamaCacheEntry } from './engine/wllama-cache.js';
+export { readGgufHeader, parseGgufHeader, GgufFormatError } from './engine/gguf-header.js';
+export type { GgufHeader, GgufTensorInfo, GgufValue } from './engine/gguf-header.js';
+export { WASM_MODEL_CATALOG, wasmCatalogModel } from './engine/wllama-catalog.js';
+export type { WasmCatalogModel } from './engine/wllama-catalog.js';
+
+// ── Backend choice (WebGPU vs WASM) and WASM thread count ────────────────────────────────────────────
+export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError, WASM_HEAP_BYTES, WASM_MAX_MODEL_BYTES } from './runtime/backend-choice.js';
+export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
+
 // ---- reliability (issue 9): storage that is full or refused -------------------------------------
 export { StorageUnavailableError } from './runtime/errors.js';

@@ -7,7 +7,8 @@ import { EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } f
 import type { LoadedEngines, ModelLoader } from './model-loader.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
-  /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. */
+  /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. A spec with a
+   *  model per backend (`{ webgpu, wasm }`) lets the pool choose; the loading panel then says which and why. */
   spec?: (model: string) => EngineSpec;
 }
 
@@ -56,6 +57,9 @@ export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
           for (const m of event.plan.models) slotKeys.set(m.slot, [...(slotKeys.get(m.slot) ?? []), m.key]);
         } else if (event.type === 'swap-mode') {
           request.onNote?.(event.message);
+        } else if (event.type === 'backend') {
+          // A spec naming a model per backend: say which backend runs it, and why.
+          request.onNote?.(`${names[models.indexOf(event.key)] ?? event.key}: ${event.choice.reason}.`);
         } else if (event.type === 'progress') {
           for (const key of slotKeys.get(event.slot) ?? []) {
             request.onProgress(key, {

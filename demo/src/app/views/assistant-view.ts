@@ -47,7 +47,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
           <div class="chips" aria-label="Agents">
             ${session.agents.map(
               (agent, i) => html`<span class="chip ${agent.name === session.aggregator ? 'chip--agg' : ''}" title=${session.models?.[i] ?? agent.name}>
-                ${sim ? agent.name : shortName(session.models?.[i] ?? agent.name)}${agent.name === session.aggregator ? ' · aggregator' : ''}</span>`,
+                ${sim || session.kind === 'wasm' ? agent.name : shortName(session.models?.[i] ?? agent.name)}${agent.name === session.aggregator ? ' · aggregator' : ''}</span>`,
             )}
           </div>
           <button class="btn btn--small" @click=${a.backToSetup}>${icons.settings} Setup</button>

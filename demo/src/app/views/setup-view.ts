@@ -1,5 +1,7 @@
 /** The first screen: the capability verdict, the ensemble (presets or a custom pick), protocol settings, start. */
 import { html, nothing, type TemplateResult } from 'lit';
+import { WASM_MODEL_CATALOG } from '@attention-moa/core';
+import { wasmDownloadBytes } from '../../run/wasm-session.js';
 import { formatMB, shortName, type ModelInfo } from '../../catalog/model-catalog.js';
 import type { ResolvedPreset } from '../../catalog/presets.js';
 import { EARLY_STOPS, TOPOLOGIES, type ProtocolSettings } from '../../run/modes.js';
@@ -20,6 +22,8 @@ export interface SetupActions {
   cancelStart(): void;
   startModels(): void;
   startSimulation(): void;
+  toggleWasmModel(id: string): void;
+  startWasm(): void;
 }
 
 export const MAX_CUSTOM_MODELS = 5;
@@ -66,6 +70,7 @@ export function setupView(state: DemoState, a: SetupActions): TemplateResult {
       </ol>
     </section>
     ${verdictCard(state)}
+    ${v && v.level !== 'ready' ? wasmCard(state, a) : nothing}
     ${v ? (blocked ? simulationCard(state, a) : ensembleSection(state, a)) : nothing}
     ${v ? settingsCard(state, a) : nothing}
     ${v && !blocked ? startRow(state, a) : nothing}
@@ -125,6 +130,46 @@ function simulationCard(state: DemoState, a: SetupActions): TemplateResult {
         <span class="btn-stack"><span>Start the simulation</span><span class="btn-sub">simulated agents, no model is running</span></span></button>
       ${speedSelect(state, a)}
     </div>
+  </section>`;
+}
+
+/** Without a usable GPU: real models anyway, on the CPU (llama.cpp in WebAssembly), with their download sizes. */
+function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
+  const picked = state.wasmModels;
+  const download = wasmDownloadBytes(picked);
+  // Decimal MB, as Hugging Face lists the files.
+  const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`);
+  return html`<section class="card" aria-labelledby="wasm-title" data-testid="wasm-offer">
+    <div class="section-head">
+      <h2 id="wasm-title">Run real models on the CPU instead</h2>
+      <span class="badge">WebAssembly</span>
+    </div>
+    <p class="muted">
+      Small GGUF models run with <b>llama.cpp compiled to WebAssembly</b>, on this device's processor: real answers, no
+      GPU needed, slower than a GPU (each model gets one core's share). They download once from Hugging Face and stay
+      cached in this browser; after that, nothing leaves the device.
+    </p>
+    <div class="picker-list mt-md" role="group" aria-label="Models for the CPU">
+      ${WASM_MODEL_CATALOG.map(
+        (m) => html`<label class="picker-row" data-testid=${`wasm-model-${m.id}`}>
+          <input type="checkbox" .checked=${picked.includes(m.id)} @change=${() => a.toggleWasmModel(m.id)} />
+          <span class="id">${m.name} <code>${m.quantization}</code></span>
+          <span class="nums">${mb(m.approxBytes)} download · ${m.license}</span>
+        </label>`,
+      )}
+    </div>
+    <div class="start-row mt-lg">
+      <button class="btn btn--primary" data-testid="start-wasm" ?disabled=${!picked.length || !!state.starting} @click=${a.startWasm}>
+        ${icons.download} ${picked.length ? `Download ≈ ${mb(download)} and run on the CPU` : 'Pick at least one model'}
+      </button>
+      <p class="note" data-testid="wasm-summary">
+        ${picked.length
+          ? `${picked.length} model${picked.length > 1 ? 's' : ''}, ≈ ${mb(download)} on the first visit; the largest one aggregates.`
+          : 'Pick 1 to 4 models.'}
+      </p>
+    </div>
+    ${state.startKind === 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
+    ${state.startKind === 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
   </section>`;
 }
 
@@ -292,8 +337,8 @@ function startRow(state: DemoState, a: SetupActions): TemplateResult {
         The simulation runs the real protocol with scripted agents: no model is running and nothing is downloaded.
       </p>
     </div>
-    ${state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind !== 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
+    ${state.startKind !== 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
   </section>`;
 }
 

@@ -6,10 +6,14 @@
  * `{ url, data }` records: `webllm/model` (the weights manifest `tensor-cache.json` as JSON, the weight shards and
  * tokenizer files as ArrayBuffers), `webllm/config` (`mlc-chat-config.json`) and `webllm/wasm` (model libraries).
  * Several ids can share one set of weights (the `-1k` builds use the 4k builds' weights).
+ *
+ * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama-cache.ts) are listed, checked and deleted
+ * through the same functions: their entries have `engine: 'wllama'`, and are named by GGUF URL or file name.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { isRuntimeError, runtimeError } from '../runtime/errors.js';
 import { cleanModelUrl, type AppConfigLike, type ModelRecordLike } from '../runtime/model-record.js';
+import { deleteWllamaCached, listWllamaCache } from '../engine/wllama-cache.js';
 
 export const WEBLLM_CACHE_DATABASES = { model: 'webllm/model', config: 'webllm/config', wasm: 'webllm/wasm' } as const;
 const STORE = 'urls';
@@ -30,6 +34,9 @@ export interface RegistryEntry {
 
 /** A set of cached weights and the files that go with it. */
 export interface CachedModel {
+  /** Which engine's cache holds it: WebLLM's (IndexedDB) or the WASM engine's GGUF files (OPFS, `modelUrl` = the
+   *  GGUF URL, `modelId` = its file name, everything counted as weights). */
+  engine?: 'wllama';
   /** The id most recently used with these weights (or the first known one). */
   modelId: string;
   /** Every known id that uses these weights. */
@@ -205,57 +212,89 @@ export async function listRegistry(): Promise<RegistryEntry[]> {
 /** Lists every set of cached weights with its size, completeness and the ids that use it. */
 export async function listCachedModels(options: CacheOptions = {}): Promise<CachedModel[]> {
   return guarded('listing cached models', async () => {
-    const [modelKeys, configKeys, wasmKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config), keysOf(WEBLLM_CACHE_DATABASES.wasm)]);
-    const bases = new Set<string>();
-    for (const url of modelKeys) if (url.endsWith('/tensor-cache.json')) bases.add(url.slice(0, -'tensor-cache.json'.length));
-    for (const url of configKeys) if (url.endsWith('/mlc-chat-config.json')) bases.add(url.slice(0, -'mlc-chat-config.json'.length));
-    if (!bases.size) return [];
-    const records = await knownRecords(options);
-    const registered = await registryEntries();
-    const modelKeySet = new Set(modelKeys);
-    const wasmKeySet = new Set(wasmKeys);
-    const out: CachedModel[] = [];
-    for (const base of [...bases].sort()) {
-      const manifest = modelKeySet.has(`${base}tensor-cache.json`)
-        ? ((await withDb(WEBLLM_CACHE_DATABASES.model, (db) => valueOf(db, `${base}tensor-cache.json`))) as Manifest | undefined)
-        : undefined;
-      const shards = (manifest?.records ?? []).map((r) => ({ url: new URL(r.dataPath, base).href, nbytes: r.nbytes }));
-      const shardUrls = new Set(shards.map((s) => s.url));
-      const presentShards = shards.filter((s) => modelKeySet.has(s.url));
-      const manifestUrl = `${base}tensor-cache.json`;
-      const otherModelFiles = modelKeys.filter((u) => u.startsWith(base) && !shardUrls.has(u) && u !== manifestUrl);
-      const configFiles = configKeys.filter((u) => u.startsWith(base));
-      const fromRegistry = registered.filter((e) => e.modelUrl === base || base.startsWith(e.modelUrl));
-      const fromRecords = records.filter((r) => {
-        const url = cleanModelUrl(r.model);
-        return url === base || base.startsWith(url);
-      });
-      const ids = [...new Set([...fromRegistry.sort((a, b) => b.lastUsed - a.lastUsed).map((e) => e.modelId), ...fromRecords.map((r) => r.model_id)])];
-      if (!ids.length) ids.push(/\/([^/]+)\/resolve\//.exec(base)?.[1] ?? base);
-      const libs = [...new Set([...fromRegistry.map((e) => e.libUrl), ...fromRecords.map((r) => r.model_lib)])].filter((u) => wasmKeySet.has(u));
-      const weights = presentShards.reduce((sum, s) => sum + s.nbytes, 0) + (manifest ? byteSize(manifest) : 0);
-      const tokenizer = await sizesOf(WEBLLM_CACHE_DATABASES.model, otherModelFiles);
-      const config = await sizesOf(WEBLLM_CACHE_DATABASES.config, configFiles);
-      const library = await sizesOf(WEBLLM_CACHE_DATABASES.wasm, libs);
-      const lastUsed = fromRegistry.reduce<number | undefined>((max, e) => (max === undefined || e.lastUsed > max ? e.lastUsed : max), undefined);
-      out.push({
-        modelId: ids[0]!,
-        modelIds: ids,
-        modelUrl: base,
-        sizeBytes: weights + tokenizer + config + library,
-        parts: { weights, tokenizer, config, library },
-        files: presentShards.length + (manifest ? 1 : 0) + otherModelFiles.length + configFiles.length + libs.length,
-        complete: !!manifest && presentShards.length === shards.length,
-        ...(lastUsed !== undefined ? { lastUsed } : {}),
-      });
-    }
-    return out;
+    return [...(await listWebLLMCache(options)), ...(await listGgufCache())];
   });
+}
+
+/** The WASM engine's cached GGUF files, in the same shape. */
+async function listGgufCache(): Promise<CachedModel[]> {
+  return (await listWllamaCache()).map((e) => {
+    const name = decodeURIComponent(new URL(e.url).pathname.split('/').pop() || e.url);
+    return {
+      engine: 'wllama' as const,
+      modelId: name,
+      modelIds: [name],
+      modelUrl: e.url,
+      sizeBytes: e.bytes,
+      parts: { weights: e.bytes, tokenizer: 0, config: 0, library: 0 },
+      files: 1,
+      complete: e.complete,
+    };
+  });
+}
+
+/** GGUF URLs and file names are the WASM engine's; never WebLLM ids. */
+const GGUF_NAME = /\.gguf(?:\?.*)?$/i;
+
+/** A cached GGUF named by its URL or file name, if there is one. */
+async function ggufEntry(idOrUrl: string): Promise<CachedModel | undefined> {
+  const gguf = await listGgufCache();
+  return gguf.find((m) => m.modelUrl === idOrUrl) ?? gguf.find((m) => m.modelId === idOrUrl);
+}
+
+async function listWebLLMCache(options: CacheOptions): Promise<CachedModel[]> {
+  const [modelKeys, configKeys, wasmKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config), keysOf(WEBLLM_CACHE_DATABASES.wasm)]);
+  const bases = new Set<string>();
+  for (const url of modelKeys) if (url.endsWith('/tensor-cache.json')) bases.add(url.slice(0, -'tensor-cache.json'.length));
+  for (const url of configKeys) if (url.endsWith('/mlc-chat-config.json')) bases.add(url.slice(0, -'mlc-chat-config.json'.length));
+  if (!bases.size) return [];
+  const records = await knownRecords(options);
+  const registered = await registryEntries();
+  const modelKeySet = new Set(modelKeys);
+  const wasmKeySet = new Set(wasmKeys);
+  const out: CachedModel[] = [];
+  for (const base of [...bases].sort()) {
+    const manifest = modelKeySet.has(`${base}tensor-cache.json`)
+      ? ((await withDb(WEBLLM_CACHE_DATABASES.model, (db) => valueOf(db, `${base}tensor-cache.json`))) as Manifest | undefined)
+      : undefined;
+    const shards = (manifest?.records ?? []).map((r) => ({ url: new URL(r.dataPath, base).href, nbytes: r.nbytes }));
+    const shardUrls = new Set(shards.map((s) => s.url));
+    const presentShards = shards.filter((s) => modelKeySet.has(s.url));
+    const manifestUrl = `${base}tensor-cache.json`;
+    const otherModelFiles = modelKeys.filter((u) => u.startsWith(base) && !shardUrls.has(u) && u !== manifestUrl);
+    const configFiles = configKeys.filter((u) => u.startsWith(base));
+    const fromRegistry = registered.filter((e) => e.modelUrl === base || base.startsWith(e.modelUrl));
+    const fromRecords = records.filter((r) => {
+      const url = cleanModelUrl(r.model);
+      return url === base || base.startsWith(url);
+    });
+    const ids = [...new Set([...fromRegistry.sort((a, b) => b.lastUsed - a.lastUsed).map((e) => e.modelId), ...fromRecords.map((r) => r.model_id)])];
+    if (!ids.length) ids.push(/\/([^/]+)\/resolve\//.exec(base)?.[1] ?? base);
+    const libs = [...new Set([...fromRegistry.map((e) => e.libUrl), ...fromRecords.map((r) => r.model_lib)])].filter((u) => wasmKeySet.has(u));
+    const weights = presentShards.reduce((sum, s) => sum + s.nbytes, 0) + (manifest ? byteSize(manifest) : 0);
+    const tokenizer = await sizesOf(WEBLLM_CACHE_DATABASES.model, otherModelFiles);
+    const config = await sizesOf(WEBLLM_CACHE_DATABASES.config, configFiles);
+    const library = await sizesOf(WEBLLM_CACHE_DATABASES.wasm, libs);
+    const lastUsed = fromRegistry.reduce<number | undefined>((max, e) => (max === undefined || e.lastUsed > max ? e.lastUsed : max), undefined);
+    out.push({
+      modelId: ids[0]!,
+      modelIds: ids,
+      modelUrl: base,
+      sizeBytes: weights + tokenizer + config + library,
+      parts: { weights, tokenizer, config, library },
+      files: presentShards.length + (manifest ? 1 : 0) + otherModelFiles.length + configFiles.length + libs.length,
+      complete: !!manifest && presentShards.length === shards.length,
+      ...(lastUsed !== undefined ? { lastUsed } : {}),
+    });
+  }
+  return out;
 }
 
 /** True when the model's weights are all cached (the same check as WebLLM's `hasModelInCache`). */
 export async function hasCachedModel(modelId: string, options: CacheOptions = {}): Promise<boolean> {
   return guarded(`checking the cache for ${modelId}`, async () => {
+    const gguf = await ggufEntry(modelId);
+    if (gguf || GGUF_NAME.test(modelId)) return !!gguf?.complete;
     const { modelUrl } = await recordFor(modelId, options);
     return (await listCachedModels(options)).some((m) => m.modelUrl === modelUrl && m.complete);
   });
@@ -272,6 +311,9 @@ export interface DeleteResult {
  */
 export async function deleteCachedModel(modelId: string, options: CacheOptions = {}): Promise<DeleteResult> {
   return guarded(`deleting ${modelId}`, async () => {
+    const gguf = await ggufEntry(modelId);
+    if (gguf) return { files: (await deleteWllamaCached(gguf.modelUrl)) ? 1 : 0, bytes: gguf.sizeBytes };
+    if (GGUF_NAME.test(modelId)) return { files: 0, bytes: 0 };
     const { modelUrl } = await recordFor(modelId, options);
     const cached = (await listCachedModels(options)).find((m) => m.modelUrl === modelUrl);
     const [modelKeys, configKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config)]);
@@ -298,6 +340,7 @@ export async function deleteAllCachedModels(): Promise<DeleteResult> {
       const keys = await keysOf(name);
       files += await deleteUrls(name, keys);
     }
+    for (const gguf of cached.filter((m) => m.engine === 'wllama')) if (await deleteWllamaCached(gguf.modelUrl)) files += 1;
     await clear(registry());
     return { files, bytes: cached.reduce((sum, m) => sum + m.sizeBytes, 0) };
   });

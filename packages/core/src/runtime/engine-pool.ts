@@ -13,7 +13,9 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
 import type { CallInfo, ScriptedRequestOptions } from '../engine/scripted.js';
 import { assertWebGpu, detectCapabilities, type Capabilities } from './capabilities.js';
-import { absoluteAppConfig, validateEngineSpec, type EngineSpec } from './engine-spec.js';
+import { absoluteAppConfig, isBackendEngineSpec, validateEngineSpec, type BackendEngineSpec, type ConcreteEngineSpec, type EngineSpec } from './engine-spec.js';
+import { chooseBackend, chooseThreadCount, gpuProbeOf, type BackendChoice, type BackendPreference, type ThreadChoice } from './backend-choice.js';
+import { needsShaderF16 } from './model-record.js';
 import { abortError, isRuntimeError, runtimeError, type RuntimeError } from './errors.js';
 import type { EngineKind } from './hosted-engine.js';
 import { LoadProgressTracker, type ModelLoadProgress, type OverallLoadProgress } from './load-progress.js';
@@ -35,6 +37,9 @@ import { recordModelUse } from '../cache/model-cache.js';
 export interface EnginePoolOptions extends WorkerStartOptions {
   /** Model key → what to run. Keys are what agents name; keys resolving to the same model share one worker. */
   models: Record<string, EngineSpec>;
+  /** For specs naming a model per backend (`{ webgpu, wasm }`): 'auto' (default) runs WebGPU where an adapter can
+   *  run the model and WASM otherwise; 'webgpu' / 'wasm' force one. A spec's own `backend` wins. */
+  backend?: BackendPreference;
   /** GPU memory the pool may use, MB. Default: `defaultMemoryBudgetMB()` (4096, less on low-RAM devices). */
   memoryBudgetMB?: number;
   /** The protocol run the pool will serve (agents' and aggregator's model keys), to plan swaps over its phases. */
@@ -70,6 +75,8 @@ export interface PlannedPoolModel {
   via?: ResolvedModel['via'];
   /** The f16 builds were skipped because the GPU lacks shader-f16. */
   avoidedF16?: boolean;
+  /** For a `{ webgpu, wasm }` spec: which backend was chosen and why. */
+  backend?: BackendChoice;
 }
 
 export interface PoolPlan {
@@ -79,10 +86,14 @@ export interface PoolPlan {
   loading: 'parallel' | 'sequential';
   budgetMB: number;
   capabilities?: Capabilities;
+  /** Threads per WASM engine (1 unless the page is cross-origin isolated with cores to spare), when there are any. */
+  wasmThreads?: ThreadChoice;
 }
 
 export type PoolEvent =
   | { type: 'plan'; plan: PoolPlan }
+  /** A `{ webgpu, wasm }` spec was resolved: the backend, and a sentence saying why (for the UI). */
+  | { type: 'backend'; key: string; choice: BackendChoice }
   | { type: 'swap-mode'; message: string; loads: number; reloads: number }
   | { type: 'load-start'; slot: string; model: string; attempt: number }
   | { type: 'progress'; slot: string; model: string; progress: ModelLoadProgress; overall: OverallLoadProgress }
@@ -218,11 +229,60 @@ export class EnginePool {
     return this.planned;
   }
 
+  /** Picks WebGPU or WASM for a `{ webgpu, wasm }` spec from the adapter, the WebLLM record and the budget. */
+  private async chooseBackendFor(key: string, spec: BackendEngineSpec, capabilities: Capabilities): Promise<{ concrete: ConcreteEngineSpec; choice: BackendChoice }> {
+    let webgpu: { model: string; needsF16: boolean; vramBytes?: number } | undefined;
+    if (spec.webgpu) {
+      const list = spec.webgpu.appConfig
+        ? absoluteAppConfig(spec.webgpu.appConfig, globalThis.location?.href).model_list
+        : (await import('./webllm-catalog.js')).WEBLLM_PREBUILT_MODELS;
+      try {
+        const resolved = resolveModel(spec.webgpu.model, list, { f16: capabilities.f16 });
+        const vramMB = spec.webgpu.vramMB ?? resolved.vramMB;
+        webgpu = { model: resolved.id, needsF16: needsShaderF16(resolved.record), ...(vramMB ? { vramBytes: vramMB * 2 ** 20 } : {}) };
+      } catch (error) {
+        // Every build needs shader-f16 and the adapter lacks it: WebGPU is out, WASM may still run the agent.
+        if (!(isRuntimeError(error) && error.code === 'F16_MISSING')) throw error;
+        webgpu = { model: spec.webgpu.model, needsF16: true };
+      }
+    }
+    const wasm = spec.wasm
+      ? { model: typeof spec.wasm.model === 'string' ? spec.wasm.model : `${key} (local file)`, ...(spec.wasm.bytes !== undefined ? { bytes: spec.wasm.bytes } : {}) }
+      : undefined;
+    const budgetMB = this.options.memoryBudgetMB ?? defaultMemoryBudgetMB(capabilities.deviceMemoryGB);
+    let choice: BackendChoice;
+    try {
+      choice = chooseBackend({
+        preference: spec.backend ?? this.options.backend ?? 'auto',
+        options: { ...(webgpu ? { webgpu } : {}), ...(wasm ? { wasm } : {}) },
+        gpu: gpuProbeOf(capabilities),
+        gpuBudgetBytes: budgetMB * 2 ** 20,
+      });
+    } catch (error) {
+      throw runtimeError('ENGINE_UNAVAILABLE', { model: key, causeMessage: (error as Error).message }, { message: `models["${key}"]: ${(error as Error).message}`, cause: error });
+    }
+    if (choice.backend === 'webgpu') return { concrete: { kind: 'webllm', ...spec.webgpu! }, choice };
+    const { bytes: _bytes, ...wllama } = spec.wasm!;
+    void _bytes;
+    return { concrete: { kind: 'wllama', ...wllama }, choice };
+  }
+
   private async makePlan(): Promise<PoolPlan> {
     const { options } = this;
-    const specs = Object.entries(options.models);
-    const needsGpu = specs.some(([, spec]) => spec.kind === 'webllm');
     let capabilities = options.capabilities;
+    const dual = Object.values(options.models).some((spec) => isBackendEngineSpec(spec));
+    if (dual) capabilities ??= await detectCapabilities();
+    const choices = new Map<string, BackendChoice>();
+    const specs: (readonly [string, ConcreteEngineSpec])[] = await Promise.all(
+      Object.entries(options.models).map(async ([key, spec]) => {
+        if (!isBackendEngineSpec(spec)) return [key, spec] as const;
+        const { concrete, choice } = await this.chooseBackendFor(key, spec, capabilities!);
+        choices.set(key, choice);
+        this.emit({ type: 'backend', key, choice });
+        return [key, concrete] as const;
+      }),
+    );
+    const needsGpu = specs.some(([, spec]) => spec.kind === 'webllm');
     if (needsGpu) {
       capabilities ??= await detectCapabilities();
       assertWebGpu(capabilities);
@@ -250,10 +310,12 @@ export class EnginePool {
         hosted = rest;
       } else {
         const blob = typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
-        model = typeof spec.modelId === 'string' ? spec.modelId : blob ? `${key} (local file)` : String(spec.model);
+        // A GGUF URL resolves against the page, as users write it (the worker's own URL is elsewhere).
+        const ggufModel = blob || !base ? spec.model : new URL(String(spec.model), base).href;
+        model = typeof spec.modelId === 'string' ? spec.modelId : blob ? `${key} (local file)` : String(ggufModel);
         const { vramMB: _v, ...rest } = spec;
         void _v;
-        hosted = rest as HostedSpec;
+        hosted = { ...rest, model: ggufModel } as HostedSpec;
       }
       const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
       // One worker per distinct model: the slot id is the model plus a hash of whatever else makes it differ.
@@ -277,7 +339,23 @@ export class EnginePool {
       models.push({
         key, kind: spec.kind, requested: spec.kind === 'webllm' ? spec.model : spec.kind === 'scripted' ? 'scripted' : model, model, vramMB, slot: slotId,
         ...(resolved ? { via: resolved.via } : {}), ...(resolved?.avoidedF16 ? { avoidedF16: true } : {}),
+        ...(choices.has(key) ? { backend: choices.get(key)! } : {}),
       });
+    }
+
+    // WASM engines share the CPU: one thread each unless the page is cross-origin isolated with cores to spare.
+    const wasmSlots = [...this.slots.values()].filter((s) => s.kind === 'wllama');
+    let wasmThreads: ThreadChoice | undefined;
+    if (wasmSlots.length) {
+      wasmThreads = chooseThreadCount({
+        crossOriginIsolated: !!globalThis.crossOriginIsolated,
+        hardwareConcurrency: globalThis.navigator?.hardwareConcurrency,
+        wasmEngines: wasmSlots.length,
+      });
+      for (const slot of wasmSlots) {
+        const spec = slot.spec as HostedSpec & { threads?: number };
+        if (spec.threads === undefined) slot.spec = { ...spec, threads: wasmThreads.threads } as HostedSpec;
+      }
     }
 
     // Phases over slots (several keys may share a slot).
@@ -297,7 +375,7 @@ export class EnginePool {
     const budgetMB = options.memoryBudgetMB ?? defaultMemoryBudgetMB(capabilities?.deviceMemoryGB ?? (globalThis.navigator as { deviceMemory?: number } | undefined)?.deviceMemory);
     const memory = planMemory({ models: [...this.slots.values()].map((s) => ({ key: s.id, vramMB: s.vramMB })), budgetMB, ...(phases ? { phases } : {}) });
     const loading = options.loading && options.loading !== 'auto' ? options.loading : memory.mode === 'all-fit' ? 'parallel' : 'sequential';
-    const plan: PoolPlan = { models, memory, loading, budgetMB, ...(capabilities ? { capabilities } : {}) };
+    const plan: PoolPlan = { models, memory, loading, budgetMB, ...(capabilities ? { capabilities } : {}), ...(wasmThreads ? { wasmThreads } : {}) };
     this.plan_ = plan;
     this.emit({ type: 'plan', plan });
     if (memory.mode === 'swap') {

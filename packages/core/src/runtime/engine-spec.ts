@@ -4,6 +4,7 @@
  */
 import type { ScriptedWorkerSpec } from '../engine/scripted-hosted.js';
 import type { WllamaSpec } from '../engine/wllama.js';
+import type { BackendPreference } from './backend-choice.js';
 import { runtimeError } from './errors.js';
 import type { AppConfigLike, ModelRecordLike } from './model-record.js';
 
@@ -24,7 +25,33 @@ export type ScriptedEngineSpec = ScriptedWorkerSpec;
 
 export type WllamaEngineSpec = WllamaSpec & { kind: 'wllama'; vramMB?: number };
 
-export type EngineSpec = WebLLMEngineSpec | ScriptedEngineSpec | WllamaEngineSpec;
+/**
+ * One model available on both backends: the pool picks WebGPU (WebLLM) or WASM (wllama) when it plans, and says
+ * which and why in a `backend` event. No `kind`: the choice makes it one.
+ */
+export interface BackendEngineSpec {
+  kind?: undefined;
+  /** 'auto' (default: the pool's `backend`, else 'auto'), or force one backend. */
+  backend?: BackendPreference;
+  /** The model for WebGPU. */
+  webgpu?: Omit<WebLLMEngineSpec, 'kind'>;
+  /** The model for the WASM engine; `bytes` (its download size, e.g. a catalog entry's `approxBytes`) lets the
+   *  choice reject a GGUF too large for the 4 GiB WebAssembly heap before downloading it. */
+  wasm?: Omit<WllamaEngineSpec, 'kind'> & { bytes?: number };
+}
+
+export type EngineSpec = WebLLMEngineSpec | ScriptedEngineSpec | WllamaEngineSpec | BackendEngineSpec;
+
+/** A spec naming one engine kind (what a `{ webgpu, wasm }` spec becomes once its backend is chosen). */
+export type ConcreteEngineSpec = Exclude<EngineSpec, BackendEngineSpec>;
+
+/** A spec that names a model for each backend and lets the pool choose. */
+export function isBackendEngineSpec(spec: EngineSpec): spec is BackendEngineSpec {
+  // Validated specs have a known kind, or none and a model per backend.
+  return spec.kind === undefined;
+}
+
+const BACKENDS = ['webgpu', 'wasm', 'auto'];
 
 const KINDS = ['webllm', 'scripted', 'wllama'];
 
@@ -36,6 +63,10 @@ function bad(key: string, field: string, message: string): never {
 export function validateEngineSpec(key: string, spec: unknown): asserts spec is EngineSpec {
   if (typeof spec !== 'object' || spec === null) bad(key, 'kind', 'expected an object like { kind: "webllm", model: "Qwen2.5-0.5B-Instruct" }');
   const s = spec as Record<string, unknown>;
+  if (s.kind === undefined && (s.webgpu !== undefined || s.wasm !== undefined || s.backend !== undefined)) {
+    validateBackendSpec(key, s);
+    return;
+  }
   if (!KINDS.includes(s.kind as string)) bad(key, 'kind', `must be "webllm", "scripted" or "wllama", got ${JSON.stringify(s.kind)}`);
   if (s.vramMB !== undefined && !(typeof s.vramMB === 'number' && Number.isFinite(s.vramMB) && s.vramMB >= 0)) {
     bad(key, 'vramMB', `must be a number of megabytes ≥ 0, got ${String(s.vramMB)}`);
@@ -69,6 +100,36 @@ export function validateEngineSpec(key: string, spec: unknown): asserts spec is 
     structuredClone(spec);
   } catch (error) {
     bad(key, 'kind', `cannot be sent to a worker (${(error as Error).message}); specs must be plain data (no functions, class instances or DOM objects).`);
+  }
+}
+
+function validateBackendSpec(key: string, s: Record<string, unknown>): void {
+  if (s.backend !== undefined && !BACKENDS.includes(s.backend as string)) bad(key, 'backend', `must be "webgpu", "wasm" or "auto", got ${JSON.stringify(s.backend)}`);
+  if (s.webgpu === undefined && s.wasm === undefined) bad(key, 'webgpu', 'give a model for at least one backend: { webgpu: { model: "Qwen2.5-0.5B-Instruct" }, wasm: { model: "https://…/model.gguf" } }');
+  const webgpu = s.webgpu as Record<string, unknown> | undefined;
+  if (webgpu !== undefined && (typeof webgpu !== 'object' || webgpu === null || typeof webgpu.model !== 'string' || !webgpu.model.trim())) {
+    bad(key, 'webgpu.model', 'must be a WebLLM model id or family name, e.g. "Qwen2.5-0.5B-Instruct"');
+  }
+  const wasm = s.wasm as Record<string, unknown> | undefined;
+  if (wasm !== undefined && !(typeof wasm === 'object' && wasm !== null && ((typeof wasm.model === 'string' && wasm.model) || (typeof Blob !== 'undefined' && wasm.model instanceof Blob)))) {
+    bad(key, 'wasm.model', 'must be the URL of a GGUF file or a Blob/File');
+  }
+  if (wasm?.bytes !== undefined && !(typeof wasm.bytes === 'number' && wasm.bytes > 0)) bad(key, 'wasm.bytes', `must be a size in bytes > 0, got ${String(wasm.bytes)}`);
+  // The rest as the concrete specs they become, with the field named under its backend.
+  const within = (backend: 'webgpu' | 'wasm', concrete: Record<string, unknown>) => {
+    try {
+      validateEngineSpec(key, concrete);
+    } catch (error) {
+      const e = error as { details?: { field?: string }; message?: string };
+      const field = `${backend}.${e.details?.field ?? 'model'}`;
+      bad(key, field, String(e.message).replace(/^models\["[^"]*"\]\.[\w.\[\]]+: /, ''));
+    }
+  };
+  if (webgpu) within('webgpu', { ...webgpu, kind: 'webllm' });
+  if (wasm) {
+    const { bytes: _bytes, ...rest } = wasm;
+    void _bytes;
+    within('wasm', { ...rest, kind: 'wllama' });
   }
 }
 
