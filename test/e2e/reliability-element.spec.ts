@@ -46,57 +46,69 @@ const DROPS = [
   { kind: 'device-lost', reason: 'GpuMemoryError: The GPU device was lost while running "B"', calls: 10 },
 ] as const;
 
-for (const { kind, reason, calls } of DROPS) {
-  test(`fault "${kind}": the answer comes from the others, the turn says which agent was dropped and why; the next question works`, async ({ page }) => {
-    if (kind === 'terminate') test.slow();
-    const errors = await open(page);
-    await page.evaluate((k) => window.relEl.setup(k), kind);
+test.describe('faults through the component', () => {
+  // One page for the group (each fault gets fresh worker engines and a reset element): a page load per test would
+  // double the time.
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
+  let errors: string[];
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    errors = await open(page);
+  });
+  test.afterAll(async () => {
+    await page.close();
+  });
+
+  for (const { kind, reason, calls } of DROPS) {
+    test(`fault "${kind}": the answer comes from the others, the turn says which agent was dropped and why; the next question works`, async () => {
+      if (kind === 'terminate') test.slow();
+      await page.evaluate((k) => window.relEl.setup(k), kind);
+      await ask(page, 'Why are there tides?');
+      await settled(page, new RegExp(`^Done.* · 1 layer · ${calls} calls`));
+      const turn = lastTurn(page);
+      await expect(turn.locator('[part=answer] .md')).toHaveText(EXPECTED);
+      // Visible without opening anything: who was dropped, when, and why.
+      await expect(turn.locator('.note.dropped')).toContainText(reason);
+      // The details say it on B's card too.
+      await turn.getByText('How this answer was made').click();
+      await expect(turn.locator('[part=agent-card][data-agent=B]')).toContainText(`Dropped from the run at layer 1 (propose): ${reason}`);
+      await expect(turn.locator('[part=agent-card][data-agent=B] .card-meta')).toContainText('dropped');
+      await nextQuestionWorks(page);
+      expect(await page.evaluate(() => window.relEl.unhandled())).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.evaluate(() => window.relEl.teardown());
+    });
+  }
+
+  test('the aggregator fails mid-answer: the withdrawn text is replaced by the stand-in\'s answer, and a note says so', async () => {
+    await page.evaluate(() => window.relEl.setup('aggregator'));
     await ask(page, 'Why are there tides?');
-    await settled(page, new RegExp(`^Done.* · 1 layer · ${calls} calls`));
+    await settled(page, /^Done/);
     const turn = lastTurn(page);
-    await expect(turn.locator('[part=answer] .md')).toHaveText(EXPECTED);
-    // Visible without opening anything: who was dropped, when, and why.
-    await expect(turn.locator('[data-testid=dropped-note], .note').filter({ hasText: 'B was dropped' })).toContainText(reason);
-    // The details say it on B's card too.
-    await turn.getByText('How this answer was made').click();
-    await expect(turn.locator('[part=agent-card][data-agent=B]')).toContainText(`Dropped from the run at layer 1 (propose): ${reason}`);
-    await expect(turn.locator('[part=agent-card][data-agent=B] .card-meta')).toContainText('dropped');
+    await expect(turn.locator('[part=answer] .md')).toHaveText('A stands in: tides follow the moon and the sun.');
+    await expect(turn).toContainText('The aggregator Agg failed (ScriptedFault: the aggregator broke); A stood in.');
     await nextQuestionWorks(page);
-    expect(await page.evaluate(() => window.relEl.unhandled())).toEqual([]);
     expect(errors).toEqual([]);
     await page.evaluate(() => window.relEl.teardown());
   });
-}
 
-test('the aggregator fails mid-answer: the withdrawn text is replaced by the stand-in\'s answer, and a note says so', async ({ page }) => {
-  const errors = await open(page);
-  await page.evaluate(() => window.relEl.setup('aggregator'));
-  await ask(page, 'Why are there tides?');
-  await settled(page, /^Done/);
-  const turn = lastTurn(page);
-  await expect(turn.locator('[part=answer] .md')).toHaveText('A stands in: tides follow the moon and the sun.');
-  await expect(turn).toContainText('The aggregator Agg failed (ScriptedFault: the aggregator broke); A stood in.');
-  await nextQuestionWorks(page);
-  expect(errors).toEqual([]);
-  await page.evaluate(() => window.relEl.teardown());
-});
-
-test('every agent fails: an alert says what happened and what to do, moa-error carries ALL_AGENTS_FAILED; the next question works', async ({ page }) => {
-  const errors = await open(page);
-  await page.evaluate(() => window.relEl.setup('all-fail'));
-  await ask(page, 'Why are there tides?');
-  await settled(page, /^Failed/);
-  const problem = el(page).locator('[part=error][role=alert]');
-  await expect(problem).toContainText('Every model failed during the answer');
-  await expect(problem).toContainText('AllAgentsFailedError: No agent is left to answer (layer 1, propose)');
-  await expect(problem).toContainText('Next step: Try again');
-  expect(await page.evaluate(() => window.relEl.errors())).toEqual([expect.objectContaining({ code: 'all-agents-failed', error: expect.objectContaining({ code: 'ALL_AGENTS_FAILED' }) })]);
-  await expect(lastTurn(page).locator('.placeholder')).toHaveText('No answer: see the message above.');
-  await nextQuestionWorks(page);
-  // The failed turn is not part of the conversation sent as history; the successful one is.
-  expect(await page.evaluate(() => window.relEl.el.conversation.map((m) => m.role))).toEqual(['user', 'assistant']);
-  expect(errors).toEqual([]);
-  await page.evaluate(() => window.relEl.teardown());
+  test('every agent fails: an alert says what happened and what to do, moa-error carries ALL_AGENTS_FAILED; the next question works', async () => {
+    await page.evaluate(() => window.relEl.setup('all-fail'));
+    await ask(page, 'Why are there tides?');
+    await settled(page, /^Failed/);
+    const problem = el(page).locator('[part=error][role=alert]');
+    await expect(problem).toContainText('Every model failed during the answer');
+    await expect(problem).toContainText('AllAgentsFailedError: No agent is left to answer (layer 1, propose)');
+    await expect(problem).toContainText('Next step: Try again');
+    expect(await page.evaluate(() => window.relEl.errors())).toEqual([expect.objectContaining({ code: 'all-agents-failed', error: expect.objectContaining({ code: 'ALL_AGENTS_FAILED' }) })]);
+    await expect(lastTurn(page).locator('.placeholder')).toHaveText('No answer: see the message above.');
+    await nextQuestionWorks(page);
+    // The failed turn is not part of the conversation sent as history; the successful one is.
+    expect(await page.evaluate(() => window.relEl.el.conversation.map((m) => m.role))).toEqual(['user', 'assistant']);
+    expect(errors).toEqual([]);
+    await page.evaluate(() => window.relEl.teardown());
+  });
 });
 
 test('ask() while a question is in flight rejects with AttentionMoABusyError (no queue) and leaves the running question alone', async ({ page }) => {

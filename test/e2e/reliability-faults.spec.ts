@@ -31,16 +31,23 @@ function expectHealthy(run: any) {
 const propose = (run: any, agent: string) => run.calls.find((c: any) => c.role === 'propose' && c.agent === agent);
 
 test.describe('faults through workers', () => {
+  // One page for the whole group (each fault builds its own pool): a page load per test would double the time.
+  test.describe.configure({ mode: 'serial' });
+  let page: Page;
   let errors: string[];
-  test.beforeEach(async ({ page }) => {
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
     errors = await open(page);
+  });
+  test.afterAll(async () => {
+    await page.close();
   });
   test.afterEach(() => {
     // Nothing thrown into the void: no uncaught error, no unhandled rejection, no console error.
     expect(errors).toEqual([]);
   });
 
-  test('an agent that throws at token 3 is dropped; the run finishes with the others; its partial output is in the trace', async ({ page }) => {
+  test('an agent that throws at token 3 is dropped; the run finishes with the others; its partial output is in the trace', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('throw-at-token'));
     expect(r.first.error).toBeNull();
     expect(r.first.answer).toBe(EXPECTED);
@@ -54,7 +61,7 @@ test.describe('faults through workers', () => {
     expect(r.unhandled).toEqual([]);
   });
 
-  test('a hanging agent is cut off by the per-call timeout (CALL_TIMEOUT), its worker is told to stop and serves the next run', async ({ page }) => {
+  test('a hanging agent is cut off by the per-call timeout (CALL_TIMEOUT), its worker is told to stop and serves the next run', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('hang'));
     expect(r.first.error).toBeNull();
     expect(r.first.answer).toBe(EXPECTED);
@@ -65,7 +72,7 @@ test.describe('faults through workers', () => {
     expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
   });
 
-  test('an agent that returns empty text is dropped with EMPTY_OUTPUT', async ({ page }) => {
+  test('an agent that returns empty text is dropped with EMPTY_OUTPUT', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('empty'));
     expect(r.first.error).toBeNull();
     expect(r.first.answer).toBe(EXPECTED);
@@ -74,7 +81,7 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second);
   });
 
-  test('a worker terminated mid-stream: its agent is dropped (WORKER_CRASHED), the worker restarts, the next run has all agents', async ({ page }) => {
+  test('a worker terminated mid-stream: its agent is dropped (WORKER_CRASHED), the worker restarts, the next run has all agents', async () => {
     test.slow();
     const r: any = await page.evaluate(() => window.rel.faultRun('terminate'));
     expect(r.first.error).toBeNull();
@@ -86,7 +93,7 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second);
   });
 
-  test('every agent fails: the run fails with ALL_AGENTS_FAILED carrying the partial trace; the next run works', async ({ page }) => {
+  test('every agent fails: the run fails with ALL_AGENTS_FAILED carrying the partial trace; the next run works', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('all-fail'));
     expect(r.first.answer).toBeNull();
     expect(r.first.error).toMatchObject({ name: 'AllAgentsFailedError', code: 'ALL_AGENTS_FAILED' });
@@ -100,7 +107,7 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second);
   });
 
-  test('the aggregator fails mid-answer: the first surviving agent stands in, the streamed answer is reset and replaced', async ({ page }) => {
+  test('the aggregator fails mid-answer: the first surviving agent stands in, the streamed answer is reset and replaced', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('aggregator'));
     expect(r.first.error).toBeNull();
     expect(r.first.answer).toBe('A stands in: tides follow the moon and the sun.');
@@ -112,7 +119,7 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second); // the aggregator is back for the next run
   });
 
-  test('GPU device lost inside a worker: the agent is dropped with the typed code DEVICE_LOST and a message that says what to do', async ({ page }) => {
+  test('GPU device lost inside a worker: the agent is dropped with the typed code DEVICE_LOST and a message that says what to do', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('device-lost'));
     expect(r.first.error).toBeNull();
     expect(r.first.answer).toBe(EXPECTED);
@@ -127,10 +134,10 @@ test.describe('faults through workers', () => {
 test('the page\'s own thread stalls mid-run for longer than the ping timeout (a long task, a throttled or paused tab): no worker is mistaken for dead, the run completes', async ({ page }) => {
   test.slow();
   const errors = await open(page);
-  await page.evaluate(() => window.rel.startRun({ tokenDelayMs: 30, pingTimeoutMs: 2000 }));
+  await page.evaluate(() => window.rel.startRun({ tokenDelayMs: 10, pingTimeoutMs: 1000 }));
   await expect.poll(() => page.evaluate(() => window.rel.tokensSoFar())).toBeGreaterThan(10);
-  for (let i = 0; i < 3; i++) {
-    await page.evaluate(() => window.rel.blockPage(2600));
+  for (let i = 0; i < 2; i++) {
+    await page.evaluate(() => window.rel.blockPage(1600));
     await page.waitForTimeout(100);
   }
   const r: any = await page.evaluate(() => window.rel.finishRun());

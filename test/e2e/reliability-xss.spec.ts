@@ -33,14 +33,14 @@ test('the corpus has at least 100 payloads of every kind the issue names', () =>
   expect([...kinds].sort()).toEqual(['broken', 'entities', 'markdown', 'owasp', 'svg-mathml', 'urls']);
 });
 
-for (const split of ['chars', 'markup'] as const) {
-  test(`every payload as the question and as the answer streamed ${split === 'chars' ? 'one character at a time' : 'cut at every markup character'}: inert`, async ({ page }) => {
-    test.setTimeout(120_000);
-    const watch = await open(page);
-    await page.evaluate(() => window.xss.single());
+test('every payload as the question and as the answer, streamed one character at a time and cut at every markup character: inert', async ({ page }) => {
+  test.setTimeout(180_000);
+  const watch = await open(page);
+  await page.evaluate(() => window.xss.single());
+  for (const split of ['chars', 'markup'] as const) {
     for (let from = 0; from < COUNT; from += CHUNK) {
       const r = await page.evaluate(([a, b, s]) => window.xss.deliver(a, b, s), [from, Math.min(COUNT, from + CHUNK), split] as const);
-      const ids = corpus.payloads.slice(from, from + CHUNK).map((p) => p.id).join(', ');
+      const ids = `${split}: ${corpus.payloads.slice(from, from + CHUNK).map((p) => p.id).join(', ')}`;
       expect(r.outcomes.every((o) => o === 'done' || o === 'done*'), ids).toBe(true);
       expect(r.problems, ids).toEqual([]);
       expect(r.hits, ids).toEqual([]);
@@ -48,9 +48,9 @@ for (const split of ['chars', 'markup'] as const) {
       expect(watch.requests, ids).toEqual([]);
       expect(r.location).toMatch(/\/reliability-xss\.html$/);
     }
-    expect(watch.errors).toEqual([]);
-  });
-}
+  }
+  expect(watch.errors).toEqual([]);
+});
 
 test('payloads in every agent\'s proposal, critique and refinement and in the aggregate, with every detail and map cell opened: inert', async ({ page }) => {
   test.setTimeout(120_000);

@@ -29,6 +29,7 @@ const relEl = {
 
   /** Worker engines with one fault on cue, handed to the element as agents + aggregator. */
   async setup(kind: FaultKind = 'none', options: { tokenDelayMs?: number } = {}) {
+    el.reset();
     await cast?.pool.dispose();
     cast = makeCast({ kind, ...(kind === 'hang' ? { callTimeoutMs: 1500 } : {}), tokenDelayMs: options.tokenDelayMs ?? (kind === 'terminate' ? 10 : 1) });
     terminateB = kind === 'terminate';
