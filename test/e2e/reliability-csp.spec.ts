@@ -1,9 +1,11 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { chromium, expect, test, type Page } from '@playwright/test';
+import { GENERATED_DIR } from '../fixtures/gguf/tiny-models.js';
+import { findChromium } from './chromium.js';
 import { buildDemo } from './demo-server.js';
 
 // The demo and a page using the component, built, served by a plain static server with a strict
@@ -167,4 +169,38 @@ test('the demo under the strict policy: the simulation answers and compares, the
   // or in the model workers (whose violations only the reports show).
   expect(list.filter((p) => !/net::ERR_NAME_NOT_RESOLVED|Failed to load resource|Failed to fetch/.test(p))).toEqual([]);
   expect(await reportsOf(page, demo)).toEqual([]);
+});
+
+test('the WASM engine (llama.cpp in WebAssembly) loads and answers under the strict policy: \'wasm-unsafe-eval\' is all it needs', async () => {
+  test.setTimeout(120_000);
+  // No --enable-unsafe-webgpu: no adapter, so the demo offers the CPU models. Hugging Face is answered with the
+  // tiny generated GGUF models (connect-src allows the host; the route answers instead of the network).
+  const browser = await chromium.launch({ executablePath: findChromium(), args: [] });
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const TINY: Record<string, string> = { 'SmolLM2-135M-Instruct-Q8_0.gguf': 'tiny-agent-a.gguf', 'smollm2-360m-instruct-q8_0.gguf': 'tiny-agent-b.gguf' };
+    await context.route('https://huggingface.co/**', async (route) => {
+      const file = TINY[route.request().url().split('/').pop()!];
+      if (!route.request().url().includes('/resolve/') || !file) return route.fulfill({ status: 404, body: 'not found' });
+      const body = readFileSync(`${root}/${GENERATED_DIR}/${file}`);
+      await route.fulfill({ status: 200, body, headers: { 'content-type': 'application/octet-stream', 'content-length': String(body.length), 'access-control-allow-origin': '*' } });
+    });
+    const page = await context.newPage();
+    const problems = await watch(page);
+    await page.goto(`${demo.origin}/demo/`);
+    await expect(page.locator('html[data-ready]')).toBeAttached();
+    await page.getByTestId('start-wasm').click();
+    await expect(page.locator('.session-bar .chip')).toHaveText(['SmolLM2 135M', 'SmolLM2 360M · aggregator'], { timeout: 60_000 });
+    await page.getByTestId('mode-single').click();
+    const answer = await page.evaluate(async () => {
+      const el = document.querySelector('attention-moa') as HTMLElement & { ask(q: string): Promise<{ trace: { usage?: { completion_tokens: number } }[] } | null> };
+      const result = await el.ask('Why is the sky blue?');
+      return result?.trace[0]?.usage?.completion_tokens ?? 0;
+    });
+    expect(answer).toBeGreaterThan(20);
+    expect(await problems()).toEqual([]);
+    expect(await reportsOf(page, demo)).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
