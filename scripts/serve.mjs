@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 // A plain static file server (no Vite, no SPA fallback) for the built demo and for tests that need
-// "any static host": `node scripts/serve.mjs <dir> [--port 4173] [--base /demo/] [--isolate] [--cors]`.
-// --isolate adds COOP/COEP (cross-origin isolation, for multi-threaded WASM); --cors allows other origins.
+// "any static host": `node scripts/serve.mjs <dir> [--port 4173] [--base /demo/] [--isolate] [--cors] [--csp strict|<policy>]`.
+// --isolate adds COOP/COEP (cross-origin isolation, for multi-threaded WASM); --cors allows other origins;
+// --csp sends a Content-Security-Policy header with every response: `strict` is the policy the README documents
+// (STRICT_CSP below), anything else is sent as given. The server adds `report-uri /__csp-report` and prints every
+// violation report it receives (the page's and its workers') as a line `CSP violation: {…}`.
 import { createServer } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -11,9 +14,26 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     port: { type: 'string' }, host: { type: 'string' }, base: { type: 'string' }, 'open-path': { type: 'string' },
-    isolate: { type: 'boolean' }, cors: { type: 'boolean' },
+    isolate: { type: 'boolean' }, cors: { type: 'boolean' }, csp: { type: 'string' },
   },
 });
+
+/** The strict policy documented in the README: no inline script or style, no eval; WebAssembly may compile; workers
+ *  from this origin or a blob: bootstrap; fetches only to this origin and WebLLM's model hosts. */
+const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://raw.githubusercontent.com",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+const policy = values.csp === undefined ? undefined : values.csp === 'strict' ? STRICT_CSP : values.csp;
+const csp = policy && `${policy}; report-uri /__csp-report`;
 const root = resolve(positionals[0] ?? '.');
 const port = Number(values.port ?? process.env.PORT ?? 4173);
 const host = values.host ?? '127.0.0.1';
@@ -31,9 +51,19 @@ const types = {
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
+  if (csp && req.method === 'POST' && url.pathname === '/__csp-report') {
+    let body = '';
+    req.on('data', (chunk) => (body += chunk));
+    req.on('end', () => {
+      console.log(`CSP violation: ${body.replace(/\s+/g, ' ')}`);
+      res.writeHead(204).end();
+    });
+    return;
+  }
   const headers = {};
   if (values.isolate) Object.assign(headers, { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' });
   if (values.cors) Object.assign(headers, { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' });
+  if (csp) headers['Content-Security-Policy'] = csp;
   if (!url.pathname.startsWith(base)) {
     if (url.pathname === base.slice(0, -1)) return res.writeHead(301, { Location: base }).end();
     return res.writeHead(404, headers).end('not found');
@@ -56,5 +86,5 @@ const server = createServer((req, res) => {
 
 server.listen(port, host, () => {
   const address = server.address();
-  console.log(`Serving ${root} at http://${host}:${address.port}${base}${openPath.replace(/^\//, '')}  (Ctrl+C to stop)`);
+  console.log(`Serving ${root} at http://${host}:${address.port}${base}${openPath.replace(/^\//, '')}  (Ctrl+C to stop)${policy ? `\nContent-Security-Policy: ${policy}` : ''}`);
 });

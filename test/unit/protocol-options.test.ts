@@ -60,8 +60,8 @@ describe('AttentionMoA options', () => {
   });
 
   it('rejects layers < 1 or non-integer', () => {
-    rejects({ ...base(), layers: 0 }, 'layers', /whole number ≥ 1, got 0/);
-    rejects({ ...base(), layers: 1.5 }, 'layers', /whole number ≥ 1, got 1.5/);
+    rejects({ ...base(), layers: 0 }, 'layers', /whole number from 1 to 10, got 0/);
+    rejects({ ...base(), layers: 1.5 }, 'layers', /whole number from 1 to 10, got 1.5/);
     rejects({ ...base(), layers: -2 }, 'layers', /got -2/);
     rejects({ ...base(), layers: '2' }, 'layers', /got "2"/);
     rejects({ ...base(), layers: NaN }, 'layers', /got NaN/);

@@ -110,9 +110,11 @@ export class DemoApp extends LitElement {
 
   private async refreshConversations(): Promise<void> {
     try {
-      this.set({ conversations: await this.store.list() });
+      this.set({ conversations: await this.store.list(), storageNotice: undefined });
     } catch (error) {
+      // The demo works without storage; the list says why nothing is kept.
       console.warn('Conversations could not be read from IndexedDB:', error);
+      this.set({ storageNotice: (error as Error).message });
     }
   }
 

@@ -53,6 +53,8 @@ export interface DemoState {
   /** A problem to show on the assistant screen (e.g. the conversation could not be saved). */
   notice?: Notice;
   conversations: ConversationSummary[];
+  /** Why conversations cannot be listed or saved (IndexedDB refused), shown with the list. */
+  storageNotice?: string;
   current?: Conversation;
   running: boolean;
   panel: 'cache' | 'privacy' | null;

@@ -16,16 +16,39 @@ export interface ConversationSummary {
   simulated: boolean;
 }
 
+/** What the visitor reads when IndexedDB refuses to work (private windows, blocked site data, sandboxed frames). */
+export const STORAGE_UNAVAILABLE =
+  'Conversations are not saved in this browser: its storage (IndexedDB) is not available here — a private window, site data blocked in the settings, or a sandboxed frame. Everything else works; use Export to keep a conversation.';
+const STORAGE_FULL = 'Could not save the conversation: browser storage is full. Delete cached models or old conversations, then try again.';
+const REFUSED = new Set(['SecurityError', 'InvalidStateError', 'UnknownError', 'VersionError', 'NotAllowedError', 'InvalidAccessError']);
+
+/** IndexedDB's failures as messages that say what happened and what to do (the original stays as `cause`). */
+function storageError(error: unknown): unknown {
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'QuotaExceededError') return new Error(STORAGE_FULL, { cause: error });
+  if ((name && REFUSED.has(name)) || typeof indexedDB === 'undefined') return new Error(STORAGE_UNAVAILABLE, { cause: error });
+  return error;
+}
+
 export class ConversationStore {
   private readonly store: UseStore;
 
+  /** idb-keyval opens the database on first use, and again after a failed open: storage that comes back is used. */
   constructor(store: UseStore = createStore(CONVERSATION_DB, CONVERSATION_STORE)) {
     this.store = store;
   }
 
+  private async guard<T>(operation: () => Promise<T>): Promise<T> {
+    try {
+      return await operation();
+    } catch (error) {
+      throw storageError(error);
+    }
+  }
+
   /** Newest first. */
   async list(): Promise<ConversationSummary[]> {
-    const all = (await values<Conversation>(this.store)).filter(isConversation);
+    const all = (await this.guard(() => values<Conversation>(this.store))).filter(isConversation);
     return all
       .sort((a, b) => b.updatedAt - a.updatedAt)
       .map((c) => ({
@@ -38,29 +61,21 @@ export class ConversationStore {
   }
 
   async get(id: string): Promise<Conversation | undefined> {
-    const value = await get<Conversation>(id, this.store);
+    const value = await this.guard(() => get<Conversation>(id, this.store));
     return isConversation(value) ? value : undefined;
   }
 
   async save(conversation: Conversation): Promise<void> {
     if (!isConversation(conversation)) throw new TypeError('ConversationStore.save: not a conversation (needs id, title, turns[]).');
-    try {
-      await set(conversation.id, conversation, this.store);
-    } catch (error) {
-      const name = (error as { name?: string }).name;
-      if (name === 'QuotaExceededError') {
-        throw new Error('Could not save the conversation: browser storage is full. Delete cached models or old conversations, then try again.', { cause: error });
-      }
-      throw error;
-    }
+    await this.guard(() => set(conversation.id, conversation, this.store));
   }
 
   async delete(id: string): Promise<void> {
-    await del(id, this.store);
+    await this.guard(() => del(id, this.store));
   }
 
   async deleteAll(): Promise<void> {
-    await clear(this.store);
+    await this.guard(() => clear(this.store));
   }
 }
 

@@ -127,3 +127,6 @@ export type { WasmCatalogModel } from './engine/wllama-catalog.js';
 // ── Backend choice (WebGPU vs WASM) and WASM thread count ────────────────────────────────────────────
 export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError, WASM_HEAP_BYTES, WASM_MAX_MODEL_BYTES } from './runtime/backend-choice.js';
 export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
+
+// ---- reliability (issue 9): storage that is full or refused -------------------------------------
+export { StorageUnavailableError } from './runtime/errors.js';

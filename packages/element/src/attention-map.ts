@@ -4,7 +4,7 @@
  * meaning); the diagonal is also hatched and says "self". Each cell is a button that opens the critique text.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { cssProps } from './css-props.js';
 import { attentionMatrix, callText, critiquePlanned, critiqueStageOver, type AttentionCell, type LayerView, type RunView } from './view-model.js';
 import { markdown } from './markdown/markdown-directive.js';
 
@@ -101,7 +101,7 @@ function cellTemplate(cell: AttentionCell, empty: EmptyCell, sel: MapSelection |
     <button
       type="button"
       class=${classes}
-      style=${styleMap({ '--heat': `${heat}%`, '--len': `${Math.max(4, Math.round(cell.intensity * 100))}%` })}
+      ${cssProps({ '--heat': `${heat}%`, '--len': `${Math.max(4, Math.round(cell.intensity * 100))}%` })}
       aria-label=${cellLabel(cell, empty)}
       aria-expanded=${selected ? 'true' : 'false'}
       aria-controls=${selected ? panelId : nothing}

@@ -189,6 +189,8 @@ export class AttentionMoAElement extends LitElement {
         return view.result;
       }
       if (view.status === 'stopped') return null;
+      // A question the protocol refused as it is goes back into the prompt box, to be edited.
+      if (view.error?.code === 'MESSAGES_INVALID') started = false;
       throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
     } finally {
       this.#busy = false;
@@ -602,6 +604,9 @@ export class AttentionMoAElement extends LitElement {
           : nothing}
         ${view.aggregatorFallback
           ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`
+          : nothing}
+        ${view.dropped.length
+          ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
           : nothing}
         <p class="status-line" part="status">${this.#statusLine(view)}</p>
         ${this.compact || (!view.plan && !view.layers.length)

@@ -18,6 +18,7 @@ export type ProblemCode =
   | 'load-failed'
   | 'worker-failed'
   | 'context-overflow'
+  | 'invalid-question'
   | 'invalid-options'
   | 'all-agents-failed'
   | 'run-failed'
@@ -112,7 +113,14 @@ const KNOWN: Known[] = [
     nextStep: 'Start a new conversation or ask a shorter question; models with a larger context window also help.',
   },
   {
-    test: (e) => codeIn(e, 'CONFIG_INVALID', 'MESSAGES_INVALID', 'PROMPT_INVALID', 'BAD_SPEC'),
+    // The question itself (too long for every model, control characters, broken Unicode): the user can fix it.
+    test: (e) => codeIn(e, 'MESSAGES_INVALID'),
+    code: 'invalid-question',
+    title: 'The question cannot be sent as it is',
+    nextStep: 'Edit it as the message says (shorten it, or remove invisible control characters) and send it again: it is back in the prompt box.',
+  },
+  {
+    test: (e) => codeIn(e, 'CONFIG_INVALID', 'PROMPT_INVALID', 'BAD_SPEC'),
     code: 'invalid-options',
     title: 'The protocol options are not valid',
     nextStep: 'Fix the option named in the message (attributes, or the agents / options properties).',

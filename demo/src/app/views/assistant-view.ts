@@ -9,6 +9,7 @@ import { costOf, type Turn, type TurnRun } from '../../conversations/conversatio
 import { RUN_MODES, type RunMode } from '../../run/modes.js';
 import { SIMULATION_LABEL } from '../../simulation/simulated-agents.js';
 import { EXAMPLE_PROMPTS } from '../../examples.js';
+import { cssProps } from '../css-props.js';
 import { icons } from '../icons.js';
 import { plainText } from '../plain-text.js';
 import type { DemoState } from '../state.js';
@@ -58,8 +59,8 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
                 ?disabled=${state.running} @click=${() => a.setRunMode(m.id)}>${m.label}</button>`,
             )}
           </div>
-          <p class="mode-explain" style="margin-top:.5rem">${mode.explain}</p>
-          <label class="small" style="display:inline-flex;gap:.45rem;align-items:center;margin-top:.5rem;cursor:pointer">
+          <p class="mode-explain mt-sm">${mode.explain}</p>
+          <label class="small check-row">
             <input type="checkbox" data-testid="compare-toggle" .checked=${state.compare} ?disabled=${state.running}
               @change=${(e: Event) => a.setCompare((e.target as HTMLInputElement).checked)} />
             Also run the other two modes on each question and compare calls, tokens and time
@@ -68,7 +69,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
       : html`<section class="card" data-testid="continue">
           <div class="section-head"><h2>${state.current?.title ?? 'Conversation'}</h2></div>
           <p class="muted">Saved in this browser. To ask a follow-up question, start the simulation or load models; the earlier turns are sent along as history.</p>
-          <div class="start-row" style="margin-top:.75rem">
+          <div class="start-row mt-md">
             <button class="btn btn--sim" @click=${a.startSimulation}>${icons.flask} Continue in the simulation</button>
             <button class="btn" @click=${a.backToSetup}>${icons.settings} Choose models</button>
           </div>
@@ -94,7 +95,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
     ${turns.length
       ? html`<div class="conv-actions" aria-label="Conversation">
           <span class="small muted">${turns.length} question${turns.length === 1 ? '' : 's'} · saved in this browser</span>
-          <span style="flex:1"></span>
+          <span class="grow"></span>
           <button class="btn btn--small" data-testid="export-md" @click=${() => a.exportConversation('md')}>${icons.download} Markdown</button>
           <button class="btn btn--small" data-testid="export-json" @click=${() => a.exportConversation('json')}>${icons.download} JSON with trace</button>
         </div>`
@@ -125,8 +126,8 @@ function comparisonCard(turn: Turn): TemplateResult {
               <td>${label(run.mode)}${i === 0 ? html` <span class="badge badge--accent">shown above</span>` : nothing}
                 <span class="sub">${c.layersRun} layer${c.layersRun === 1 ? '' : 's'}${c.earlyStopLayer ? ', stopped early' : ''}</span></td>
               <td class="num" data-label="Calls" data-testid="cmp-calls">${c.calls}</td>
-              <td class="num" data-label="Tokens">${tokens.toLocaleString()}<div class="bar"><span style="width:${(tokens / maxTokens) * 100}%"></span></div><span class="sub">${c.completionTokens.toLocaleString()} generated</span></td>
-              <td class="num" data-label="Time">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span style="width:${(c.durationMs / maxTime) * 100}%"></span></div></td>
+              <td class="num" data-label="Tokens">${tokens.toLocaleString()}<div class="bar"><span ${cssProps({ width: `${(tokens / maxTokens) * 100}%` })}></span></div><span class="sub">${c.completionTokens.toLocaleString()} generated</span></td>
+              <td class="num" data-label="Time">${(c.durationMs / 1000).toFixed(1)} s<div class="bar"><span ${cssProps({ width: `${(c.durationMs / maxTime) * 100}%` })}></span></div></td>
             </tr>`;
           })}
         </tbody>

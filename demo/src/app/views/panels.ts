@@ -2,6 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatBytes } from '../../capability.js';
 import type { NetworkMonitor } from '../../privacy/network-monitor.js';
+import { cssProps } from '../css-props.js';
 import { icons } from '../icons.js';
 import type { DemoState } from '../state.js';
 
@@ -32,7 +33,7 @@ export function cachePanel(state: DemoState, a: PanelActions): TemplateResult {
         <div><b>${formatBytes(modelBytes)}</b><span>in cached models</span></div>
         <div><b data-testid="storage-persisted">${s === undefined ? 'unknown' : s.persisted ? 'persistent' : 'best-effort'}</b><span>storage mode</span></div>
       </div>
-      ${s ? html`<div class="meter" role="img" aria-label=${`${pct.toFixed(1)} % of the quota used`}><span style="width:${Math.max(pct, 0.5)}%"></span></div>` : nothing}
+      ${s ? html`<div class="meter" role="img" aria-label=${`${pct.toFixed(1)} % of the quota used`}><span ${cssProps({ width: `${Math.max(pct, 0.5)}%` })}></span></div>` : nothing}
       ${c.notice ? html`<p class="notice notice--${c.notice.kind}" role="status" data-testid="cache-notice">${c.notice.text}</p>` : nothing}
       ${!c.loaded
         ? html`<p class="empty">${icons.spinner} Reading the cache…</p>`

@@ -6,6 +6,7 @@ import { formatMB, shortName, type ModelInfo } from '../../catalog/model-catalog
 import type { ResolvedPreset } from '../../catalog/presets.js';
 import { EARLY_STOPS, TOPOLOGIES, type ProtocolSettings } from '../../run/modes.js';
 import { SIMULATED_AGENT_NAMES, SIMULATION_SPEEDS, type SimulationSpeed } from '../../simulation/simulated-agents.js';
+import { cssProps } from '../css-props.js';
 import { icons } from '../icons.js';
 import type { DemoState, EnsembleChoice } from '../state.js';
 
@@ -124,7 +125,7 @@ function simulationCard(state: DemoState, a: SetupActions): TemplateResult {
       proposal, every critique and the early stop exactly as they happen with models, and what each mode costs. The
       answers are written in advance, so they are examples, not model output.
     </p>
-    <div class="start-row" style="margin-top:1rem">
+    <div class="start-row mt-lg">
       <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask}
         <span class="btn-stack"><span>Start the simulation</span><span class="btn-sub">simulated agents, no model is running</span></span></button>
       ${speedSelect(state, a)}
@@ -148,7 +149,7 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
       GPU needed, slower than a GPU (each model gets one core's share). They download once from Hugging Face and stay
       cached in this browser; after that, nothing leaves the device.
     </p>
-    <div class="picker-list" role="group" aria-label="Models for the CPU" style="margin-top:.75rem">
+    <div class="picker-list mt-md" role="group" aria-label="Models for the CPU">
       ${WASM_MODEL_CATALOG.map(
         (m) => html`<label class="picker-row" data-testid=${`wasm-model-${m.id}`}>
           <input type="checkbox" .checked=${picked.includes(m.id)} @change=${() => a.toggleWasmModel(m.id)} />
@@ -157,7 +158,7 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
         </label>`,
       )}
     </div>
-    <div class="start-row" style="margin-top:1rem">
+    <div class="start-row mt-lg">
       <button class="btn btn--primary" data-testid="start-wasm" ?disabled=${!picked.length || !!state.starting} @click=${a.startWasm}>
         ${icons.download} ${picked.length ? `Download ≈ ${mb(download)} and run on the CPU` : 'Pick at least one model'}
       </button>
@@ -168,7 +169,7 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
       </p>
     </div>
     ${state.startKind === 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind === 'wasm' && state.startError ? html`<p class="notice notice--bad" role="alert" style="margin-top:1rem" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind === 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
   </section>`;
 }
 
@@ -236,7 +237,7 @@ function customPicker(state: DemoState, a: SetupActions): TemplateResult {
   const noF16 = f16 ? 0 : (catalog?.pickable({ f16: true, memoryBudgetMB: budget }).length ?? 0) - all.length;
   const tooBig = (catalog?.pickable({ f16 }).length ?? 0) - all.length;
   const hiddenText = [noF16 > 0 ? `${noF16} f16-only builds hidden (no shader-f16)` : '', tooBig > 0 ? `${tooBig} above the ${formatMB(budget ?? 0)} memory budget hidden` : ''].filter(Boolean).join(' · ');
-  return html`<div class="card picker" style="margin-top:.75rem" data-testid="custom-picker">
+  return html`<div class="card picker mt-md" data-testid="custom-picker">
     <div class="picker-toolbar">
       <input type="search" placeholder="Filter models, e.g. qwen, llama, 1.5B" aria-label="Filter models"
         .value=${state.pickerQuery} @input=${(e: Event) => a.setPickerQuery((e.target as HTMLInputElement).value)} />
@@ -337,18 +338,18 @@ function startRow(state: DemoState, a: SetupActions): TemplateResult {
       </p>
     </div>
     ${state.startKind !== 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind !== 'wasm' && state.startError ? html`<p class="notice notice--bad" role="alert" style="margin-top:1rem" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind !== 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
   </section>`;
 }
 
 function loadingProgress(p: NonNullable<DemoState['starting']>, a: SetupActions): TemplateResult {
   return html`<div class="loading" role="status" aria-live="polite" data-testid="loading">
     <div class="loading-head"><p class="small"><b>${p.text}</b></p><button class="btn btn--small" @click=${a.cancelStart}>Cancel</button></div>
-    ${p.progress !== undefined ? html`<div class="meter"><span style="width:${Math.round(p.progress * 100)}%"></span></div>` : nothing}
+    ${p.progress !== undefined ? html`<div class="meter"><span ${cssProps({ width: `${Math.round(p.progress * 100)}%` })}></span></div>` : nothing}
     <ul class="loading-models">
       ${p.models.map((m) => html`<li data-state=${m.state}>
         <span class="id">${m.model}</span><span class="small muted">${m.text}</span>
-        <div class="meter meter--thin"><span style="width:${Math.round(m.fraction * 100)}%"></span></div>
+        <div class="meter meter--thin"><span ${cssProps({ width: `${Math.round(m.fraction * 100)}%` })}></span></div>
       </li>`)}
     </ul>
   </div>`;

@@ -1,5 +1,5 @@
 /** The conversation list: newest first, open or delete one, start a new one. */
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import { icons } from '../icons.js';
 import type { DemoState } from '../state.js';
 
@@ -21,8 +21,9 @@ export function sidebarView(state: DemoState, a: SidebarActions): TemplateResult
   return html`<aside class="sidebar" id="sidebar" ?data-open=${state.sidebarOpen} aria-label="Conversations">
     <button class="btn" data-testid="new-conversation" @click=${a.newConversation}>${icons.plus} New conversation</button>
     <h2>Conversations</h2>
+    ${state.storageNotice ? html`<p class="notice notice--warn" role="status" data-testid="storage-notice">${state.storageNotice}</p>` : nothing}
     ${state.conversations.length === 0
-      ? html`<p class="conv-empty">Your conversations are saved in this browser and appear here.</p>`
+      ? state.storageNotice ? nothing : html`<p class="conv-empty">Your conversations are saved in this browser and appear here.</p>`
       : html`<ul class="conv-list" data-testid="conversation-list">
           ${state.conversations.map(
             (c) => html`<li class="conv-item" aria-current=${String(state.current?.id === c.id)}>

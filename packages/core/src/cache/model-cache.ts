@@ -11,7 +11,7 @@
  * through the same functions: their entries have `engine: 'wllama'`, and are named by GGUF URL or file name.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
-import { runtimeError } from '../runtime/errors.js';
+import { isRuntimeError, runtimeError } from '../runtime/errors.js';
 import { cleanModelUrl, type AppConfigLike, type ModelRecordLike } from '../runtime/model-record.js';
 import { deleteWllamaCached, listWllamaCache } from '../engine/wllama-cache.js';
 
@@ -61,6 +61,38 @@ export interface CacheOptions {
 let registryStore: UseStore | undefined;
 function registry(): UseStore {
   return (registryStore ??= createStore(REGISTRY_DB, REGISTRY_STORE));
+}
+
+/** Names of the DOMExceptions a refused or broken IndexedDB raises (Chromium, Firefox, Safari). */
+const UNAVAILABLE = new Set(['SecurityError', 'InvalidStateError', 'UnknownError', 'VersionError', 'InvalidAccessError', 'NotAllowedError']);
+
+/**
+ * IndexedDB failures as typed errors: a full disk is QUOTA_EXCEEDED, a refused or broken database
+ * STORAGE_UNAVAILABLE (both say what to do). Anything else passes through as it is.
+ */
+function storageError(error: unknown, action: string): unknown {
+  if (isRuntimeError(error)) return error;
+  const e = error as { name?: unknown; message?: unknown } | null;
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  const details = { causeName: name || 'Error', causeMessage: message };
+  if (name === 'QuotaExceededError') {
+    return runtimeError('QUOTA_EXCEEDED', details, {
+      cause: error,
+      message: `The browser's storage is full, so ${action} failed; what was stored before is kept. Delete cached models you no longer need (deleteCachedModel / deleteAllCachedModels), free disk space, or ask for persistent storage (requestPersistentStorage()).`,
+    });
+  }
+  if (UNAVAILABLE.has(name) || typeof indexedDB === 'undefined') return runtimeError('STORAGE_UNAVAILABLE', details, { cause: error });
+  return error;
+}
+
+/** Runs a storage operation, turning IndexedDB's failures into typed errors. */
+async function guarded<T>(action: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw storageError(error, action);
+  }
 }
 
 // ---- raw IndexedDB access, schema-compatible with WebLLM ----------------------------------------
@@ -158,24 +190,30 @@ async function recordFor(modelId: string, options: CacheOptions): Promise<{ mode
 
 /** Notes that a model was loaded (called by the pool after every successful WebLLM load). */
 export async function recordModelUse(record: Pick<ModelRecordLike, 'model' | 'model_id' | 'model_lib'>, now = Date.now()): Promise<void> {
-  const modelUrl = cleanModelUrl(record.model);
-  const previous = (await registryEntries()).find((e) => e.modelId === record.model_id);
-  const entry: RegistryEntry = { modelId: record.model_id, modelUrl, libUrl: record.model_lib, firstLoaded: previous?.firstLoaded ?? now, lastUsed: now };
-  const cached = (await listCachedModels()).find((m) => m.modelUrl === modelUrl);
-  if (cached) entry.sizeBytes = cached.sizeBytes;
-  await set(record.model_id, entry, registry());
+  return guarded(`recording ${record.model_id} in the model registry`, async () => {
+    const modelUrl = cleanModelUrl(record.model);
+    const previous = (await registryEntries()).find((e) => e.modelId === record.model_id);
+    const entry: RegistryEntry = { modelId: record.model_id, modelUrl, libUrl: record.model_lib, firstLoaded: previous?.firstLoaded ?? now, lastUsed: now };
+    const cached = (await listCachedModels()).find((m) => m.modelUrl === modelUrl);
+    if (cached) entry.sizeBytes = cached.sizeBytes;
+    await set(record.model_id, entry, registry());
+  });
 }
 
 /** The registry rows (model id, size, first and last use). */
 export async function listRegistry(): Promise<RegistryEntry[]> {
-  return (await registryEntries()).sort((a, b) => b.lastUsed - a.lastUsed);
+  return guarded('reading the model registry', async () => {
+    return (await registryEntries()).sort((a, b) => b.lastUsed - a.lastUsed);
+  });
 }
 
 // ---- public API ---------------------------------------------------------------------------------
 
 /** Lists every set of cached weights with its size, completeness and the ids that use it. */
 export async function listCachedModels(options: CacheOptions = {}): Promise<CachedModel[]> {
-  return [...(await listWebLLMCache(options)), ...(await listGgufCache())];
+  return guarded('listing cached models', async () => {
+    return [...(await listWebLLMCache(options)), ...(await listGgufCache())];
+  });
 }
 
 /** The WASM engine's cached GGUF files, in the same shape. */
@@ -254,10 +292,12 @@ async function listWebLLMCache(options: CacheOptions): Promise<CachedModel[]> {
 
 /** True when the model's weights are all cached (the same check as WebLLM's `hasModelInCache`). */
 export async function hasCachedModel(modelId: string, options: CacheOptions = {}): Promise<boolean> {
-  const gguf = await ggufEntry(modelId);
-  if (gguf || GGUF_NAME.test(modelId)) return !!gguf?.complete;
-  const { modelUrl } = await recordFor(modelId, options);
-  return (await listCachedModels(options)).some((m) => m.modelUrl === modelUrl && m.complete);
+  return guarded(`checking the cache for ${modelId}`, async () => {
+    const gguf = await ggufEntry(modelId);
+    if (gguf || GGUF_NAME.test(modelId)) return !!gguf?.complete;
+    const { modelUrl } = await recordFor(modelId, options);
+    return (await listCachedModels(options)).some((m) => m.modelUrl === modelUrl && m.complete);
+  });
 }
 
 export interface DeleteResult {
@@ -270,36 +310,40 @@ export interface DeleteResult {
  * other ids (a `-1k` build and its 4k build) go too, and so do those ids' libraries and registry rows.
  */
 export async function deleteCachedModel(modelId: string, options: CacheOptions = {}): Promise<DeleteResult> {
-  const gguf = await ggufEntry(modelId);
-  if (gguf) return { files: (await deleteWllamaCached(gguf.modelUrl)) ? 1 : 0, bytes: gguf.sizeBytes };
-  if (GGUF_NAME.test(modelId)) return { files: 0, bytes: 0 };
-  const { modelUrl } = await recordFor(modelId, options);
-  const cached = (await listCachedModels(options)).find((m) => m.modelUrl === modelUrl);
-  const [modelKeys, configKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config)]);
-  const records = await knownRecords(options);
-  const registered = await registryEntries();
-  const sharing = new Set([modelId, ...(cached?.modelIds ?? [])]);
-  const libs = new Set([...records.filter((r) => sharing.has(r.model_id)).map((r) => r.model_lib), ...registered.filter((e) => sharing.has(e.modelId)).map((e) => e.libUrl)]);
-  let files = 0;
-  files += await deleteUrls(WEBLLM_CACHE_DATABASES.model, modelKeys.filter((u) => u.startsWith(modelUrl)));
-  files += await deleteUrls(WEBLLM_CACHE_DATABASES.config, configKeys.filter((u) => u.startsWith(modelUrl)));
-  const wasmKeys = new Set(await keysOf(WEBLLM_CACHE_DATABASES.wasm));
-  files += await deleteUrls(WEBLLM_CACHE_DATABASES.wasm, [...libs].filter((u) => wasmKeys.has(u)));
-  for (const id of sharing) await del(id, registry());
-  return { files, bytes: cached?.sizeBytes ?? 0 };
+  return guarded(`deleting ${modelId}`, async () => {
+    const gguf = await ggufEntry(modelId);
+    if (gguf) return { files: (await deleteWllamaCached(gguf.modelUrl)) ? 1 : 0, bytes: gguf.sizeBytes };
+    if (GGUF_NAME.test(modelId)) return { files: 0, bytes: 0 };
+    const { modelUrl } = await recordFor(modelId, options);
+    const cached = (await listCachedModels(options)).find((m) => m.modelUrl === modelUrl);
+    const [modelKeys, configKeys] = await Promise.all([keysOf(WEBLLM_CACHE_DATABASES.model), keysOf(WEBLLM_CACHE_DATABASES.config)]);
+    const records = await knownRecords(options);
+    const registered = await registryEntries();
+    const sharing = new Set([modelId, ...(cached?.modelIds ?? [])]);
+    const libs = new Set([...records.filter((r) => sharing.has(r.model_id)).map((r) => r.model_lib), ...registered.filter((e) => sharing.has(e.modelId)).map((e) => e.libUrl)]);
+    let files = 0;
+    files += await deleteUrls(WEBLLM_CACHE_DATABASES.model, modelKeys.filter((u) => u.startsWith(modelUrl)));
+    files += await deleteUrls(WEBLLM_CACHE_DATABASES.config, configKeys.filter((u) => u.startsWith(modelUrl)));
+    const wasmKeys = new Set(await keysOf(WEBLLM_CACHE_DATABASES.wasm));
+    files += await deleteUrls(WEBLLM_CACHE_DATABASES.wasm, [...libs].filter((u) => wasmKeys.has(u)));
+    for (const id of sharing) await del(id, registry());
+    return { files, bytes: cached?.sizeBytes ?? 0 };
+  });
 }
 
 /** Deletes every cached model file and the registry. */
 export async function deleteAllCachedModels(): Promise<DeleteResult> {
-  const cached = await listCachedModels();
-  let files = 0;
-  for (const name of Object.values(WEBLLM_CACHE_DATABASES)) {
-    const keys = await keysOf(name);
-    files += await deleteUrls(name, keys);
-  }
-  for (const gguf of cached.filter((m) => m.engine === 'wllama')) if (await deleteWllamaCached(gguf.modelUrl)) files += 1;
-  await clear(registry());
-  return { files, bytes: cached.reduce((sum, m) => sum + m.sizeBytes, 0) };
+  return guarded('deleting cached models', async () => {
+    const cached = await listCachedModels();
+    let files = 0;
+    for (const name of Object.values(WEBLLM_CACHE_DATABASES)) {
+      const keys = await keysOf(name);
+      files += await deleteUrls(name, keys);
+    }
+    for (const gguf of cached.filter((m) => m.engine === 'wllama')) if (await deleteWllamaCached(gguf.modelUrl)) files += 1;
+    await clear(registry());
+    return { files, bytes: cached.reduce((sum, m) => sum + m.sizeBytes, 0) };
+  });
 }
 
 export interface StorageEstimate {

@@ -9,7 +9,7 @@ import type { Endpoint } from './call-runner.js';
 import { tokenCounter, type TokenCounter } from './context-budget.js';
 import { AbortError, AttentionMoAError, ConfigError } from './errors.js';
 import { EventChannel } from './event-channel.js';
-import { resolveMessages } from './messages.js';
+import { assertQuestionFits, resolveMessages } from './messages.js';
 import { ModelQueues, SlotQueue } from './model-queue.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import { ProtocolRun, type RunSetup } from './protocol-run.js';
@@ -87,6 +87,11 @@ export class AttentionMoA {
    */
   run(messages: ChatMessage[] | string, options: RunOptions = {}): AsyncIterable<AttentionMoAEvent> {
     const conversation = resolveMessages(messages);
+    assertQuestionFits(
+      conversation,
+      this.options.agents.map((a) => ({ name: a.name, contextWindow: a.contextWindow, answerTokens: a.maxTokens.propose })),
+      typeof messages === 'string',
+    );
     const signal = options?.signal;
     if (signal !== undefined && !isAbortSignal(signal)) {
       throw new TypeError('AttentionMoA: options.signal must be an AbortSignal (from an AbortController)');

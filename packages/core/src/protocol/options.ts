@@ -33,6 +33,8 @@ export const DEFAULTS = {
   /** Requests one (engine, model) takes at once: one, as a local model serves one request at a time. */
   modelConcurrency: 1,
   aggregatorName: 'aggregator',
+  /** Layers beyond this only repeat the residual synthesis on 4k windows, and a typo (1e9) must not plan forever. */
+  maxLayers: 10,
   /** Sized for 4k-token browser models: n answers of `propose`/`refine` size must fit an aggregate prompt. */
   maxTokens: { propose: 512, critique: 256, refine: 512, aggregate: 768, residual: 768 } satisfies Required<RoleTokenLimits>,
 } as const;
@@ -116,12 +118,13 @@ function rejectUnknownKeys(value: Record<string, unknown>, allowed: readonly str
   }
 }
 
-function integer(value: unknown, field: string, min: number, fallback: number): number;
-function integer(value: unknown, field: string, min: number, fallback?: number): number | undefined;
-function integer(value: unknown, field: string, min: number, fallback?: number): number | undefined {
+function integer(value: unknown, field: string, min: number, fallback: number, max?: number): number;
+function integer(value: unknown, field: string, min: number, fallback?: number, max?: number): number | undefined;
+function integer(value: unknown, field: string, min: number, fallback?: number, max = Infinity): number | undefined {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new ConfigError(field, `must be a whole number ≥ ${min}, got ${show(value)}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    const allowed = max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`;
+    throw new ConfigError(field, `must be a whole number ${allowed}, got ${show(value)}`);
   }
   return value;
 }
@@ -294,7 +297,7 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     );
   }
 
-  const layers = integer(options.layers, 'layers', 1, DEFAULTS.layers);
+  const layers = integer(options.layers, 'layers', 1, DEFAULTS.layers, DEFAULTS.maxLayers);
   const attention = oneOf(options.attention, 'attention', TOPOLOGIES, DEFAULTS.attention);
   const residual = boolean(options.residual, 'residual', DEFAULTS.residual);
   // The judge lives in the residual call: without residual synthesis it has nowhere to speak.

@@ -191,6 +191,9 @@ export class EnginePool {
     if (options.restarts !== undefined && !(Number.isInteger(options.restarts) && options.restarts >= 0)) {
       throw runtimeError('BAD_SPEC', { field: 'restarts' }, { message: `EnginePool: restarts must be a whole number ≥ 0, got ${String(options.restarts)}` });
     }
+    if (options.memoryBudgetMB !== undefined && !(typeof options.memoryBudgetMB === 'number' && Number.isFinite(options.memoryBudgetMB) && options.memoryBudgetMB > 0)) {
+      throw runtimeError('BAD_SPEC', { field: 'memoryBudgetMB' }, { message: `EnginePool: memoryBudgetMB must be a positive number of megabytes (e.g. 4096), got ${typeof options.memoryBudgetMB === 'string' ? JSON.stringify(options.memoryBudgetMB) : String(options.memoryBudgetMB)}; leave it out for the default (4096, or half the RAM below 8 GB).` });
+    }
     if (options.loading !== undefined && !['auto', 'parallel', 'sequential'].includes(options.loading)) {
       throw runtimeError('BAD_SPEC', { field: 'loading' }, { message: `EnginePool: loading must be "auto", "parallel" or "sequential", got ${JSON.stringify(options.loading)}` });
     }

@@ -29,8 +29,10 @@ export type RuntimeErrorCode =
   | 'BAD_MODEL_CONFIG'
   /** The model library (wasm) does not compile; `details.url`. */
   | 'BAD_MODEL_LIB'
-  /** The browser's storage quota is exhausted while caching weights. */
+  /** The browser's storage quota is exhausted while caching weights or writing the registry. */
   | 'QUOTA_EXCEEDED'
+  /** IndexedDB is refused (private browsing, blocked by settings, a sandboxed frame) or broken. */
+  | 'STORAGE_UNAVAILABLE'
   /** The GPU device was lost (usually out of memory). */
   | 'DEVICE_LOST'
   /** A GPU allocation failed. */
@@ -117,6 +119,14 @@ export class StorageQuotaError extends RuntimeError {
   }
 }
 
+/** IndexedDB cannot be used here: nothing can be cached, models download on every visit. */
+export class StorageUnavailableError extends RuntimeError {
+  constructor(message: string, details?: RuntimeErrorDetails, options?: { cause?: unknown }) {
+    super('STORAGE_UNAVAILABLE', message, details, options);
+    this.name = 'StorageUnavailableError';
+  }
+}
+
 export class UnknownModelError extends RuntimeError {
   constructor(message: string, details?: RuntimeErrorDetails, options?: { cause?: unknown }) {
     super('UNKNOWN_MODEL', message, details, options);
@@ -182,6 +192,8 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
       return new ModelFetchError(code, custom ?? `The model library ${url} is not a valid WebAssembly module${details.causeMessage ? ` (${details.causeMessage})` : ''}. Check model_lib in the appConfig: it must be the .wasm built for this WebLLM version (v0_2_86).`, details, opts);
     case 'QUOTA_EXCEEDED':
       return new StorageQuotaError(custom ?? `The browser's storage quota ran out while caching ${quote(m)}. Delete cached models you no longer need (deleteCachedModel / deleteAllCachedModels), free disk space, leave private browsing, or ask for persistent storage (requestPersistentStorage()).`, details, opts);
+    case 'STORAGE_UNAVAILABLE':
+      return new StorageUnavailableError(custom ?? `IndexedDB is not available in this page${details.causeMessage ? ` (${details.causeName ? `${details.causeName}: ` : ''}${details.causeMessage})` : ''}: private browsing, site data blocked in the browser settings, or a sandboxed frame. Models cannot be cached and are downloaded on every visit; runs still work.`, details, opts);
     case 'DEVICE_LOST':
       return new GpuMemoryError(code, custom ?? `The GPU device was lost while running ${quote(m)}, usually because GPU memory ran out. ${SMALLER_MODELS_HINT}`, details, opts);
     case 'OUT_OF_MEMORY':
@@ -262,6 +274,7 @@ const ERROR_CLASSES: Record<string, new (...args: never[]) => RuntimeError> = {
   GpuMemoryError,
   ModelFetchError,
   StorageQuotaError,
+  StorageUnavailableError,
   UnknownModelError,
   WorkerCrashedError,
   LoadCancelledError,

@@ -51,7 +51,15 @@ export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Wo
   const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
   const mode = options.bootstrap ?? 'auto';
   if (mode === 'blob' || (mode === 'auto' && crossOrigin)) {
-    const source = `import ${JSON.stringify(url.href)};\n`;
+    // A dynamic import(), not a static one: a module worker's static imports are worker fetches, checked against
+    // a page's CSP worker-src, while import() is checked against script-src, where a page using a CDN lists it
+    // anyway. Messages that arrive before the worker module has set up its listener are held and replayed in order.
+    const source =
+      'const held = [];\nconst hold = (event) => held.push(event);\nself.addEventListener("message", hold);\n' +
+      `import(${JSON.stringify(url.href)}).then(() => {\n` +
+      '  self.removeEventListener("message", hold);\n' +
+      '  for (const event of held) self.dispatchEvent(new MessageEvent("message", { data: event.data, ports: [...event.ports] }));\n' +
+      '}, (error) => setTimeout(() => { throw error; }));\n';
     const blobUrl = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
     return { worker: new Worker(blobUrl, workerOptions), url, cleanup: () => URL.revokeObjectURL(blobUrl) };
   }
@@ -292,21 +300,25 @@ export class WorkerEngine implements ChatEngine {
     this.watch();
     const progress = options.onProgress ? proxy(options.onProgress) : undefined;
     const loadPromise = this.api.load(spec, options.attempt ?? 0, progress);
+    let onAbort: (() => void) | undefined;
     try {
       const info = await new Promise<LoadInfo>((resolve, reject) => {
         this.loadReject = reject;
         loadPromise.then(resolve, reject);
-        signal?.addEventListener('abort', () => {
+        onAbort = () => {
           void this.api.cancelLoad().catch(() => undefined);
           reject(runtimeError('LOAD_CANCELLED', { model: specModel(spec) }));
           // A worker stuck in a synchronous step cannot hear the cancel: terminate it after a grace period.
           const grace = setTimeout(() => this.terminate(), options.cancelGraceMs ?? 2000);
           loadPromise.then(() => this.api.unload(), () => undefined).finally(() => clearTimeout(grace));
-        }, { once: true });
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
       });
       this._model = info.model;
       return info;
     } finally {
+      // The signal cancels this load only: aborting it later (an app's "stop" controller) must not unload the model.
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
       this.loadReject = undefined;
       this.loading--;
       this.watch();
@@ -330,11 +342,17 @@ export class WorkerEngine implements ChatEngine {
     if (signal?.aborted) return Promise.reject(abortError(signal));
     if (this._state !== 'ready') return Promise.reject(this.unusableError());
     const id = this.nextId++;
-    const stream = new TokenStream(this._model ?? this.name, !!params.stream_options?.include_usage, () => this.cancel(id), onSettled);
+    // The abort listener goes when the request settles: an app may pass one long-lived signal to many requests.
+    let onAbort: (() => void) | undefined;
+    const settled = () => {
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      onSettled?.();
+    };
+    const stream = new TokenStream(this._model ?? this.name, !!params.stream_options?.include_usage, () => this.cancel(id), settled);
     this.streams.set(id, stream);
     this.watch();
     if (signal) {
-      const onAbort = () => {
+      onAbort = () => {
         stream.fail(abortError(signal));
         this.cancel(id);
       };
