@@ -94,7 +94,7 @@ test('abort mid-run stops every agent promptly (200 ms target), and the next run
   // The target is 200 ms (measured 20–240 ms here); the bound has slack for a shared 2-core machine
   // running several browsers at once, where the page's own event loop is late. It still fails when abort
   // leaves the run's queued calls (each agent's serialized critiques, refines, aggregate) to run on.
-  test.info().annotations.push({ type: 'abort-idle-ms', description: String(Math.round(aborted.idleAfterMs)) });
+  test.info().annotations.push({ type: 'abort-idle-ms', description: String(Math.round(aborted.idleAfterMs ?? NaN)) });
   expect(aborted.idleAfterMs).toBeLessThan(600);
   const next = await run();
   expect(next.error).toBeUndefined();
