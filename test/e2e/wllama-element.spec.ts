@@ -48,7 +48,8 @@ test('<attention-moa> loads GGUF models with the WASM engine and renders the rea
   expect(seen.length).toBeGreaterThanOrEqual(2);
   expect(seen[0]!.length).toBeLessThan(final.length);
   for (let i = 1; i < seen.length; i++) expect(seen[i]!.length).toBeGreaterThanOrEqual(seen[i - 1]!.length);
-  expect(seen.at(-1)).toBe(final);
+  // The sampler stops when the element reports done, which can come a frame before the last render: the final
+  // text is checked on the DOM below, with auto-waiting, instead of against the last sample.
   expect(final.length).toBeGreaterThan(20);
   // Load progress came from the WASM engine, for each of the three models.
   expect(new Set(progress.map((p) => p.model))).toEqual(new Set(['tiny-agent-a.gguf', 'tiny-agent-b.gguf', 'tiny-agent-c.gguf']));
