@@ -130,3 +130,20 @@ export type { Backend, BackendPreference, BackendOptions, BackendChoice, Backend
 
 // ---- reliability (issue 9): storage that is full or refused -------------------------------------
 export { StorageUnavailableError } from './runtime/errors.js';
+
+// ── OpenAI-compatible in and out (issue 17): the ensemble as one model, a fetch handler, remote agents ──────────
+export type { OpenAIClientLike, AnyChatEngine } from './engine/contract.js';
+export { EnsembleCompletions, DEFAULT_MODEL_NAME } from './protocol/openai/completions.js';
+export { createOpenAIHandler } from './protocol/openai/handler.js';
+export type { OpenAIHandlerOptions, OpenAIFetchHandler, OpenAIServedEnsemble } from './protocol/openai/handler.js';
+export { OpenAIRequestError } from './protocol/openai/errors.js';
+export type { OpenAIErrorBody, OpenAIErrorType } from './protocol/openai/errors.js';
+export type {
+  EnsembleCompletionParams,
+  ChatCompletionMessageParam,
+  ChatContentTextPart,
+  EnsembleChatCompletion,
+  EnsembleChatCompletionChunk,
+  EnsembleChunkStream,
+  EnsembleUsage,
+} from './protocol/openai/types.js';

@@ -3,7 +3,7 @@
  * `ConfigError` naming the field, what it got and what is allowed; unknown keys are rejected too (a typo such
  * as `layer: 3` would otherwise silently run one layer).
  */
-import { isChatEngine, type ChatEngine } from '../engine/contract.js';
+import { isChatEngine, remoteBaseURL, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
 import type {
@@ -157,13 +157,23 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
   return value as T;
 }
 
-function engine(value: unknown, field: string): ChatEngine {
+function engine(value: unknown, field: string, model: unknown): ChatEngine {
   if (value === undefined || value === null) {
     throw new ConfigError(field, 'is missing: pass an engine with chat.completions.create (a WebLLM engine, an openai client, a ScriptedEngine)');
   }
   if (!isChatEngine(value)) {
     throw new ConfigError(field, `is not an engine: it needs a chat.completions.create(params) method (OpenAI chat-completions shape), got ${show(value)}`);
   }
+  const baseURL = remoteBaseURL(value);
+  if (baseURL !== undefined && (typeof model !== 'string' || !model.trim())) {
+    const modelField = field.replace(/engine$/, 'model');
+    throw new ConfigError(
+      modelField,
+      `is missing: ${field} is a client of the OpenAI-compatible server at ${baseURL}, and such servers (vLLM, Ollama, llama.cpp's server) ` +
+        `reject a request without a model. Name the model it serves, e.g. ${modelField.split('.').pop()}: "qwen2.5:0.5b"`,
+    );
+  }
+  // An OpenAIClientLike is called with the model named above, so the contract holds for it.
   return value;
 }
 
@@ -211,7 +221,7 @@ function resolveAgent(value: unknown, i: number, shared: { maxTokens: Required<R
   const answerCap = integer(value.maxTokens, `${field}.maxTokens`, 1);
   const agent: ResolvedAgent = {
     name,
-    engine: engine(value.engine, `${field}.engine`),
+    engine: engine(value.engine, `${field}.engine`, value.model),
     model: optionalString(value.model, `${field}.model`),
     temperature: numberIn(value.temperature, `${field}.temperature`, 0, 2, shared.temperature),
     system: value.system === undefined ? undefined : optionalString(value.system, `${field}.system`),
@@ -237,7 +247,7 @@ function resolveAggregator(value: unknown, shared: { maxTokens: Required<RoleTok
   rejectUnknownKeys(value, AGGREGATOR_KEYS, 'aggregator');
   const aggregator: ResolvedAggregator = {
     name: optionalString(value.name, 'aggregator.name') ?? DEFAULTS.aggregatorName,
-    engine: engine(value.engine, 'aggregator.engine'),
+    engine: engine(value.engine, 'aggregator.engine', value.model),
     model: optionalString(value.model, 'aggregator.model'),
     temperature: numberIn(value.temperature, 'aggregator.temperature', 0, 2, shared.temperature),
     contextWindow: integer(value.contextWindow, 'aggregator.contextWindow', 1, DEFAULTS.contextWindow),
