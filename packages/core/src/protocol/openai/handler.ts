@@ -120,7 +120,8 @@ export function createOpenAIHandler(target: OpenAIServedEnsemble | Record<string
     const onGone = () => controller.abort(request.signal.reason);
     if (request.signal.aborted) onGone();
     else request.signal.addEventListener('abort', onGone, { once: true });
-    const params = body as EnsembleCompletionParams;
+    // Checked field by field in create().
+    const params = body as unknown as EnsembleCompletionParams;
     try {
       if (params.stream === true) {
         const stream = await ensemble.chat.completions.create({ ...params, stream: true }, { signal: controller.signal });
