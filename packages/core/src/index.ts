@@ -147,3 +147,11 @@ export type {
   EnsembleChunkStream,
   EnsembleUsage,
 } from './protocol/openai/types.js';
+export { createRemoteEngine } from './engine/remote/remote-engine.js';
+export type { RemoteEngine, RemoteEngineOptions } from './engine/remote/remote-engine.js';
+export { validateRemoteSpec } from './engine/remote/remote-spec.js';
+export type { RemoteEngineSpec } from './engine/remote/remote-spec.js';
+export { RemoteEngineError } from './engine/remote/remote-errors.js';
+export type { RemoteEngineErrorCode, RemoteEngineErrorDetails } from './engine/remote/remote-errors.js';
+export { offDevice } from './engine/remote/off-device.js';
+export type { OffDevice } from './engine/remote/off-device.js';
