@@ -56,7 +56,7 @@ describe('remote engine', () => {
   it('gives up after its retries with the server status and its message', async () => {
     server.queue({ status: 500 }, { status: 500 });
     const engine = createRemoteEngine({ baseURL: `${server.url}/v1`, model: 'm', retries: 1, retryDelayMs: 10 });
-    const error = await engine.chat.completions.create(question).then(() => undefined, (e: unknown) => e);
+    const error = await Promise.resolve(engine.chat.completions.create(question)).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(RemoteEngineError);
     expect(error).toMatchObject({ code: 'HTTP_ERROR', details: { status: 500, attempts: 2 } });
     expect((error as Error).message).toMatch(/answered 500 Internal Server Error for model "m" \(after 2 attempts\): fault server: status 500 on cue\. The server failed: see its log\./);
