@@ -5,9 +5,9 @@ import {
   runtimeError,
   serializeError,
   type RuntimeErrorCode,
-} from '../../packages/core/src/runtime/errors.js';
-import { classifyEngineError, type ClassifyContext } from '../../packages/core/src/runtime/classify-error.js';
-import { checkChatConfig } from '../../packages/core/src/runtime/fetch-monitor.js';
+} from '../../packages/core/src/engine/errors.js';
+import { classifyEngineError, type ClassifyContext } from '../../packages/core/src/engine/classify-error.js';
+import { checkChatConfig } from '../../packages/core/src/engine/fetch-monitor.js';
 import { validateEngineSpec, absoluteAppConfig } from '../../packages/core/src/runtime/engine-spec.js';
 
 const ALL_CODES: RuntimeErrorCode[] = [

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkFactory, finishReasonOf, partsOf, toLlamaServerParams, usageOf } from '../../packages/core/src/engine/wllama-chat.js';
-import { explainingLines, loadFailure, looksOutOfMemory, WllamaEngineError } from '../../packages/core/src/engine/wllama-errors.js';
-import { WASM_MODEL_CATALOG, wasmCatalogModel } from '../../packages/core/src/engine/wllama-catalog.js';
+import { chunkFactory, finishReasonOf, partsOf, toLlamaServerParams, usageOf } from '../../packages/core/src/engine/wllama/wllama-chat.js';
+import { explainingLines, loadFailure, looksOutOfMemory, WllamaEngineError } from '../../packages/core/src/engine/wllama/wllama-errors.js';
+import { WASM_MODEL_CATALOG, wasmCatalogModel } from '../../packages/core/src/engine/wllama/wllama-catalog.js';
 import { WASM_MAX_MODEL_BYTES } from '../../packages/core/src/runtime/backend-choice.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];

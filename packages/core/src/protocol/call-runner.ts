@@ -4,8 +4,14 @@
  * the trace record. A failing call is an outcome, not an exception: the orchestrator decides what it means
  * (drop the agent, stand in for the aggregator). Only a run abort or a broken prompt template throws.
  */
-import type { ChatCompletionChunk, ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
-import type { CallInfo } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  ChatCompletionChunk,
+  ChatEngine,
+  ChatMessage,
+  CompletionUsage,
+  FinishReason,
+} from '../engine/contract.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
 import type { SlotQueue } from './model-queue.js';

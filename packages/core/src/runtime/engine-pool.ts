@@ -10,14 +10,19 @@
  *
  * `engine(key)` returns an object satisfying the engine contract, to put in the protocol's agent configs.
  */
-import type { ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
-import type { CallInfo, ScriptedRequestOptions } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  CallRequestOptions,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatEngine,
+} from '../engine/contract.js';
 import { assertWebGpu, detectCapabilities, type Capabilities } from './capabilities.js';
 import { absoluteAppConfig, isBackendEngineSpec, validateEngineSpec, type BackendEngineSpec, type ConcreteEngineSpec, type EngineSpec } from './engine-spec.js';
 import { chooseBackend, chooseThreadCount, gpuProbeOf, type BackendChoice, type BackendPreference, type ThreadChoice } from './backend-choice.js';
-import { needsShaderF16 } from './model-record.js';
-import { abortError, isRuntimeError, runtimeError, type RuntimeError } from './errors.js';
-import type { EngineKind } from './hosted-engine.js';
+import { needsShaderF16 } from '../engine/model-record.js';
+import { abortError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
+import type { EngineKind } from '../engine/hosted-engine.js';
 import { LoadProgressTracker, type ModelLoadProgress, type OverallLoadProgress } from './load-progress.js';
 import {
   defaultMemoryBudgetMB,
@@ -29,7 +34,7 @@ import {
   type ProtocolShape,
   type ResolvedModel,
 } from './memory-plan.js';
-import type { ModelRecordLike } from './model-record.js';
+import type { ModelRecordLike } from '../engine/model-record.js';
 import type { HostedSpec, WorkerStats } from './stream-wire.js';
 import { WorkerEngine, type WorkerStartOptions } from './worker-engine.js';
 import { recordModelUse } from '../cache/model-cache.js';
@@ -121,7 +126,7 @@ export interface PoolSlotStatus {
 
 interface Pending {
   params: ChatCompletionCreateParams & { stream: true };
-  options: ScriptedRequestOptions;
+  options: CallRequestOptions;
   phase: string | undefined;
   resolve: (stream: AsyncIterable<ChatCompletionChunk>) => void;
   reject: (error: unknown) => void;
@@ -235,7 +240,7 @@ export class EnginePool {
     if (spec.webgpu) {
       const list = spec.webgpu.appConfig
         ? absoluteAppConfig(spec.webgpu.appConfig, globalThis.location?.href).model_list
-        : (await import('./webllm-catalog.js')).WEBLLM_PREBUILT_MODELS;
+        : (await import('../engine/webllm/webllm-catalog.js')).WEBLLM_PREBUILT_MODELS;
       try {
         const resolved = resolveModel(spec.webgpu.model, list, { f16: capabilities.f16 });
         const vramMB = spec.webgpu.vramMB ?? resolved.vramMB;
@@ -287,7 +292,7 @@ export class EnginePool {
       capabilities ??= await detectCapabilities();
       assertWebGpu(capabilities);
     }
-    const prebuilt = needsGpu ? (await import('./webllm-catalog.js')).WEBLLM_PREBUILT_MODELS : [];
+    const prebuilt = needsGpu ? (await import('../engine/webllm/webllm-catalog.js')).WEBLLM_PREBUILT_MODELS : [];
     const base = globalThis.location?.href;
     const models: PlannedPoolModel[] = [];
     for (const [key, spec] of specs) {
@@ -560,7 +565,7 @@ export class EnginePool {
       throw runtimeError('BAD_SPEC', { field: 'key', model: key }, { message: `EnginePool: no model named "${key}"; known keys: ${Object.keys(this.options.models).join(', ')}` });
     }
     // Planning is async; the engine resolves its slot on first use.
-    const create = (params: ChatCompletionCreateParams & { stream: true }, options?: ScriptedRequestOptions) => this.submit(key, params, options ?? {});
+    const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
       interruptGenerate: async () => {
@@ -572,7 +577,7 @@ export class EnginePool {
     return engine;
   }
 
-  private async submit(key: string, params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
+  private async submit(key: string, params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
     if (!Array.isArray(params?.messages) || params.messages.length === 0) throw new TypeError(`engine "${key}": \`messages\` must be a non-empty array of { role, content }`);
     if (params.stream !== true) throw new TypeError(`engine "${key}": only streaming is supported; pass \`stream: true\``);
     if (options.signal?.aborted) throw abortError(options.signal);

@@ -5,7 +5,7 @@
  * a 2 GB model at 50 % counts for more than a 300 MB one at 50 %. The ETA extrapolates the average rate since
  * the load began; it is left out until there is something to extrapolate from (2 % done and 1 s elapsed).
  */
-import type { LoadProgress } from './hosted-engine.js';
+import type { LoadProgress } from '../engine/hosted-engine.js';
 
 export type ModelLoadState = 'waiting' | 'loading' | 'loaded' | 'failed' | 'cancelled';
 

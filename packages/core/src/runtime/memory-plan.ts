@@ -13,8 +13,8 @@
  * browser reports less than 8 GB (`navigator.deviceMemory`, phones and small laptops). Pass `memoryBudgetMB`
  * to override.
  */
-import { runtimeError } from './errors.js';
-import { needsShaderF16, parseModelId, type ModelRecordLike } from './model-record.js';
+import { runtimeError } from '../engine/errors.js';
+import { needsShaderF16, parseModelId, type ModelRecordLike } from '../engine/model-record.js';
 
 export const DEFAULT_MEMORY_BUDGET_MB = 4096;
 

@@ -8,12 +8,19 @@
  * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED.
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import type { ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine, CompletionUsage, FinishReason } from '../engine/contract.js';
-import type { CallInfo, ScriptedRequestOptions } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  CallRequestOptions,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatEngine,
+  CompletionUsage,
+  FinishReason,
+} from '../engine/contract.js';
 import defaultWorkerUrl from './agent-worker.ts?worker&url';
 import { installErrorTransfer } from './comlink-errors.js';
-import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from './errors.js';
-import type { LoadProgress } from './hosted-engine.js';
+import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
+import type { LoadProgress } from '../engine/hosted-engine.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamMessage, WorkerStats } from './stream-wire.js';
 
 export interface WorkerStartOptions {
@@ -234,7 +241,7 @@ export class WorkerEngine implements ChatEngine {
       this.crash(event.message ? `uncaught error in the worker: ${event.message}` : 'the worker script failed (error event)');
     });
     this.worker.addEventListener('messageerror', () => this.crash('a message from the worker could not be read (messageerror)'));
-    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: ScriptedRequestOptions) => this.create(params, requestOptions);
+    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: CallRequestOptions) => this.create(params, requestOptions);
     this.chat = { completions: { create } } as ChatEngine['chat'];
   }
 
@@ -325,7 +332,7 @@ export class WorkerEngine implements ChatEngine {
     }
   }
 
-  private create(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
+  private create(params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
     return this.request(params, options);
   }
 
@@ -333,7 +340,7 @@ export class WorkerEngine implements ChatEngine {
    * `create()` with a hook: `onSettled` runs once when the worker is done with the request (it ended, failed,
    * was aborted, or the consumer stopped reading), whether or not the consumer reads to the end.
    */
-  request(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}, onSettled?: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
+  request(params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions = {}, onSettled?: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
     if (!Array.isArray(params?.messages) || params.messages.length === 0) {
       return Promise.reject(new TypeError(`${this.name}: \`messages\` must be a non-empty array of { role, content }`));
     }
