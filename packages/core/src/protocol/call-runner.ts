@@ -14,7 +14,7 @@ import type {
 } from '../engine/contract.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
-import type { SlotQueue } from './model-queue.js';
+import type { PermitQueue } from './permit-queue.js';
 import { placeSystem } from './prompts.js';
 import { stripReasoning } from './reasoning.js';
 import {
@@ -38,7 +38,7 @@ export interface Endpoint {
   temperature: number;
   contextWindow: number;
   noSystemRole: boolean;
-  queue: SlotQueue;
+  queue: PermitQueue;
   counter: TokenCounter;
 }
 
@@ -69,7 +69,7 @@ export interface RunContext {
   emit(event: AttentionMoAEvent): void;
   /** ms since the run started. */
   now(): number;
-  global: SlotQueue;
+  global: PermitQueue;
   callTimeoutMs?: number;
 }
 
