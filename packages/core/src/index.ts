@@ -82,6 +82,7 @@ export { parseModelId, needsShaderF16, cleanModelUrl, modelFileUrls } from './en
 export type { ModelRecordLike, AppConfigLike, ParsedModelId } from './engine/model-record.js';
 export { webllmModels } from './runtime/catalog.js';
 export { LoadProgressTracker } from './runtime/load-progress.js';
+export { formatBytes } from './runtime/format-bytes.js';
 export type { LoadProgressSnapshot, ModelLoadProgress, OverallLoadProgress, ModelLoadState } from './runtime/load-progress.js';
 export {
   RuntimeError,
