@@ -65,10 +65,8 @@ const allowed: Record<string, (to: string) => boolean> = {
     to.startsWith('engine/') ||
     to.startsWith('cache/') ||
     to.startsWith('runtime/') ||
-    // The memory plan counts calls per topology: the protocol's own counter, not a copy.
-    to === 'protocol/topology.ts' ||
-    // ...whose signature takes the protocol's topology names (types only).
-    to === 'protocol/types.ts',
+    // The memory plan counts calls per topology with the protocol's own counter, not a copy.
+    to === 'protocol/topology.ts',
   // The protocol drives any engine through the contract: it sees the contract's types, never an implementation.
   protocol: (to) => to.startsWith('protocol/') || to === 'engine/contract.ts' || to === 'engine/tokens.ts',
   'index.ts': () => true,

@@ -47,7 +47,7 @@ export { stripReasoning, splitReasoning, ReasoningFilter } from './protocol/reas
 export { isStopPhrase, similarity, words } from './protocol/early-stop.js';
 export { fitPrompt, shareRoom, tokenCounter, MIN_PART_TOKENS } from './protocol/context-budget.js';
 export type { PromptSpec, FitTarget, FittedPrompt, TokenCounter } from './protocol/context-budget.js';
-export { critiquePairs } from './protocol/topology.js';
+export { critiquePairs, critiquesPerCritic } from './protocol/topology.js';
 export { PermitQueue, SlotQueue } from './protocol/permit-queue.js';
 export {
   AttentionMoAError,

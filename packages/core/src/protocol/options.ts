@@ -6,6 +6,7 @@
 import { isChatEngine, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
+import { TOPOLOGIES } from './topology.js';
 import type {
   AgentConfig,
   AggregatorConfig,
@@ -17,7 +18,7 @@ import type {
   RoleTokenLimits,
 } from './types.js';
 
-export const TOPOLOGIES: readonly AttentionTopology[] = ['full', 'self', 'ring', 'none'];
+export { TOPOLOGIES };
 export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
 export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
 

@@ -9,7 +9,8 @@ import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-recor
 
 export type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
-export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
+export type { AttentionTopology } from './topology.js';
+import type { AttentionTopology } from './topology.js';
 export type EarlyStopMode = 'judge' | 'similarity' | 'off';
 /** Why a run stopped early: the judge's stop phrase (which also makes the last layer's answer its aggregate), the
  *  similarity test, or the run's `budget` ran out before the next layer. */

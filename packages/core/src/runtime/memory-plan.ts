@@ -15,6 +15,7 @@
  */
 import { runtimeError } from '../engine/errors.js';
 import { needsShaderF16, parseModelId, type ModelRecordLike } from '../engine/model-record.js';
+import { critiquesPerCritic, type AttentionTopology } from '../protocol/topology.js';
 
 export const DEFAULT_MEMORY_BUDGET_MB = 4096;
 
@@ -161,7 +162,7 @@ export interface ProtocolShape {
   /** The aggregator's model key. */
   aggregator: { model: string };
   layers?: number;
-  attention?: 'full' | 'self' | 'ring' | 'none';
+  attention?: AttentionTopology;
   residual?: boolean;
 }
 
@@ -185,7 +186,7 @@ export function protocolPhases(shape: ProtocolShape): PhaseDemand[] {
     for (const agent of shape.agents) calls[agent.model] = (calls[agent.model] ?? 0) + count;
     return calls;
   };
-  const critiquesEach = attention === 'full' ? n : attention === 'ring' ? Math.min(2, n) : attention === 'self' ? 1 : 0;
+  const critiquesEach = critiquesPerCritic(attention, n);
   const phases: PhaseDemand[] = [];
   for (let layer = 1; layer <= layers; layer++) {
     phases.push({ id: `L${layer}:propose`, layer, role: 'propose', calls: perAgent(1) });
