@@ -11,7 +11,7 @@ import { AbortError, AttentionMoAError, ConfigError } from './errors.js';
 import { EventChannel } from './event-channel.js';
 import { assertQuestionFits, resolveMessages } from './messages.js';
 import { PermitQueues, PermitQueue } from './permit-queue.js';
-import { resolveOptions, type ResolvedOptions } from './options.js';
+import { resolveOptions, type ResolvedEndpoint, type ResolvedOptions } from './options.js';
 import { ProtocolRun, type RunSetup } from './protocol-run.js';
 import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type { AttentionMoAEvent, AttentionMoAOptions, AttentionMoAResult, CompleteOptions, RunOptions, RunPlan } from './types.js';
@@ -48,14 +48,7 @@ export class AttentionMoA {
       if (!counter) counters.set(engine, (counter = tokenCounter(engine)));
       return counter;
     };
-    const endpoint = (e: {
-      name: string;
-      engine: ChatEngine;
-      model?: string;
-      temperature: number;
-      contextWindow: number;
-      noSystemRole: boolean;
-    }): Endpoint => ({
+    const endpoint = (e: ResolvedEndpoint): Endpoint => ({
       name: e.name,
       engine: e.engine,
       ...(e.model ? { model: e.model } : {}),

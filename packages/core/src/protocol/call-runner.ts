@@ -27,17 +27,12 @@ import {
   errorInfo,
   toError,
 } from './errors.js';
+import type { ResolvedEndpoint } from './options.js';
 import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
 
-/** Where a call runs: a model on an engine, with its queue, window and tokenizer. */
-export interface Endpoint {
-  /** The name recorded as the call's agent. */
-  name: string;
-  engine: ChatEngine;
-  model?: string;
-  temperature: number;
-  contextWindow: number;
-  noSystemRole: boolean;
+/** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
+export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** The (engine, model) pair's permits; its concurrency is their number. */
   queue: PermitQueue;
   counter: TokenCounter;
 }

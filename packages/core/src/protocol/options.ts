@@ -43,27 +43,23 @@ export const DEFAULTS = {
 /** Smallest room a prompt needs beside the answer: a window not larger than max tokens + this is rejected. */
 const MIN_PROMPT_ROOM = 64;
 
-export interface ResolvedAgent {
+/** What agents and the aggregator share: a model on an engine, with its sampling, window and concurrency. */
+export interface ResolvedEndpoint {
   name: string;
   engine: ChatEngine;
   model?: string;
   temperature: number;
-  system?: string;
   contextWindow: number;
   noSystemRole: boolean;
   concurrency: number;
+}
+
+export interface ResolvedAgent extends ResolvedEndpoint {
+  system?: string;
   maxTokens: { propose: number; critique: number; refine: number };
 }
 
-export interface ResolvedAggregator {
-  name: string;
-  engine: ChatEngine;
-  model?: string;
-  temperature: number;
-  contextWindow: number;
-  noSystemRole: boolean;
-  concurrency: number;
-}
+export type ResolvedAggregator = ResolvedEndpoint;
 
 /** The options after validation, every default filled in (what `AttentionMoA.options` exposes). */
 export interface ResolvedOptions {
