@@ -48,6 +48,7 @@ export { isStopPhrase, similarity, words } from './protocol/early-stop.js';
 export { fitPrompt, shareRoom, tokenCounter, MIN_PART_TOKENS } from './protocol/context-budget.js';
 export type { PromptSpec, FitTarget, FittedPrompt, TokenCounter } from './protocol/context-budget.js';
 export { critiquePairs, critiquesPerCritic } from './protocol/topology.js';
+export { agentName, agentNames } from './protocol/agent-names.js';
 export { PermitQueue, SlotQueue } from './protocol/permit-queue.js';
 export {
   AttentionMoAError,
