@@ -29,7 +29,7 @@ export type {
 
 export type * from './protocol/types.js';
 
-// --- Protocol (issue 4): the Attention-MoA orchestrator and its building blocks ---
+// The protocol: the Attention-MoA orchestrator and its building blocks.
 export { AttentionMoA } from './protocol/attention-moa.js';
 export { resolveOptions, DEFAULTS, TOPOLOGIES, EARLY_STOP_MODES } from './protocol/options.js';
 export type { ResolvedOptions, ResolvedAgent, ResolvedAggregator, ResolvedEndpoint } from './protocol/options.js';
@@ -64,8 +64,7 @@ export {
 } from './protocol/errors.js';
 export type { AttentionMoAErrorCode, ContextOverflowDetails } from './protocol/errors.js';
 
-// ---------------------------------------------------------------------------------------------
-// Worker runtime (issue 5): engines in Web Workers over comlink, capability + memory planning,
+// The worker runtime: engines in Web Workers over comlink, capability + memory planning,
 // the IndexedDB model cache, typed runtime errors. web-llm itself is only ever loaded inside workers.
 export { EnginePool } from './runtime/engine-pool.js';
 export type { EnginePoolOptions, PoolEvent, PoolPlan, PlannedPoolModel, PoolSlotStatus, SlotState } from './runtime/engine-pool.js';
@@ -95,6 +94,7 @@ export {
   WorkerCrashedError,
   LoadCancelledError,
   EngineRuntimeError,
+  StorageUnavailableError,
   runtimeError,
   isRuntimeError,
   serializeError,
@@ -115,7 +115,7 @@ export {
 } from './cache/model-cache.js';
 export type { CachedModel, RegistryEntry, CacheOptions, DeleteResult, StorageEstimate } from './cache/model-cache.js';
 
-// ── WASM engine (wllama: llama.cpp in WebAssembly, CPU) ─────────────────────────────────────────────
+// The WASM engine (wllama: llama.cpp in WebAssembly, CPU).
 export { createWllamaEngine } from './engine/wllama/wllama.js';
 export type { WllamaSpec, WllamaEngineInfo, WllamaHostedEngine } from './engine/wllama/wllama.js';
 export { WllamaEngineError } from './engine/wllama/wllama-errors.js';
@@ -127,9 +127,6 @@ export type { GgufHeader, GgufTensorInfo, GgufValue } from './engine/wllama/gguf
 export { WASM_MODEL_CATALOG, wasmCatalogModel } from './engine/wllama/wllama-catalog.js';
 export type { WasmCatalogModel } from './engine/wllama/wllama-catalog.js';
 
-// ── Backend choice (WebGPU vs WASM) and WASM thread count ────────────────────────────────────────────
+// Backend choice (WebGPU vs WASM) and WASM thread count.
 export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError, WASM_HEAP_BYTES, WASM_MAX_MODEL_BYTES } from './runtime/backend-choice.js';
 export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
-
-// ---- reliability (issue 9): storage that is full or refused -------------------------------------
-export { StorageUnavailableError } from './engine/errors.js';
