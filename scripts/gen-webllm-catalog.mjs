@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates packages/core/src/engine/webllm/webllm-catalog.ts from the installed @mlc-ai/web-llm's prebuiltAppConfig.
 // Why a copy: the page-side memory planner needs every model's vram_required_MB / required_features before any
-// download, and importing web-llm on the page would put its 6 MB bundle there. test/unit/webllm-catalog.test.ts
+// download, and importing web-llm on the page would put its 6 MB bundle there. test/unit/core/engine/webllm/webllm-catalog.test.ts
 // fails when the copy and the installed package disagree (run this script after upgrading web-llm).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

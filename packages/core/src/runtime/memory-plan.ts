@@ -299,7 +299,7 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
 // is resident at a phase boundary and kept is never evicted mid-phase. The state between phases is the resident
 // set; a transition R → S costs one load per needed model not in R. It is feasible when S fits, S ⊆ R ∪ N, and
 // every model loaded only for this phase fits next to the kept ones (R ∩ S). Dynamic programming over resident
-// sets finds the fewest loads (then the fewest batches). test/unit/memory-plan.test.ts checks the result
+// sets finds the fewest loads (then the fewest batches). test/unit/core/runtime/memory-plan.test.ts checks the result
 // against a brute-force search over every load/evict sequence.
 
 interface Phase {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LoadProgressTracker } from '../../packages/core/src/runtime/load-progress.js';
-import { createWebLLMProgressMapper } from '../../packages/core/src/engine/webllm/webllm-progress.js';
+import { LoadProgressTracker } from '../../../../packages/core/src/runtime/load-progress.js';
+import { createWebLLMProgressMapper } from '../../../../packages/core/src/engine/webllm/webllm-progress.js';
 
 describe('LoadProgressTracker', () => {
   it('weights models by size, sums bytes, and extrapolates an ETA once there is something to go on', () => {
