@@ -7,7 +7,7 @@
  * tokenizer files as ArrayBuffers), `webllm/config` (`mlc-chat-config.json`) and `webllm/wasm` (model libraries).
  * Several ids can share one set of weights (the `-1k` builds use the 4k builds' weights).
  *
- * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama-cache.ts) are listed, checked and deleted
+ * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama/wllama-cache.ts) are listed, checked and deleted
  * through the same functions: their entries have `engine: 'wllama'`, and are named by GGUF URL or file name.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
