@@ -35,21 +35,21 @@ describe('the device verdict', () => {
   });
 
   it('warns when storage is short or unknown', () => {
-    expect(verdictFor(base({ adapter: nvidia, storage: { usage: 9 * GB, quota: 10 * GB } })).checks.at(-1)).toMatchObject({ label: 'Storage for models', ok: 'warn', value: '1.0 GB free' });
+    expect(verdictFor(base({ adapter: nvidia, storage: { usage: 9 * GB, quota: 10 * GB } })).checks.at(-1)).toMatchObject({ label: 'Storage for models', ok: 'warn', value: '1.1 GB free' }); // 1 GiB in decimal units
     expect(verdictFor(base({ adapter: nvidia, storage: undefined })).checks.at(-1)).toMatchObject({ value: 'unknown', ok: 'warn' });
   });
 
   it('names adapters and sizes readably', () => {
     expect(adapterName({ vendor: 'apple', architecture: 'metal-3', description: '', isFallbackAdapter: false })).toBe('apple metal-3');
     expect(adapterName({ vendor: '', architecture: '', description: '', isFallbackAdapter: false })).toBe('an unnamed adapter');
-    expect(formatBytes(1536)).toBe('1.5 KB');
-    expect(formatBytes(10 * GB)).toBe('10.0 GB');
+    expect(formatBytes(1536)).toBe('2 kB'); // decimal units, as core's formatBytes (was binary '1.5 KB')
+    expect(formatBytes(10 * GB)).toBe('11 GB'); // 10 GiB = 10.7 × 10⁹ B (was '10.0 GB' in binary units)
   });
 });
 
 describe('agent names for real models', () => {
-  it('are the short model names, numbered only when two would be the same', () => {
+  it('are the short model names, the full id only where two would be the same (core\'s rule, shared with the element)', () => {
     expect(agentNames(['Qwen2.5-1.5B-Instruct-q4f32_1-MLC', 'Llama-3.2-1B-Instruct-q4f32_1-MLC'])).toEqual(['Qwen2.5 1.5B', 'Llama-3.2 1B']);
-    expect(agentNames(['gemma-2-2b-it-q4f32_1-MLC', 'gemma-2-2b-it-q4f32_1-MLC-1k', 'gemma-2-2b-it-q4f16_1-MLC'])).toEqual(['gemma-2 2b #1', 'gemma-2 2b (1k)', 'gemma-2 2b #3']);
+    expect(agentNames(['gemma-2-2b-it-q4f32_1-MLC', 'gemma-2-2b-it-q4f32_1-MLC-1k', 'gemma-2-2b-it-q4f16_1-MLC'])).toEqual(['gemma-2-2b-it-q4f32_1-MLC', 'gemma-2 2b (1k)', 'gemma-2-2b-it-q4f16_1-MLC']);
   });
 });

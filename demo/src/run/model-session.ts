@@ -3,7 +3,7 @@
  * against the memory budget before any byte is downloaded; swapped in and out when they do not all fit) and hands
  * back engines for the protocol. web-llm itself is only ever loaded inside those workers.
  */
-import { EnginePool, type Capabilities, type PoolEvent } from '@attention-moa/core';
+import { agentNames as coreAgentNames, EnginePool, type Capabilities, type PoolEvent } from '@attention-moa/core';
 import { shortName, type ModelCatalog } from '../catalog/model-catalog.js';
 import type { ProtocolSettings } from './modes.js';
 import type { Session } from './session.js';
@@ -21,10 +21,9 @@ export interface ModelSessionOptions {
   signal: AbortSignal;
 }
 
-/** Agent names from model ids, unique even when two ids share a short name. */
-export function agentNames(models: string[]): string[] {
-  const names = models.map(shortName);
-  return names.map((n, i) => (names.indexOf(n) !== i || names.lastIndexOf(n) !== i ? `${n} #${i + 1}` : n));
+/** Agent names from model ids: the catalog's short names, unique by core's rule (the full id where two read the same). */
+export function agentNames(models: readonly string[]): string[] {
+  return coreAgentNames(models, shortName);
 }
 
 export async function loadModelSession(o: ModelSessionOptions): Promise<Session> {

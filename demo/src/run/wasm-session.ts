@@ -3,7 +3,7 @@
  * catalog with llama.cpp compiled to WebAssembly, on the CPU, one worker each (one thread each, since the
  * agents share the cores). Weights are cached in the browser (OPFS) after the first download.
  */
-import { EnginePool, wasmCatalogModel, type PoolEvent, type WasmCatalogModel } from '@attention-moa/core';
+import { agentNames, EnginePool, wasmCatalogModel, type PoolEvent, type WasmCatalogModel } from '@attention-moa/core';
 import type { ProtocolSettings } from './modes.js';
 import type { Session } from './session.js';
 
@@ -16,9 +16,9 @@ export interface WasmSessionOptions {
   signal: AbortSignal;
 }
 
-/** "SmolLM2 360M Instruct" → "SmolLM2 360M". */
-export function wasmAgentName(model: WasmCatalogModel): string {
-  return model.name.replace(/ Instruct$/, '');
+/** Agent names for catalog models: "SmolLM2 360M Instruct" → "SmolLM2 360M", unique by core's rule. */
+export function wasmAgentNames(models: readonly WasmCatalogModel[]): string[] {
+  return agentNames(models.map((m) => m.name), (name) => name.replace(/ Instruct$/, ''));
 }
 
 /** The total download, bytes, for these catalog ids (Hugging Face's listed sizes). */
@@ -30,7 +30,7 @@ export async function loadWasmSession(o: WasmSessionOptions): Promise<Session> {
   if (!o.models.length) throw new RangeError('Pick at least one model to run on the CPU.');
   if (new Set(o.models).size !== o.models.length) throw new RangeError('Each model can be picked once: the same model twice would answer the same way.');
   const models = o.models.map(wasmCatalogModel);
-  const names = models.map(wasmAgentName);
+  const names = wasmAgentNames(models);
   const aggregatorIndex = Math.min(Math.max(0, o.aggregatorIndex), models.length - 1);
   const pool = new EnginePool({
     // Keyed by catalog id, so the pool's events name the same rows as the setup screen.

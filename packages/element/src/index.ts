@@ -16,6 +16,7 @@ export { createPoolLoader, defaultModelLoader, agentName, type PoolLoaderOptions
 export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';
+export { cssProps } from './css-props.js';
 export type * from './events.js';
 export * from '@attention-moa/core';
 

@@ -3,7 +3,7 @@
  * any download, progress per model) turned into the element's `ModelLoader`. By default every model id is a WebLLM
  * model; `createPoolLoader({ spec })` maps ids to other engine specs (scripted engines in workers, wllama).
  */
-import { EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
+import { agentName, agentNames, EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
 import type { LoadedEngines, ModelLoader } from './model-loader.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
@@ -12,20 +12,7 @@ export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'm
   spec?: (model: string) => EngineSpec;
 }
 
-/** "Qwen2.5-0.5B-Instruct-q4f16_1-MLC" → "Qwen2.5-0.5B": agent names people can read in cards and the map. */
-export function agentName(model: string): string {
-  const short = model
-    .replace(/-MLC(-\w+)?$/i, '')
-    .replace(/-q\d+f\d+(_\d+)?$/i, '')
-    .replace(/-(Instruct|it|Chat)(-v[\d.]+)?$/i, '');
-  return short || model;
-}
-
-/** Readable, unique agent names for a list of model ids (the full id where two would read the same). */
-export function agentNames(models: readonly string[]): string[] {
-  const short = models.map(agentName);
-  return short.map((name, i) => (short.indexOf(name) !== short.lastIndexOf(name) ? models[i]! : name));
-}
+export { agentName, agentNames };
 
 export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
   const { spec = (model: string): EngineSpec => ({ kind: 'webllm', model }), ...poolOptions } = options;

@@ -3,7 +3,7 @@
  * One kind per backend (`webllm`, `wllama`, `scripted`); each kind's factory is imported lazily inside the
  * agent worker, so a page that never uses WebLLM never parses its 6 MB bundle.
  */
-import type { ChatEngine } from '../engine/contract.js';
+import type { ChatEngine } from './contract.js';
 
 export type EngineKind = 'webllm' | 'wllama' | 'scripted';
 

@@ -8,10 +8,10 @@ import {
   type MemoryPlan,
   type PhaseDemand,
   type PlannedModel,
-} from '../../packages/core/src/runtime/memory-plan.js';
-import { needsShaderF16, parseModelId, type ModelRecordLike } from '../../packages/core/src/runtime/model-record.js';
-import { WEBLLM_PREBUILT_MODELS } from '../../packages/core/src/runtime/webllm-catalog.js';
-import { RuntimeError } from '../../packages/core/src/runtime/errors.js';
+} from '../../../../packages/core/src/runtime/memory-plan.js';
+import { needsShaderF16, parseModelId, type ModelRecordLike } from '../../../../packages/core/src/engine/model-record.js';
+import { WEBLLM_PREBUILT_MODELS } from '../../../../packages/core/src/engine/webllm/webllm-catalog.js';
+import { RuntimeError } from '../../../../packages/core/src/engine/errors.js';
 
 const catalog = WEBLLM_PREBUILT_MODELS;
 

@@ -7,10 +7,10 @@
  * None of this is a model; its output must never be presented as one's.
  */
 import { ScriptedEngine, type ScriptedEngineOptions } from './scripted.js';
-import type { ChatCompletionChunk, ChatCompletionCreateParams } from './contract.js';
-import type { EngineStats, HostedEngine, HostedEngineFactory } from '../runtime/hosted-engine.js';
-import { runtimeError } from '../runtime/errors.js';
-import type { ScriptedRequestOptions } from './scripted.js';
+import type { ChatCompletionChunk, ChatCompletionCreateParams } from '../contract.js';
+import type { EngineStats, HostedEngine, HostedEngineFactory } from '../hosted-engine.js';
+import { runtimeError } from '../errors.js';
+import type { CallRequestOptions } from '../contract.js';
 
 /** Crash the worker hosting this engine: for tests of crash detection and restart. */
 export interface ScriptedCrash {
@@ -82,7 +82,7 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
   const engine = new ScriptedEngine(spec.script ?? {});
   const crash = spec.crash && (context.attempt ?? 0) < (spec.crash.attemptsBelow ?? 1) ? spec.crash : undefined;
   let calls = 0;
-  const create = async (params: ChatCompletionCreateParams & { stream: true }, options?: ScriptedRequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> => {
+  const create = async (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> => {
     const call = ++calls;
     const stream = await engine.chat.completions.create(params, options);
     if (!crash || call !== (crash.onCall ?? 1)) return stream;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LoadProgressTracker } from '../../packages/core/src/runtime/load-progress.js';
-import { createWebLLMProgressMapper } from '../../packages/core/src/runtime/webllm-progress.js';
+import { LoadProgressTracker } from '../../../../packages/core/src/runtime/load-progress.js';
+import { createWebLLMProgressMapper } from '../../../../packages/core/src/engine/webllm/webllm-progress.js';
 
 describe('LoadProgressTracker', () => {
   it('weights models by size, sums bytes, and extrapolates an ETA once there is something to go on', () => {
@@ -21,7 +21,7 @@ describe('LoadProgressTracker', () => {
     expect(mid.fraction).toBeCloseTo(0.5);
     expect(mid.etaSeconds).toBeCloseTo(10);
     expect(mid).toMatchObject({ loadedBytes: 200e6, totalBytes: 400e6, elapsedSeconds: 10 });
-    expect(mid.text).toBe('Loading 2 models: 50% · 191 MB of 381 MB · about 10 s left');
+    expect(mid.text).toBe('Loading 2 models: 50% · 200 MB of 400 MB · about 10 s left');
     tracker.finish('small');
     expect(tracker.snapshot().overall.fraction).toBeCloseTo((100 + 150) / 400);
     tracker.update('big', { progress: 0.2, text: 'late report' }); // never goes backwards
@@ -30,7 +30,7 @@ describe('LoadProgressTracker', () => {
     tracker.update('big', { progress: 0.9, text: 'x' });
     expect(tracker.snapshot().overall.text).toMatch(/about (\d+) (s|min) left$/);
     tracker.finish('big');
-    expect(tracker.snapshot().overall).toMatchObject({ fraction: 1, text: 'Loaded 2 models: 100% · 381 MB of 381 MB' });
+    expect(tracker.snapshot().overall).toMatchObject({ fraction: 1, text: 'Loaded 2 models: 100% · 400 MB of 400 MB' });
     expect(tracker.snapshot().overall.etaSeconds).toBeUndefined();
   });
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { SlotQueue } from '@attention-moa/core';
+import { PermitQueue, SlotQueue } from '@attention-moa/core';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
-describe('SlotQueue', () => {
+describe('PermitQueue', () => {
   it('grants up to its limit at once and the rest first come, first served', async () => {
-    const queue = new SlotQueue(2);
+    const queue = new PermitQueue(2);
     const order: string[] = [];
     const releases = new Map<string, () => void>();
     for (const name of ['a', 'b', 'c', 'd', 'e']) {
@@ -34,7 +34,7 @@ describe('SlotQueue', () => {
   });
 
   it('an aborted waiter leaves the queue at once and does not take a slot', async () => {
-    const queue = new SlotQueue(1);
+    const queue = new PermitQueue(1);
     const first = await queue.acquire();
     const controller = new AbortController();
     const waiting = queue.acquire(controller.signal);
@@ -47,5 +47,12 @@ describe('SlotQueue', () => {
     expect(queue.inUse).toBe(1);
     release();
     await expect(queue.acquire(controller.signal)).rejects.toThrow('stop');
+  });
+});
+
+describe('SlotQueue (deprecated name)', () => {
+  it('is PermitQueue', () => {
+    expect(SlotQueue).toBe(PermitQueue);
+    expect(new SlotQueue(1)).toBeInstanceOf(PermitQueue);
   });
 });

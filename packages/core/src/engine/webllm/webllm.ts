@@ -6,14 +6,14 @@
  * worker's generation never stops another model's. Weights are cached in IndexedDB (`cacheBackend: 'indexeddb'`).
  * Failures become typed errors; the fetch monitor supplies the URL and status WebLLM's messages lack.
  */
-import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from './contract.js';
-import type { EngineStats, HostedEngine, HostedEngineFactory } from '../runtime/hosted-engine.js';
-import type { AppConfigLike } from '../runtime/model-record.js';
-import { modelFileUrls, needsShaderF16, type ModelRecordLike } from '../runtime/model-record.js';
-import { runtimeError } from '../runtime/errors.js';
-import { classifyEngineError } from '../runtime/classify-error.js';
-import { installFetchMonitor } from '../runtime/fetch-monitor.js';
-import { createWebLLMProgressMapper } from '../runtime/webllm-progress.js';
+import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
+import type { EngineStats, HostedEngine, HostedEngineFactory } from '../hosted-engine.js';
+import type { AppConfigLike } from '../model-record.js';
+import { modelFileUrls, needsShaderF16, type ModelRecordLike } from '../model-record.js';
+import { runtimeError } from '../errors.js';
+import { classifyEngineError } from '../classify-error.js';
+import { installFetchMonitor } from '../fetch-monitor.js';
+import { createWebLLMProgressMapper } from './webllm-progress.js';
 
 export interface WebLLMSpec {
   kind: 'webllm';

@@ -7,7 +7,7 @@ import {
   WASM_MAX_MODEL_BYTES,
   type BackendChoiceInput,
   type GpuProbe,
-} from '../../packages/core/src/runtime/backend-choice.js';
+} from '../../../../packages/core/src/runtime/backend-choice.js';
 
 const gpu = (over: Partial<NonNullable<GpuProbe['adapter']>> = {}): GpuProbe => ({
   adapter: { vendor: 'nvidia', architecture: 'ampere', isFallbackAdapter: false, f16: true, maxBufferSize: 2 ** 31, maxStorageBufferBindingSize: 2 ** 31, ...over },
@@ -112,7 +112,7 @@ describe('probeGpu', () => {
 
 describe('gpuProbeOf (the runtime capabilities as a probe)', () => {
   it('maps no WebGPU, no adapter, and an adapter (SwiftShader counts as software)', async () => {
-    const { gpuProbeOf } = await import('../../packages/core/src/runtime/backend-choice.js');
+    const { gpuProbeOf } = await import('../../../../packages/core/src/runtime/backend-choice.js');
     expect(gpuProbeOf({ webgpu: false, f16: false, limits: {} })).toEqual({ adapter: null, missing: 'no-webgpu' });
     expect(gpuProbeOf({ webgpu: true, f16: false, limits: {} })).toEqual({ adapter: null, missing: 'no-adapter' });
     expect(
@@ -123,7 +123,7 @@ describe('gpuProbeOf (the runtime capabilities as a probe)', () => {
 
 describe('pool specs with a model per backend ({ webgpu, wasm })', () => {
   it('are validated with the field named under its backend', async () => {
-    const { validateEngineSpec, isBackendEngineSpec } = await import('../../packages/core/src/runtime/engine-spec.js');
+    const { validateEngineSpec, isBackendEngineSpec } = await import('../../../../packages/core/src/runtime/engine-spec.js');
     const ok = { webgpu: { model: 'Qwen2.5-0.5B-Instruct' }, wasm: { model: '/m.gguf', bytes: 10 }, backend: 'auto' as const };
     expect(() => validateEngineSpec('a', ok)).not.toThrow();
     expect(isBackendEngineSpec(ok)).toBe(true);

@@ -10,8 +10,8 @@
 import type { Wllama } from '@wllama/wllama';
 // `no-inline`: Vite's library mode would otherwise inline the 10 MB wasm as base64 into the JS.
 import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url&no-inline';
-import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from './contract.js';
-import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../runtime/hosted-engine.js';
+import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
+import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
 import { chunkFactory, partsOf, toLlamaServerParams, usageOf, type LlamaServerChunk } from './wllama-chat.js';
 import { downloadToBlob, downloadToWllamaCache, openWllamaCached, deleteWllamaCached, type DownloadProgress } from './wllama-cache.js';

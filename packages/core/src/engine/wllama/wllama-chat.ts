@@ -2,7 +2,7 @@
  * Maps the engine contract's chat requests to llama-server's (inside wllama) and its stream chunks back.
  * Pure functions: the engine does the I/O, these decide what goes in and out.
  */
-import type { ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason } from './contract.js';
+import type { ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../contract.js';
 
 /** The llama-server chunk fields this mapping reads (wllama's `ChatCompletionChunk`). */
 export interface LlamaServerChunk {

@@ -7,10 +7,10 @@ import {
   ggufString,
   parseGgufHeader,
   readGgufHeader,
-} from '../../packages/core/src/engine/gguf-header.js';
-import { toFloat16Bits, writeGguf } from '../fixtures/gguf/gguf-writer.js';
-import { buildTinyGguf, CHATML_TEMPLATE, tinyVocabulary } from '../fixtures/gguf/write-tiny-gguf.js';
-import { BROKEN_FILES, buildFixtureFiles, TINY_AGENTS } from '../fixtures/gguf/tiny-models.js';
+} from '../../../../../packages/core/src/engine/wllama/gguf-header.js';
+import { toFloat16Bits, writeGguf } from '../../../../fixtures/gguf/gguf-writer.js';
+import { buildTinyGguf, CHATML_TEMPLATE, tinyVocabulary } from '../../../../fixtures/gguf/write-tiny-gguf.js';
+import { BROKEN_FILES, buildFixtureFiles, TINY_AGENTS } from '../../../../fixtures/gguf/tiny-models.js';
 
 const blobOf = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
 

@@ -16,24 +16,12 @@ import type {
   ChatMessage,
   CompletionUsage,
   FinishReason,
-  RequestOptions,
-} from './contract.js';
-import { estimateTokens } from './tokens.js';
+  CallInfo,
+  CallRequestOptions,
+} from '../contract.js';
+import { estimateTokens } from '../tokens.js';
 
 export { estimateTokens };
-
-/** What the orchestrator tells an engine about a call (second argument of `create`, ignored by other engines). */
-export interface CallInfo {
-  role: 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual' | (string & {});
-  layer: number;
-  agent: string;
-  target?: string;
-}
-
-/** Request options as the orchestrator passes them: openai-node's `{ signal }` plus the call's identity. */
-export interface ScriptedRequestOptions extends RequestOptions {
-  call?: CallInfo;
-}
 
 export interface ScriptMatch {
   role?: CallInfo['role'] | CallInfo['role'][];
@@ -230,7 +218,7 @@ export class ScriptedEngine implements ChatEngine {
     if (options.contextWindow !== undefined && !(Number.isInteger(options.contextWindow) && options.contextWindow > 0)) {
       throw new TypeError(`ScriptedEngine: contextWindow must be a whole number > 0, got ${String(options.contextWindow)}`);
     }
-    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: ScriptedRequestOptions) =>
+    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: CallRequestOptions) =>
       this.create(params, requestOptions);
     this.chat = { completions: { create } };
   }
@@ -268,7 +256,7 @@ export class ScriptedEngine implements ChatEngine {
 
   private async create(
     params: ChatCompletionCreateParams & { stream: true },
-    requestOptions: ScriptedRequestOptions = {},
+    requestOptions: CallRequestOptions = {},
   ): Promise<AsyncIterable<ChatCompletionChunk>> {
     if (!Array.isArray(params?.messages) || params.messages.length === 0) {
       throw new TypeError('ScriptedEngine: `messages` must be a non-empty array of { role, content }');

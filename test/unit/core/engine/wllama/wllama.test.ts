@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createWllamaEngine } from '../../packages/core/src/engine/wllama.js';
+import { createWllamaEngine } from '../../../../../packages/core/src/engine/wllama/wllama.js';
 
 const context = { onProgress() {}, signal: new AbortController().signal };
 const fail = (spec: unknown) => createWllamaEngine(spec as never, context).then(() => undefined, (e: { name: string; code: string; message: string }) => e);

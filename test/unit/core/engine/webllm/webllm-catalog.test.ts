@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { prebuiltAppConfig, modelVersion } from '@mlc-ai/web-llm';
-import { WEBLLM_MODEL_VERSION, WEBLLM_PREBUILT_MODELS } from '../../packages/core/src/runtime/webllm-catalog.js';
-import { cleanModelUrl, modelFileUrls, needsShaderF16, parseModelId } from '../../packages/core/src/runtime/model-record.js';
+import { WEBLLM_MODEL_VERSION, WEBLLM_PREBUILT_MODELS } from '../../../../../packages/core/src/engine/webllm/webllm-catalog.js';
+import { cleanModelUrl, modelFileUrls, needsShaderF16, parseModelId } from '../../../../../packages/core/src/engine/model-record.js';
 
 describe('the page-side copy of WebLLM\'s prebuilt model list', () => {
   it('equals the installed @mlc-ai/web-llm prebuiltAppConfig record for record (run scripts/gen-webllm-catalog.mjs after upgrading)', () => {

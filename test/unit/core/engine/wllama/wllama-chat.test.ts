@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkFactory, finishReasonOf, partsOf, toLlamaServerParams, usageOf } from '../../packages/core/src/engine/wllama-chat.js';
-import { explainingLines, loadFailure, looksOutOfMemory, WllamaEngineError } from '../../packages/core/src/engine/wllama-errors.js';
-import { WASM_MODEL_CATALOG, wasmCatalogModel } from '../../packages/core/src/engine/wllama-catalog.js';
-import { WASM_MAX_MODEL_BYTES } from '../../packages/core/src/runtime/backend-choice.js';
+import { chunkFactory, finishReasonOf, partsOf, toLlamaServerParams, usageOf } from '../../../../../packages/core/src/engine/wllama/wllama-chat.js';
 
 const messages = [{ role: 'user' as const, content: 'hi' }];
 
@@ -61,63 +58,5 @@ describe('llama-server chunks → contract', () => {
     expect(new Set(chunks.map((c) => `${c.id}${c.created}${c.model}${c.object}`)).size).toBe(1);
     expect(chunks[0]!.choices[0]).toEqual({ index: 0, delta: { role: 'assistant', content: 'a' }, finish_reason: null });
     expect(chunks[2]!.choices).toEqual([]);
-  });
-});
-
-describe('load failures from the llama.cpp log', () => {
-  // Lines as llama.cpp printed them in Chromium (wllama 3.13, b12211).
-  const oomLog = [
-    "llama_context: n_ctx_seq (16777216) > n_ctx_train (512) -- possible training context overflow",
-    'ggml_aligned_malloc: insufficient memory (attempted to allocate 4096.00 MB)',
-    'ggml_backend_cpu_buffer_type_alloc_buffer: failed to allocate buffer of size 4294967296',
-    'llama_init_from_model: failed to initialize the context: failed to allocate buffer for kv cache',
-  ];
-  const missingLog = [
-    'ggml_webgpu: Failed to get an adapter: WebGPU not available on this browser (requestAdapter returned null)',
-    "llama_model_load: error loading model: check_tensor_dims: tensor 'output_norm.weight' not found",
-    'llama_model_load_from_file_impl: failed to load model',
-  ];
-  it('says out of memory, with the size asked for', () => {
-    const error = loadFailure(oomLog, 'x.gguf');
-    expect(error).toBeInstanceOf(WllamaEngineError);
-    expect(error.code).toBe('OUT_OF_MEMORY');
-    expect(error.message).toMatch(/ran out of memory loading x\.gguf \(it asked for 4096 MiB at once\).*smaller contextWindow/);
-    expect(error.details.log).toContain(oomLog[2]);
-  });
-  it("says bad-gguf with llama.cpp's reason", () => {
-    const error = loadFailure(missingLog, 'x.gguf');
-    expect(error.code).toBe('BAD_GGUF');
-    expect(error.message).toBe("llama.cpp cannot load x.gguf: check_tensor_dims: tensor 'output_norm.weight' not found");
-    expect(loadFailure([], 'y.gguf').message).toMatch(/no reason was logged/);
-  });
-  it('recognises allocation failures and keeps only explaining lines', () => {
-    expect(looksOutOfMemory('RangeError: Array buffer allocation failed')).toBe(true);
-    expect(looksOutOfMemory("tensor 'x' not found")).toBe(false);
-    expect(explainingLines(['llm_load_print_meta: n_vocab = 685', ...missingLog])).toEqual(missingLog.slice(0));
-  });
-  it('round-trips through JSON (what survives a worker boundary)', () => {
-    const error = new WllamaEngineError('HTTP_404', 'HTTP 404', { url: 'https://x/y.gguf', status: 404, model: undefined });
-    expect(error.details).toEqual({ url: 'https://x/y.gguf', status: 404 });
-    const back = WllamaEngineError.from(JSON.parse(JSON.stringify(error)));
-    expect(back).toMatchObject({ name: 'WllamaEngineError', code: 'HTTP_404', details: { status: 404, url: 'https://x/y.gguf' }, message: 'HTTP 404' });
-  });
-});
-
-describe('WASM model catalog', () => {
-  it('lists real Hugging Face GGUF files with size and licence, all fitting the WASM heap', () => {
-    expect(WASM_MODEL_CATALOG.length).toBeGreaterThanOrEqual(3);
-    expect(new Set(WASM_MODEL_CATALOG.map((m) => m.id)).size).toBe(WASM_MODEL_CATALOG.length);
-    for (const m of WASM_MODEL_CATALOG) {
-      expect(m.url).toBe(`https://huggingface.co/${m.repo}/resolve/main/${m.file}`);
-      expect(m.file).toMatch(/\.gguf$/);
-      expect(m.approxBytes).toBeGreaterThan(1e7);
-      expect(m.approxBytes).toBeLessThan(WASM_MAX_MODEL_BYTES);
-      expect(m.license.length).toBeGreaterThan(3);
-      expect(m.suggestedContextWindow).toBeLessThanOrEqual(m.trainingContext);
-    }
-  });
-  it('finds a model by id, or names the known ids', () => {
-    expect(wasmCatalogModel('smollm2-360m-instruct-q8_0').approxBytes).toBe(386_000_000);
-    expect(() => wasmCatalogModel('gpt-5')).toThrow(/No WASM catalog model "gpt-5"\. Known: smollm2-135m/);
   });
 });

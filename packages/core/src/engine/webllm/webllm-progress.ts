@@ -5,7 +5,7 @@
  * compile shaders) and says which step in `text`. A model already in the cache skips the download step, so the
  * ranges depend on whether a download was seen. The fraction never goes backwards.
  */
-import type { LoadProgress } from './hosted-engine.js';
+import type { LoadProgress } from '../hosted-engine.js';
 
 export interface WebLLMInitReport {
   progress: number;
