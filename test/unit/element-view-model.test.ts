@@ -115,6 +115,24 @@ describe('reduceRun edge cases', () => {
     expect(s.calls[1]!.status).toBe('done');
   });
 
+  // Qwen3-style output: the template opens the block, so the stream starts inside it and shows only `</think>`;
+  // others write <thinking>. Either must be hidden while streaming, as the protocol hides it once the call ends.
+  it('hides <thinking> blocks and a lone </think> prefix while streaming, as the final text does', () => {
+    let s = startRun('q', 0);
+    s = reduceRun(s, { type: 'call-start', call: 1, role: 'propose', layer: 1, agent: 'A', promptTokens: 3, cuts: [] }, 1);
+    s = reduceRun(s, { type: 'call-start', call: 2, role: 'propose', layer: 1, agent: 'B', promptTokens: 3, cuts: [] }, 1);
+    s = reduceRun(s, { type: 'call-token', call: 1, role: 'propose', layer: 1, agent: 'A', token: '<thinking>weighing it' }, 2);
+    expect(callText(s.calls[1]!)).toBe('');
+    s = reduceRun(s, { type: 'call-token', call: 1, role: 'propose', layer: 1, agent: 'A', token: '</thinking> Four' }, 3);
+    expect(callText(s.calls[1]!)).toBe('Four');
+    s = reduceRun(s, { type: 'call-token', call: 2, role: 'propose', layer: 1, agent: 'B', token: 'the template opened the block' }, 2);
+    s = reduceRun(s, { type: 'call-token', call: 2, role: 'propose', layer: 1, agent: 'B', token: '</think>\n\nFive' }, 3);
+    expect(callText(s.calls[2]!)).toBe('Five');
+    // A tag cut between tokens is not shown half-written.
+    s = reduceRun(s, { type: 'call-token', call: 2, role: 'propose', layer: 1, agent: 'B', token: ' <thi' }, 4);
+    expect(callText(s.calls[2]!)).toBe('Five');
+  });
+
   it('a failed call is marked failed; agent-dropped and aggregator-fallback are kept for the UI', () => {
     let s = startRun('q', 0);
     s = reduceRun(s, { type: 'call-start', call: 1, role: 'propose', layer: 1, agent: 'A', promptTokens: 3, cuts: [] }, 1);
