@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseBytes, parseMaxTokens, parseSettings } from '../../packages/element/src/settings.js';
 import { describeError } from '../../packages/element/src/problems.js';
-import { estimateEta, reduceLoading, startLoading, totalDownloadBytes } from '../../packages/element/src/model-loading.js';
+import { estimateEta, reduceLoading, startLoading, totalDownloadBytes } from '../../packages/element/src/loading-state.js';
 
 describe('parseSettings', () => {
   it('accepts attribute text and property values', () => {
@@ -90,7 +90,7 @@ describe('model loading view', () => {
 
 describe('agent names for model ids', () => {
   it('shortens WebLLM ids to readable names, keeping them unique', async () => {
-    const { agentName, agentNames } = await import('../../packages/element/src/pool-loader.js');
+    const { agentName, agentNames } = await import('../../packages/element/src/engine-pool-loader.js');
     expect(agentName('Qwen2.5-0.5B-Instruct-q4f16_1-MLC')).toBe('Qwen2.5-0.5B');
     expect(agentName('Llama-3.2-1B-Instruct-q4f32_1-MLC')).toBe('Llama-3.2-1B');
     expect(agentName('gemma-2-2b-it-q4f16_1-MLC-1k')).toBe('gemma-2-2b');

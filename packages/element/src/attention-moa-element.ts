@@ -1,7 +1,7 @@
 /**
  * `<attention-moa>`: several models answer together with the Attention-MoA protocol, and the answer renders as it
  * is built. The element owns the UI and the conversation; a RunController turns a run's events into the view
- * model, a ModelLoadingController turns the `models` attribute into engines. Settings are validated in
+ * model, a LoadingController turns the `models` attribute into engines. Settings are validated in
  * `settings.ts` and every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
  */
 import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
@@ -22,9 +22,9 @@ import { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 import { attributeProblem, describeError, type Problem } from './problems.js';
 import { parseSettings, type Settings } from './settings.js';
 import { RunController, isMoaRunner, type MoaRunner } from './run-controller.js';
-import { ModelLoadingController } from './model-loading-controller.js';
-import type { LoadedEngines, ModelLoader } from './model-loader.js';
-import { defaultModelLoader } from './pool-loader.js';
+import { LoadingController } from './loading-controller.js';
+import type { LoadedEngines, ModelLoader } from './loader-contract.js';
+import { defaultModelLoader } from './engine-pool-loader.js';
 import { createProtocol } from './protocol-factory.js';
 import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
 import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
@@ -89,7 +89,7 @@ export class AttentionMoAElement extends LitElement {
 
   readonly #uid = `moa${++instances}`;
   readonly #run = new RunController(this, (action, view) => this.#onRunAction(action, view));
-  readonly #loading = new ModelLoadingController(this, (model, report, view) => {
+  readonly #loading = new LoadingController(this, (model, report, view) => {
     const m = view.models.find((x) => x.model === model);
     this.#emit('moa-load-progress', {
       model,

@@ -4,7 +4,7 @@
  * model; `createPoolLoader({ spec })` maps ids to other engine specs (scripted engines in workers, wllama).
  */
 import { EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
-import type { LoadedEngines, ModelLoader } from './model-loader.js';
+import type { LoadedEngines, ModelLoader } from './loader-contract.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
   /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. A spec with a

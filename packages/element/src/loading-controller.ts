@@ -3,9 +3,9 @@
  * loading bars, and holds the loaded engines until the model list changes or the element goes away.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { LoadedEngines, ModelLoader } from './model-loader.js';
+import type { LoadedEngines, ModelLoader } from './loader-contract.js';
 import type { AttentionTopology, LoadProgress } from '@attention-moa/core';
-import { reduceLoading, startLoading, type LoadingView } from './model-loading.js';
+import { reduceLoading, startLoading, type LoadingView } from './loading-state.js';
 
 export interface LoadRequest {
   models: string[];
@@ -17,7 +17,7 @@ export interface LoadRequest {
 
 const keyOf = (r: LoadRequest) => JSON.stringify([r.models, r.aggregator ?? null, r.memoryBudgetBytes ?? null, r.layers ?? null, r.attention ?? null]);
 
-export class ModelLoadingController implements ReactiveController {
+export class LoadingController implements ReactiveController {
   /** Progress of the current load; undefined when nothing is loading. */
   view: LoadingView | undefined;
   private loaded: { key: string; engines: LoadedEngines } | undefined;
