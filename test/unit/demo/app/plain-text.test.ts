@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plainText } from '../../demo/src/app/plain-text.js';
+import { plainText } from '../../../../demo/src/app/plain-text.js';
 
 describe('plainText', () => {
   it('drops emphasis, heading and quote markers but keeps the words and list markers', () => {

@@ -2,12 +2,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as api from '../../packages/element/src/element-api.js';
-import { EVENT_NAMES } from '../../packages/element/src/events.js';
-import { MANIFEST_PATH, buildManifest, serialize } from '../../scripts/element-manifest.mjs';
+import * as api from '../../../packages/element/src/element-api.js';
+import { EVENT_NAMES } from '../../../packages/element/src/events.js';
+import { MANIFEST_PATH, buildManifest, serialize } from '../../../scripts/element-manifest.mjs';
 
-const src = fileURLToPath(new URL('../../packages/element/src/', import.meta.url));
-const readme = readFileSync(fileURLToPath(new URL('../../packages/element/README.md', import.meta.url)), 'utf8');
+const src = fileURLToPath(new URL('../../../packages/element/src/', import.meta.url));
+const readme = readFileSync(fileURLToPath(new URL('../../../packages/element/README.md', import.meta.url)), 'utf8');
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

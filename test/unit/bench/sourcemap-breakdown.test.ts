@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { breakdown, bytesBySource, groupOf } from '../../bench/lib/sourcemap-breakdown.js';
+import { breakdown, bytesBySource, groupOf } from '../../../bench/lib/sourcemap-breakdown.js';
 
 // "abc" from lit, "def\n" from the protocol, "xyz" from lit again; then a 1-field segment (unmapped).
 const map = { version: 3, sources: ['../../node_modules/lit-html/lit-html.js', '../../packages/core/src/protocol/x.ts'], mappings: 'AAAA,GCAA;ADAA;AAAA,E' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { similarity } from '@attention-moa/core';
-import { SCENARIOS, runScenario } from '../../bench/lib/early-stop-scenarios.js';
+import { SCENARIOS, runScenario } from '../../../bench/lib/early-stop-scenarios.js';
 
 // Suite 5 measures savings on these scenarios; this proves they are what the suite says: answers that converge at
 // layer 2 of 4 (a judge stop and a similarity stop at layer 2; all 4 layers without early stop).

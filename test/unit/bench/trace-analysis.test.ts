@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionMoA, ScriptedEngine } from '@attention-moa/core';
-import { criticalPathBreakdown, type SlimRecord } from '../../bench/lib/trace-analysis.js';
+import { criticalPathBreakdown, type SlimRecord } from '../../../bench/lib/trace-analysis.js';
 
 const call = { tokenDelayMs: 10, firstTokenDelayMs: 0 };
 const rec = (role: string, layer: number, agent: string, startedAt: number, endedAt: number, completionTokens: number, engineMs?: number, target?: string): SlimRecord => ({

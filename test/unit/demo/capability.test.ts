@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adapterName, formatBytes, verdictFor, type Capabilities } from '../../demo/src/capability.js';
-import { agentNames } from '../../demo/src/run/model-session.js';
+import { adapterName, formatBytes, verdictFor, type Capabilities } from '../../../demo/src/capability.js';
 
 const GB = 2 ** 30;
 const base = (over: Partial<Capabilities>): Capabilities => ({ webgpu: true, f16: false, features: [], limits: {}, secureContext: true, storage: { usage: 0, quota: 10 * GB }, ...over });
@@ -44,12 +43,5 @@ describe('the device verdict', () => {
     expect(adapterName({ vendor: '', architecture: '', description: '', isFallbackAdapter: false })).toBe('an unnamed adapter');
     expect(formatBytes(1536)).toBe('1.5 KB');
     expect(formatBytes(10 * GB)).toBe('10.0 GB');
-  });
-});
-
-describe('agent names for real models', () => {
-  it('are the short model names, numbered only when two would be the same', () => {
-    expect(agentNames(['Qwen2.5-1.5B-Instruct-q4f32_1-MLC', 'Llama-3.2-1B-Instruct-q4f32_1-MLC'])).toEqual(['Qwen2.5 1.5B', 'Llama-3.2 1B']);
-    expect(agentNames(['gemma-2-2b-it-q4f32_1-MLC', 'gemma-2-2b-it-q4f32_1-MLC-1k', 'gemma-2-2b-it-q4f16_1-MLC'])).toEqual(['gemma-2 2b #1', 'gemma-2 2b (1k)', 'gemma-2 2b #3']);
   });
 });

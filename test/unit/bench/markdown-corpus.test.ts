@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownCorpus, tokenizeLikeAModel } from '../../bench/lib/markdown-corpus.js';
+import { markdownCorpus, tokenizeLikeAModel } from '../../../bench/lib/markdown-corpus.js';
 
 describe('bench markdown corpus (suite 4)', () => {
   const corpus = markdownCorpus(20_000);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AttentionMoA, AttentionMoAError, ScriptedEngine, type AttentionMoAEvent, type CallRecord } from '@attention-moa/core';
 import {
   agentStats, attentionMatrix, callText, critiquePlanned, critiqueStageOver, errorInfo, reduceRun, startRun, type RunAction, type RunView,
-} from '../../packages/element/src/view-model.js';
+} from '../../../packages/element/src/view-model.js';
 
 function scriptedRun(stopAtLayer2: boolean) {
   const rules = [

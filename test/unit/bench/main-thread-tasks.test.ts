@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { longestBetween, mainThreadTasks, type TraceEvent } from '../../bench/lib/main-thread-tasks.js';
+import { longestBetween, mainThreadTasks, type TraceEvent } from '../../../bench/lib/main-thread-tasks.js';
 
 // A trace as Chromium writes it (toplevel + blink.user_timing): thread names, RunTask slices, performance.mark instants.
 const events: TraceEvent[] = [

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markdownToSafeTree, safeTreeText, lexBlocks, type SafeElement, type SafeNode } from '../../packages/element/src/markdown/safe-tree.js';
-import { safeHref } from '../../packages/element/src/markdown/url-policy.js';
-import { decodeEntities } from '../../packages/element/src/markdown/entities.js';
+import { markdownToSafeTree, safeTreeText, lexBlocks, type SafeElement, type SafeNode } from '../../../../packages/element/src/markdown/safe-tree.js';
 
 /** Every element in a tree, depth first. */
 function elements(nodes: readonly SafeNode[]): SafeElement[] {
@@ -9,31 +7,6 @@ function elements(nodes: readonly SafeNode[]): SafeElement[] {
 }
 const tags = (source: string) => elements(markdownToSafeTree(source)).map((e) => e.tag);
 const ALLOWED = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'pre', 'code', 'blockquote', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'em', 'strong', 'del', 'a', 'hr', 'br', 'span']);
-
-describe('safeHref', () => {
-  it.each([
-    ['https://example.com/a?b=1', 'https://example.com/a?b=1'],
-    ['http://example.com', 'http://example.com'],
-    ['mailto:someone@example.com', 'mailto:someone@example.com'],
-    ['/relative/path', '/relative/path'],
-    ['#section', '#section'],
-    ['docs/page.html', 'docs/page.html'],
-    ['  https://padded.example  ', 'https://padded.example'],
-  ])('allows %j', (input, output) => expect(safeHref(input)).toBe(output));
-
-  it.each([
-    'javascript:alert(1)', 'JaVaScRiPt:alert(1)', ' \u0001javascript:alert(1)', 'java\tscript:alert(1)', 'java\nscript:alert(1)',
-    'vbscript:msgbox(1)', 'data:text/html,<script>alert(1)</script>', 'blob:https://x/y', 'file:///etc/passwd', 'ftp://x', 'chrome://settings', '',
-  ])('refuses %j', (input) => expect(safeHref(input)).toBeNull());
-});
-
-describe('decodeEntities', () => {
-  it('decodes named and numeric references, keeps unknown names, maps invalid code points to U+FFFD', () => {
-    expect(decodeEntities('a &amp; b &lt;x&gt; &copy; &#169; &#xA9; &unknown; &#0; &#xD800; &#1114112;')).toBe('a & b <x> © © © &unknown; \ufffd \ufffd \ufffd');
-    expect(decodeEntities('no entities')).toBe('no entities');
-    expect(decodeEntities('&toString;&constructor;')).toBe('&toString;&constructor;');
-  });
-});
 
 describe('markdownToSafeTree', () => {
   it('maps the Markdown blocks and inlines the answer needs to allowed elements', () => {
@@ -127,20 +100,5 @@ describe('lexBlocks (the streaming split)', () => {
     } finally {
       marked.setOptions(marked.getDefaults());
     }
-  });
-});
-
-describe('headingLevel (Markdown headings nest under the component\'s heading without skipping)', () => {
-  it('places depth d at base + d, never more than one below the previous heading, never above h6', async () => {
-    const { headingLevel } = await import('../../packages/element/src/markdown/render-dom.js');
-    const state = { last: 3 };
-    const levels = [2, 3, 1, 6, 4].map((depth) => {
-      const level = headingLevel(depth, 3, state);
-      state.last = level;
-      return level;
-    });
-    expect(levels).toEqual([4, 5, 4, 5, 6]);
-    expect(headingLevel(1, 6, { last: 6 })).toBe(6);
-    expect(headingLevel(3, 0, { last: 0 })).toBe(1);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionMoA, ScriptedEngine } from '@attention-moa/core';
-import { callMs, critiquesPerCritic, idealTime, type IdealTimeInput, type Topology } from '../../bench/lib/ideal-time.js';
+import { callMs, critiquesPerCritic, idealTime, type IdealTimeInput, type Topology } from '../../../bench/lib/ideal-time.js';
 
 const tokens = { propose: 10, critique: 4, refine: 8, aggregate: 12, residual: 6 };
 const base: IdealTimeInput = { agents: 3, layers: 1, attention: 'full', residual: true, tokens, tokenDelayMs: 5 };

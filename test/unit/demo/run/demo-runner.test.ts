@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionMoA, DEFAULTS, type AttentionMoAEvent } from '@attention-moa/core';
-import { DemoRunner, runMode, type RunnerContext } from '../../demo/src/run/demo-runner.js';
-import type { ProtocolSettings, RunMode } from '../../demo/src/run/modes.js';
-import { simulationSession } from '../../demo/src/run/session.js';
-import { scenarioFor } from '../../demo/src/simulation/scenarios.js';
-import { EXAMPLE_PROMPTS } from '../../demo/src/examples.js';
+import { DemoRunner, runMode, type RunnerContext } from '../../../../demo/src/run/demo-runner.js';
+import type { ProtocolSettings, RunMode } from '../../../../demo/src/run/modes.js';
+import { simulationSession } from '../../../../demo/src/run/session.js';
+import { scenarioFor } from '../../../../demo/src/simulation/scenarios.js';
+import { EXAMPLE_PROMPTS } from '../../../../demo/src/examples.js';
 
 const SKY = EXAMPLE_PROMPTS[0]!;
 

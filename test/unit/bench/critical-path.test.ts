@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { criticalPath, dependencies, type TracedCall } from '../../bench/lib/critical-path.js';
+import { criticalPath, dependencies, type TracedCall } from '../../../bench/lib/critical-path.js';
 
 /** One full layer, n = 2, with given engine times; start/end times as a perfect scheduler would produce them. */
 function layer(times: Record<string, number>): TracedCall[] {

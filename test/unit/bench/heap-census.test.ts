@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { heapCensus, isJsValueKind, type HeapSnapshotJson } from '../../bench/lib/heap-census.js';
+import { heapCensus, isJsValueKind, type HeapSnapshotJson } from '../../../bench/lib/heap-census.js';
 
 // A hand-made snapshot in V8's format: flat nodes of [type, name, id, self_size, edge_count].
 const meta = { node_fields: ['type', 'name', 'id', 'self_size', 'edge_count'], node_types: [['hidden', 'array', 'string', 'object', 'code', 'closure', 'regexp', 'number', 'native', 'synthetic', 'concatenated string', 'sliced string', 'symbol', 'bigint', 'object shape']] as [string[]] };
