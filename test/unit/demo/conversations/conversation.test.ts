@@ -1,29 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AttentionMoAResult, CallRecord } from '@attention-moa/core';
-import { costOf, messagesFor, newConversation, titleFrom, withTurn, type Turn } from '../../../../demo/src/conversations/conversation.js';
-import { DEFAULT_SETTINGS } from '../../../../demo/src/run/modes.js';
-
-function call(id: number, role: CallRecord['role'], layer: number, agent: string, target?: string): CallRecord {
-  return {
-    id, role, layer, agent, target, messages: [{ role: 'user', content: 'q' }], promptTokens: 40, cuts: [],
-    output: `${role} by ${agent}`, text: `${role} by ${agent}`, finishReason: 'stop',
-    usage: { prompt_tokens: 40, completion_tokens: 12, total_tokens: 52 }, queuedAt: 0, startedAt: id * 10, endedAt: id * 10 + 7,
-  };
-}
-
-function result(answer: string): AttentionMoAResult {
-  const trace = [call(1, 'propose', 1, 'Agent A'), call(2, 'critique', 1, 'Agent A', 'Agent B'), call(3, 'aggregate', 1, 'Agent A')];
-  return { answer, layerOutputs: [answer], layersRun: 2, earlyStop: { layer: 2, mode: 'judge', reason: 'no improvement' }, trace, dropped: [], usage: { calls: 3, promptTokens: 120, completionTokens: 36 }, durationMs: 2500 };
-}
-
-function turn(question: string, answer: string, at: number): Turn {
-  return {
-    id: `t${at}`, question, askedAt: at,
-    ensemble: { agents: ['Agent A', 'Agent B'], aggregator: 'Agent A', settings: DEFAULT_SETTINGS, simulated: true },
-    main: { mode: 'attention-moa', answer, result: result(answer), wallMs: 2600 },
-    comparisons: [{ mode: 'single', answer: 'single answer', result: { ...result('single answer'), usage: { calls: 1, promptTokens: 10, completionTokens: 5 } }, wallMs: 300 }],
-  };
-}
+import { costOf, messagesFor, newConversation, titleFrom, withTurn } from '../../../../demo/src/conversations/conversation.js';
+import { turn } from './turn-fixture.js';
 
 describe('conversations', () => {
   it('title the conversation from the first question and keep the history for the next run', () => {

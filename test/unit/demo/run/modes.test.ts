@@ -1,15 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ScriptedRequest } from '@attention-moa/core';
 import { checkSettings, optionsForMode, DEFAULT_SETTINGS } from '../../../../demo/src/run/modes.js';
 import { Simulation } from '../../../../demo/src/simulation/simulated-agents.js';
 
 const STOP = 'NO FURTHER IMPROVEMENT';
-const req = (role: string, layer: number, agent: string, target?: string, prompt = 'user: question'): ScriptedRequest => ({
-  params: { messages: [{ role: 'user', content: prompt }], stream: true },
-  call: { role, layer, agent, target },
-  prompt,
-  callNumber: 1,
-});
 
 describe('modes', () => {
   const sim = new Simulation({ agents: 3, speed: 'instant', stopPhrase: STOP });
