@@ -43,7 +43,7 @@ export {
   fence,
   placeSystem,
 } from './protocol/prompts.js';
-export { stripReasoning, splitReasoning, ReasoningFilter } from './protocol/reasoning.js';
+export { stripReasoning, stripPartialReasoning, splitReasoning, ReasoningFilter } from './protocol/reasoning.js';
 export { isStopPhrase, similarity, words } from './protocol/early-stop.js';
 export { fitPrompt, shareRoom, tokenCounter, MIN_PART_TOKENS } from './protocol/context-budget.js';
 export type { PromptSpec, FitTarget, FittedPrompt, TokenCounter } from './protocol/context-budget.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReasoningFilter, splitReasoning, stripReasoning } from '@attention-moa/core';
+import { ReasoningFilter, splitReasoning, stripPartialReasoning, stripReasoning } from '@attention-moa/core';
 
 describe('stripReasoning', () => {
   it.each([
@@ -44,5 +44,23 @@ describe('ReasoningFilter (streaming)', () => {
     const shown = ['<', 'think', '>', 'SECRET', '<', '/think>', 'ok'].map((t) => filter.push(t));
     expect(shown.join('')).toBe('ok');
     expect(shown.some((s) => s.includes('SECRET') || s.includes('<'))).toBe(false);
+  });
+});
+
+describe('stripPartialReasoning (the output so far of a call still streaming)', () => {
+  it.each([
+    ['<thinking>still weighing', ''],
+    ['<thinking>weighed</thinking> Four', 'Four'],
+    ['opened by the chat template</think>', ''],
+    ['opened by the chat template</think>\nFour', 'Four'],
+    ['Four <thi', 'Four'],
+    ['Four </thin', 'Four'],
+    ['a < b', 'a < b'],
+  ])('%j → %j', (input, expected) => expect(stripPartialReasoning(input)).toBe(expected));
+
+  it('agrees with stripReasoning on every complete output', () => {
+    for (const text of ['<think>x</think>Four.', 'x</think>Four.', 'Four.<thinking>cut', 'plain']) {
+      expect(stripPartialReasoning(text)).toBe(stripReasoning(text));
+    }
   });
 });
