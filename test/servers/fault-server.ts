@@ -70,6 +70,8 @@ export async function startFaultServer(options: { upstream?: string; cors?: bool
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-headers', 'authorization, content-type');
     res.setHeader('access-control-allow-methods', 'GET, POST, OPTIONS');
+    // Without this a page cannot read Retry-After on a cross-origin 429 (only safelisted headers are exposed).
+    res.setHeader('access-control-expose-headers', 'retry-after, retry-after-ms');
   };
 
   async function forward(req: IncomingMessage, raw: Buffer, res: ServerResponse, record: RecordedRequest) {
