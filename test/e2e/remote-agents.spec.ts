@@ -21,11 +21,18 @@ let proxy: FaultServer | undefined;
 let page: Page;
 const requested: string[] = [];
 
-const why = unavailable(modelPath);
+// The model comes from `npm run models` (scripts/models.mjs), fetched in beforeAll when that script exists.
+const MODELS_SCRIPT = '../../scripts/models.mjs';
+const modelsScript = fileURLToPath(new URL(MODELS_SCRIPT, import.meta.url));
+const why = unavailable(existsSync(modelsScript) ? undefined : modelPath);
 test.skip(why !== undefined, `skipped: ${why}`);
 
 test.beforeAll(async ({ browser }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
+  if (!existsSync(modelPath)) {
+    const { ensureModels } = (await import(/* @vite-ignore */ MODELS_SCRIPT)) as { ensureModels(): Promise<unknown> };
+    await ensureModels();
+  }
   const started = Date.now();
   llama = await startLlamaServer({ model: modelPath, alias: 'smollm2', contextSize: 2048 });
   console.log(`[measure] llama.cpp server (llama-cpp-python) ready in ${Date.now() - started} ms`);

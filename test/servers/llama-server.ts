@@ -15,13 +15,13 @@ export function llamaServerVenv(): string {
   return process.env.LLAMA_SERVER_VENV ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'attention-moa', `llama-server-${LLAMA_SERVER_VERSION}`);
 }
 
-/** Why the server cannot be started here, or undefined when it can. */
-export function unavailable(model: string): string | undefined {
+/** Why the server cannot be started here (not installed; `model` given and missing), or undefined when it can. */
+export function unavailable(model?: string): string | undefined {
   const python = join(llamaServerVenv(), 'bin', 'python');
   if (!existsSync(python)) {
     return `llama.cpp's server (llama-cpp-python ${LLAMA_SERVER_VERSION}) is not installed at ${llamaServerVenv()}: run scripts/install-llama-server.sh (a one-time C++ build, ~10 min; .ci/run does it)`;
   }
-  if (!existsSync(model)) return `the model ${model} is missing: run npm run models`;
+  if (model !== undefined && !existsSync(model)) return `the model ${model} is missing: run npm run models`;
   return undefined;
 }
 
