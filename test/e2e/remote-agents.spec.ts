@@ -114,6 +114,32 @@ test('aborting a stream from the real server hangs up at once', async () => {
   await expect.poll(() => proxy!.requests[before]?.clientClosedEarly, { timeout: 5000 }).toBe(true);
 });
 
+test('<attention-moa remote-models> answers from the server and says the privacy promise does not hold for it', async ({ browser }) => {
+  const elementPage = await browser.newPage();
+  elementPage.on('request', (r) => requested.push(r.url()));
+  const before = proxy!.requests.length;
+  await elementPage.goto(`/test/e2e/pages/remote-element.html?server=${encodeURIComponent(`${proxy!.url}/v1`)}`);
+  const host = proxy!.url.slice(7);
+  const notice = elementPage.locator('attention-moa').locator('[part="off-device-notice"]');
+  // Before anything is asked: the notice names the agent and the server.
+  await expect(notice).toContainText('Not everything stays on this device.');
+  await expect(notice).toContainText(`smollm2 (${host}) runs on the server at ${host}`);
+  await expect(notice).toContainText('the promise that nothing leaves this device does not hold for that agent');
+  await expect(elementPage.locator('attention-moa').locator('header [part="off-device-badge"]')).toHaveText('not all on this device');
+  await expect(elementPage.locator('attention-moa').locator('.empty-state')).toContainText('Some agents run on servers');
+
+  const result = await elementPage.evaluate(() => (document.querySelector('attention-moa') as HTMLElement & { ask(q: string): Promise<{ answer: string } | null> }).ask('What is 2 + 2?'));
+  expect(result!.answer.trim().length).toBeGreaterThan(0);
+  await expect(elementPage.locator('attention-moa').locator('[part="answer"]').last()).toContainText(result!.answer.trim().slice(0, 20));
+  // The agent's card carries the server's badge.
+  await elementPage.locator('attention-moa').locator('[part="details"]').last().evaluate((d) => ((d as HTMLDetailsElement).open = true));
+  const card = elementPage.locator('attention-moa').locator(`[part="agent-card"][data-agent="smollm2 (${host})"]`);
+  await expect(card.locator('[part="off-device-badge"]')).toHaveText(`on ${host}`);
+  const posts = proxy!.requests.slice(before).filter((r) => r.method === 'POST');
+  expect(posts.map((r) => r.body.model)).toEqual(['smollm2']);
+  await elementPage.close();
+});
+
 test.describe('without the real server', () => {
   test('the skip reason names the fix', () => {
     // Runs wherever the suite runs (the server is installed here), so the message is checked once.
