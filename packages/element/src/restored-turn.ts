@@ -43,12 +43,13 @@ export function restoredView(turn: RestoredTurn): RunView {
     return reduceRun(view, { type: 'done', result }, result.durationMs);
   }
   if (turn.error) return reduceRun({ ...view, answer: turn.answer ?? '' }, { type: 'failed', error: turn.error }, 0);
-  return { ...reduceRun(view, { type: 'stopped' }, 0), answer: turn.answer ?? '', endedAt: undefined };
+  // An answer without its result (saved by a page that kept only the text): shown as finished, without details.
+  return { ...view, status: 'done', answer: turn.answer ?? '', answerFinal: true };
 }
 
 /** The history a turn adds for the next question: question and answer, when it finished with one. */
 export function messagesOf(views: readonly RunView[]): ChatMessage[] {
   return views.flatMap((v): ChatMessage[] =>
-    v.status === 'done' && v.result ? [{ role: 'user', content: v.question }, { role: 'assistant', content: v.result.answer }] : [],
+    v.status === 'done' && v.answer ? [{ role: 'user', content: v.question }, { role: 'assistant', content: v.result?.answer ?? v.answer }] : [],
   );
 }

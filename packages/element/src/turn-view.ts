@@ -138,6 +138,7 @@ export function statusLine(view: RunView): string {
   const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
   if (view.status === 'done') {
     const r = view.result;
+    if (!r && !view.callOrder.length) return 'Done';
     const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
     return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
   }
