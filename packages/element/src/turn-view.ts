@@ -127,7 +127,9 @@ function summaryText(view: RunView): string {
 export function statusLine(view: RunView): string {
   const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
   const expected = view.plan?.expectedCalls;
-  const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+  // With an early stop (or an agent dropped) a run makes fewer calls than planned: the plan is a ceiling.
+  const ceiling = view.plan && view.plan.layers > 1 && view.plan.earlyStop !== 'off' ? 'up to ' : '';
+  const calls = expected ? `${finished} of ${ceiling}${expected} calls done` : plural(finished, 'call') + ' done';
   if (view.status === 'running') {
     const active = activeCalls(view);
     const layer = view.layers.at(-1)?.layer ?? 1;

@@ -70,8 +70,9 @@ export function setupView(state: DemoState, a: SetupActions): TemplateResult {
       </ol>
     </section>
     ${verdictCard(state)}
+    ${v ? (blocked ? simulationCard(state, a) : quickSimulation(state, a)) : nothing}
     ${v && v.level !== 'ready' ? wasmCard(state, a) : nothing}
-    ${v ? (blocked ? simulationCard(state, a) : ensembleSection(state, a)) : nothing}
+    ${v && !blocked ? ensembleSection(state, a) : nothing}
     ${v ? settingsCard(state, a) : nothing}
     ${v && !blocked ? startRow(state, a) : nothing}
   `;
@@ -169,7 +170,7 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
       </p>
     </div>
     ${state.startKind === 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind === 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind === 'wasm' && state.startError ? startErrorView(state.startError, a.startWasm) : nothing}
   </section>`;
 }
 
@@ -330,15 +331,30 @@ function startRow(state: DemoState, a: SetupActions): TemplateResult {
       <button class="btn btn--primary" data-testid="start-models" ?disabled=${none || !!state.starting} @click=${a.startModels}>
         ${icons.download} ${none ? 'Pick at least one model' : `Download ≈ ${formatMB(download)} and start`}
       </button>
-      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Try the simulation</button>
-      ${speedSelect(state, a)}
-      <p class="note">
-        ${slow ? 'On a software renderer, real models answer at a few tokens per second; the simulation runs the same protocol at GPU speed. ' : ''}
-        The simulation runs the real protocol with scripted agents: no model is running and nothing is downloaded.
-      </p>
+      ${slow ? html`<p class="note">On a software renderer, real models answer at a few tokens per second; the simulation (above) runs the same protocol at GPU speed.</p>` : nothing}
     </div>
     ${state.startKind !== 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind !== 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind !== 'wasm' && state.startError ? startErrorView(state.startError, a.startModels) : nothing}
+  </section>`;
+}
+
+/** A failed start: what went wrong, and a button to try again (the files already downloaded stay cached). */
+function startErrorView(text: string, retry: () => void): TemplateResult {
+  return html`<div class="notice notice--bad mt-lg start-error" role="alert">
+    <p data-testid="start-error">${text}</p>
+    <button class="btn btn--small mt-sm" data-testid="retry-start" @click=${retry}>Try again</button>
+  </div>`;
+}
+
+/** The simulation one click from the top of the page: nothing to download, to see the protocol and the interface. */
+function quickSimulation(state: DemoState, a: SetupActions): TemplateResult {
+  return html`<section class="card card--quick" aria-labelledby="quick-sim-title" data-testid="simulation-offer">
+    <h2 id="quick-sim-title" class="visually-hidden">Try without downloading</h2>
+    <div class="start-row">
+      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Try the simulation</button>
+      ${speedSelect(state, a)}
+      <p class="note">Nothing to download: the real protocol and interface with scripted agents (no model is running). Or choose real models below.</p>
+    </div>
   </section>`;
 }
 
