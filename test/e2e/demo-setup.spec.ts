@@ -52,11 +52,11 @@ test('the theme toggle: auto → light → dark, remembered, and the element fol
   await expect(page.locator('html[data-ready]')).toBeAttached();
   const light = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const toggle = page.getByTestId('theme-toggle');
-  await expect(toggle).toHaveAccessibleName(/Theme: as the system/);
+  await expect(toggle).toHaveAccessibleName('Theme: Auto');
   await toggle.click();
-  await expect(toggle).toHaveAccessibleName(/Theme: light/);
+  await expect(toggle).toHaveAccessibleName('Theme: Light');
   await toggle.click();
-  await expect(toggle).toHaveAccessibleName(/Theme: dark/);
+  await expect(toggle).toHaveAccessibleName('Theme: Dark');
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
   const dark = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   expect(dark).not.toBe(light);

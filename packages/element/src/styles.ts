@@ -125,6 +125,8 @@ export const styles = css`
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+  /* In a cell, words stay whole (overflow-wrap: anywhere would shrink columns to a letter wide); the table scrolls instead. */
+  .md th, .md td { overflow-wrap: break-word; }
   .md th, .md td { border: 1px solid var(--_border); padding: 0.3em 0.6em; text-align: left; }
   .md [data-align='center'] { text-align: center; }
   .md [data-align='right'] { text-align: right; }
