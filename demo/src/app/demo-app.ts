@@ -564,7 +564,7 @@ export class DemoApp extends LitElement {
         <span class="topbar-spacer"></span>
         <nav class="topbar-actions" aria-label="Panels">
           <button class="btn btn--ghost" data-testid="theme-toggle" title=${`${THEME_LABEL[s.theme]} (click to change)`}
-            @click=${() => this.setTheme(nextTheme(s.theme))}>${s.theme === 'dark' ? icons.moon : s.theme === 'light' ? icons.sun : icons.contrast}<span class="visually-hidden">Theme: </span><span>${s.theme === 'system' ? 'Auto' : s.theme === 'dark' ? 'Dark' : 'Light'}</span></button>
+            @click=${() => this.setTheme(nextTheme(s.theme))}>${s.theme === 'dark' ? icons.moon : s.theme === 'light' ? icons.sun : icons.contrast}<span class="visually-hidden">Theme: </span><span class="theme-name">${s.theme === 'system' ? 'Auto' : s.theme === 'dark' ? 'Dark' : 'Light'}</span></button>
           <button class="btn btn--ghost" data-testid="open-cache" @click=${() => this.openPanel('cache')}>${icons.database}<span class="label-long">Models</span></button>
           <button class="btn btn--ghost" data-testid="open-privacy" @click=${() => this.openPanel('privacy')}>${icons.shield}<span class="label-long">Privacy</span>
             ${count !== undefined ? html`<span class="count-pill" data-testid="privacy-pill" ?data-nonzero=${count > 0} aria-label=${`${count} network requests`}>${count}</span>` : nothing}</button>

@@ -75,7 +75,7 @@ export function sidebarView(state: DemoState, a: SidebarActions): TemplateResult
             </li>`,
           )}
         </ul>`}
-    <label class="btn btn--ghost btn--small conv-import" data-testid="import-label">${icons.upload} Import a conversation (JSON)
+    <label class="btn btn--ghost btn--small conv-import" data-testid="import-label">${icons.upload} Import a conversation…
       <input type="file" class="visually-hidden" accept="application/json,.json" data-testid="import-file" @change=${onImport} /></label>
   </aside>`;
 }
