@@ -36,6 +36,7 @@ import { icons } from './icons.js';
 import { StartProgress, startErrorText } from './start-progress.js';
 import { type DemoState, initialState, loadPrefs, savePrefs } from './state.js';
 import { checkSampling, DEFAULT_SAMPLING } from '../run/sampling.js';
+import { ownModelFromFile, ownModelFromUrl } from '../catalog/own-models.js';
 import { applyTheme, nextTheme, THEME_LABEL } from './theme.js';
 import { assistantView, type AssistantActions } from './views/assistant-view.js';
 import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
@@ -162,9 +163,33 @@ export class DemoApp extends LitElement {
     toggleWasmModel: (id) => {
       const picked = this.state.wasmModels;
       const next = picked.includes(id) ? picked.filter((m) => m !== id) : [...picked, id];
-      // In catalog order (smallest first), whatever the clicking order.
-      this.set({ wasmModels: WASM_MODEL_CATALOG.map((m) => m.id).filter((m) => next.includes(m)) });
+      // In catalog order (smallest first), whatever the clicking order; the visitor's own models after them.
+      const order = [...WASM_MODEL_CATALOG.map((m) => m.id), ...this.state.ownModels.map((m) => m.id)];
+      this.set({ wasmModels: order.filter((m) => next.includes(m)) });
     },
+    addOwnModelUrl: (url) => {
+      try {
+        const model = ownModelFromUrl(url);
+        this.set({ ownModels: [...this.state.ownModels, model], wasmModels: [...this.state.wasmModels, model.id], ownModelError: undefined });
+      } catch (error) {
+        this.set({ ownModelError: (error as Error).message });
+      }
+    },
+    addOwnModelFile: async (file) => {
+      this.set({ ownModelBusy: true, ownModelError: undefined });
+      try {
+        const model = await ownModelFromFile(file);
+        this.set({ ownModels: [...this.state.ownModels, model], wasmModels: [...this.state.wasmModels, model.id] });
+      } catch (error) {
+        this.set({ ownModelError: (error as Error).message });
+      } finally {
+        this.set({ ownModelBusy: false });
+      }
+    },
+    removeOwnModel: (id) => this.set({
+      ownModels: this.state.ownModels.filter((m) => m.id !== id),
+      wasmModels: this.state.wasmModels.filter((m) => m !== id),
+    }),
     startWasm: () => void this.startWasm(),
   };
 
@@ -172,15 +197,19 @@ export class DemoApp extends LitElement {
   private async startWasm(): Promise<void> {
     const ids = this.state.wasmModels;
     if (!ids.length || this.state.starting) return;
-    const models = ids.map(wasmCatalogModel);
-    const total = models.reduce((n, m) => n + m.approxBytes, 0);
+    const own = this.state.ownModels;
+    const models = ids.map((id) => {
+      const mine = own.find((m) => m.id === id);
+      return mine ? { id, name: mine.name, bytes: mine.bytes ?? 0 } : { id, name: wasmCatalogModel(id).name, bytes: wasmCatalogModel(id).approxBytes };
+    });
+    const total = models.reduce((n, m) => n + m.bytes, 0);
     // The largest model writes the final answer.
-    const aggregatorIndex = models.reduce((best, m, i) => (m.approxBytes > models[best]!.approxBytes ? i : best), 0);
+    const aggregatorIndex = models.reduce((best, m, i) => (m.bytes > models[best]!.bytes ? i : best), 0);
     await this.startSession(
       'wasm',
       models.map((m) => ({ id: m.id, label: m.name })),
       `Preparing ${models.length} model${models.length === 1 ? '' : 's'} for the CPU (≈ ${Math.round(total / 1e6)} MB on the first visit)…`,
-      (onEvent, signal) => loadWasmSession({ models: ids, aggregatorIndex, settings: this.state.settings, onEvent, signal }),
+      (onEvent, signal) => loadWasmSession({ models: ids, own, aggregatorIndex, settings: this.state.settings, onEvent, signal }),
     );
   }
 

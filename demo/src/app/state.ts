@@ -12,6 +12,7 @@ import { DEFAULT_SAMPLING, checkSampling, type SamplingSettings } from '../run/s
 /** Light, dark, or the operating system's choice. */
 export type Theme = 'system' | 'light' | 'dark';
 import type { Session } from '../run/session.js';
+import type { OwnModel } from '../catalog/own-models.js';
 
 export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
 
@@ -45,8 +46,14 @@ export interface DemoState {
   samplingError?: string;
   theme: Theme;
   simSpeed: SimulationSpeed;
-  /** Without a usable GPU: the GGUF models (WASM catalog ids) to run on the CPU. */
+  /** Without a usable GPU: the GGUF models (WASM catalog ids, and ids of `ownModels`) to run on the CPU. */
   wasmModels: string[];
+  /** GGUF models the visitor added this visit (by URL or file; a picked file cannot be kept across visits). */
+  ownModels: OwnModel[];
+  /** Why the last model could not be added. */
+  ownModelError?: string;
+  /** Reading a picked file's header. */
+  ownModelBusy?: boolean;
   pickerQuery: string;
   screen: 'setup' | 'assistant';
   session?: Session;
@@ -169,6 +176,7 @@ export function initialState(): DemoState {
     theme: prefs.theme === 'light' || prefs.theme === 'dark' ? prefs.theme : 'system',
     simSpeed: prefs.simSpeed ?? 'gpu',
     wasmModels: validWasmModels(prefs.wasmModels) ?? [...DEFAULT_WASM_MODELS],
+    ownModels: [],
     pickerQuery: '',
     screen: 'setup',
     runMode: prefs.runMode ?? 'attention-moa',
