@@ -71,7 +71,7 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         : nothing}
       ${ctx.onEdit || ctx.onRegenerate
         ? html`<div class="turn-actions">
-            ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" aria-label="Edit this question and send it again" @click=${ctx.onEdit}>Edit question</button>` : nothing}
+            ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" @click=${ctx.onEdit}>Edit question</button>` : nothing}
             ${ctx.onRegenerate ? html`<button type="button" class="small ghost" part="regenerate-button" @click=${ctx.onRegenerate}>Regenerate</button>` : nothing}
           </div>`
         : nothing}
