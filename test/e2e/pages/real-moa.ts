@@ -33,6 +33,8 @@ export interface RealCall {
   output: string;
   text: string;
   finishReason: CallRecord['finishReason'];
+  /** The trace's mark of an answer cut at its token limit. */
+  cut?: boolean;
   /** The protocol's count of the prompt (what it fitted the window with). */
   promptTokens: number;
   /** llama.cpp's own counts (the model's tokenizer, the chat template applied). */
@@ -57,10 +59,11 @@ export interface RealRun {
 
 const harness = {
   /** Starts one worker per model and loads it (no browser cache: the files are local, and OPFS copies would cost time). */
-  async setup(): Promise<{ loadMs: number; engines: RealEngineInfo[] }> {
+  async setup(options: { contextWindow?: number } = {}): Promise<{ loadMs: number; engines: RealEngineInfo[] }> {
     const started = performance.now();
+    const window = options.contextWindow ? { contextWindow: options.contextWindow } : {};
     pool = new EnginePool({
-      models: Object.fromEntries(KEYS.map((key) => [key, { kind: 'wllama' as const, model: `/models/${REAL[key].file}`, cache: false }])),
+      models: Object.fromEntries(KEYS.map((key) => [key, { kind: 'wllama' as const, model: `/models/${REAL[key].file}`, cache: false, ...window }])),
     });
     await pool.load();
     const engines = await Promise.all(
@@ -136,6 +139,7 @@ const harness = {
         output: c.output,
         text: c.text,
         finishReason: c.finishReason,
+        ...('cut' in c ? { cut: (c as { cut?: boolean }).cut } : {}),
         promptTokens: c.promptTokens,
         ...(c.usage ? { usage: { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens } } : {}),
         maxTokens: limits[c.role],
