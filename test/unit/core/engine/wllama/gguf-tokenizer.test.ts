@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ggufTokenizer } from '../../packages/core/src/engine/gguf-tokenizer.js';
-import type { GgufValue } from '../../packages/core/src/engine/gguf-header.js';
+import { ggufTokenizer } from '../../../../../packages/core/src/engine/wllama/gguf-tokenizer.js';
+import type { GgufValue } from '../../../../../packages/core/src/engine/wllama/gguf-header.js';
 
 // Small vocabularies with the shape real GGUF files have; the real models are checked against llama.cpp in the
-// browser (test/e2e/real-models.spec.ts).
+// browser (test/e2e/real-moa.spec.ts).
 
 const header = (entries: Record<string, GgufValue>) => ({ metadata: new Map(Object.entries(entries)) });
 
