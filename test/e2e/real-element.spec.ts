@@ -24,42 +24,43 @@ test('<attention-moa> answers with real models: clean text, prompts that fit, cu
     const r = await document.querySelector('attention-moa')!.ask('What is the capital of France?');
     // Only what the specs read: the record's messages are large.
     return r && { ...r, trace: r.trace.map(({ messages: _, ...rest }) => rest) };
-  })) as Omit<AttentionMoAResult, 'trace'> & { trace: (Omit<AttentionMoAResult['trace'][number], 'messages'> & { cut?: boolean })[] };
+  })) as Omit<AttentionMoAResult, 'trace'> & { trace: Omit<AttentionMoAResult['trace'][number], 'messages'>[] };
   console.log(`[measure] <attention-moa>, 2 real models, ${result.layersRun} layer(s), ${result.trace.length} calls: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   console.log(`[real] answer: ${JSON.stringify(result.answer)}`);
+  await info.attach('real-element-run.json', { body: JSON.stringify(result, null, 2), contentType: 'application/json' });
 
   // Every call returned text, and every prompt fitted the model's window by llama.cpp's own count.
   for (const c of result.trace) {
     const where = `L${c.layer} ${c.role} ${c.agent}`;
-    expect(c.error, where).toBeUndefined();
-    expect(c.text.trim().length, `${where} returned ${JSON.stringify(c.output)}`).toBeGreaterThan(0);
-    expect(c.usage, where).toBeDefined();
-    expect(c.usage!.prompt_tokens + c.usage!.completion_tokens, where).toBeLessThanOrEqual(N_CTX);
+    expect.soft(c.error, where).toBeUndefined();
+    expect.soft(c.text.trim().length, `${where} returned ${JSON.stringify(c.output)}`).toBeGreaterThan(0);
+    expect.soft(c.usage, where).toBeDefined();
+    if (c.usage) expect.soft(c.usage.prompt_tokens + c.maxTokens!, `${where}: ${c.usage.prompt_tokens} prompt tokens + ${c.maxTokens}`).toBeLessThanOrEqual(N_CTX);
   }
 
   // The answer as the user sees it: rendered, and free of the prompt's scaffolding.
   const answer = el.locator('[part="answer"] .md').first();
-  await expect(answer).not.toHaveText('');
+  await expect.soft(answer).not.toHaveText('');
   const shownAnswer = (await answer.textContent()) ?? '';
-  expect(leaksIn(shownAnswer), 'the rendered answer').toEqual([]);
-  expect(leaksIn(result.answer), 'the answer').toEqual([]);
+  expect.soft(leaksIn(shownAnswer), 'the rendered answer').toEqual([]);
+  expect.soft(leaksIn(result.answer), 'the answer').toEqual([]);
 
   // "How this answer was made": every call's text as shown on its card.
   await el.locator('[part="details"] > summary').first().click();
   const cards = await el.locator('[part="layer"] .md').allTextContents();
-  expect(cards.length).toBeGreaterThanOrEqual(result.trace.length);
+  expect.soft(cards.length).toBeGreaterThanOrEqual(result.trace.length);
   const leaks = cards.flatMap((text, i) => leaksIn(text).map((l) => `card text ${i + 1}: ${l}`));
-  expect(leaks, 'call texts shown in the details').toEqual([]);
+  expect.soft(leaks, 'call texts shown in the details').toEqual([]);
 
   // Answers cut at their token limit: marked in the trace, on their cards, and on the final answer when it was cut.
   const cut = result.trace.filter((c) => c.finishReason === 'length');
-  expect(cut.length).toBeGreaterThan(0);
-  for (const c of result.trace) expect(c.cut, `L${c.layer} ${c.role} ${c.agent}`).toBe(c.finishReason === 'length');
-  await expect(el.locator('[part="layer"] [part="cut-mark"]')).toHaveCount(cut.length);
+  expect.soft(cut.length).toBeGreaterThan(0);
+  for (const c of result.trace) expect.soft(c.cut, `L${c.layer} ${c.role} ${c.agent}`).toBe(c.finishReason === 'length');
+  await expect.soft(el.locator('[part="layer"] [part="cut-mark"]')).toHaveCount(cut.length);
   const answerCall = result.earlyStop?.mode === 'judge'
     ? result.trace.find((c) => c.layer === result.earlyStop!.layer && c.role === 'aggregate')
     : result.trace.filter((c) => c.role === 'aggregate' || c.role === 'residual').at(-1);
   const answerMark = el.locator('[part="answer"] [part="cut-mark"]');
-  if (answerCall?.cut) await expect(answerMark).toHaveText(/cut at the token limit/i);
-  else await expect(answerMark).toHaveCount(0);
+  if (answerCall?.cut) await expect.soft(answerMark).toHaveText(/cut at the token limit/i);
+  else await expect.soft(answerMark).toHaveCount(0);
 });

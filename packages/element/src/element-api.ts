@@ -121,6 +121,7 @@ export const CSS_PARTS: readonly { name: string; description: string }[] = [
   { name: 'copy-button', description: 'Copy buttons (answer and code blocks).' },
   { name: 'status', description: 'The run status line.' },
   { name: 'early-stop', description: 'The early-stop notice.' },
+  { name: 'cut-mark', description: 'The mark on an answer (or a call in the details) that stopped at its token limit: "Cut at the token limit (N tokens)".' },
   { name: 'details', description: 'The collapsible "how this answer was made" section.' },
   { name: 'stats', description: 'The per-agent token/speed table.' },
   { name: 'layer', description: 'One layer of the timeline.' },

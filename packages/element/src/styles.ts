@@ -110,6 +110,7 @@ export const styles = css`
   .status-line { font-size: 0.9em; color: var(--_muted); margin: 0; }
   .notice { border: 1px dashed var(--_border); border-radius: var(--_radius); padding: 0.5em 0.75em; background: var(--_surface); margin: 0.5em 0; }
   .note { font-size: 0.85em; color: var(--_muted); }
+  .cut-mark { font-style: italic; margin: 0.25em 0 0; }
 
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }

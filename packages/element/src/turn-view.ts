@@ -4,8 +4,8 @@
  * template: the element passes the view and its UI state (open details, map selection, copy feedback) in.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { activeCalls, type CallView, type RunView } from './view-model.js';
-import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { activeCalls, answerCall, wasCut, type CallView, type RunView } from './view-model.js';
+import { cutMark, layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
 import { markdown } from './markdown/markdown-directive.js';
 import { formatDuration, plural } from './format.js';
 
@@ -51,6 +51,7 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
           ${markdown(view.answer, { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
         ${view.answer ? nothing : html`<p class="placeholder">${answerPlaceholder(view)}</p>`}
+        ${view.answer && !running && wasCut(answerCall(view)) ? cutMark(answerCall(view)!.record?.maxTokens) : nothing}
       </div>
       ${view.earlyStop
         ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`

@@ -20,6 +20,9 @@ export interface RealEngineInfo {
   trainingContext: number;
   architecture?: string;
   chatTemplate: boolean;
+  chatTemplateSource?: string;
+  noSystemRole?: boolean;
+  exactTokenCounts?: boolean;
   loadSeconds: number;
 }
 
@@ -46,6 +49,11 @@ export interface RealCall {
 }
 
 export interface RealRun {
+  /** The options the protocol resolved: windows and system roles from the engines. */
+  resolved: {
+    agents: { name: string; contextWindow: number; noSystemRole: boolean; maxTokens: { propose: number; critique: number; refine: number } }[];
+    aggregator: { contextWindow: number; noSystemRole: boolean };
+  };
   answer: string;
   streamedAnswer: string;
   layerOutputs: string[];
@@ -58,7 +66,8 @@ export interface RealRun {
 }
 
 const harness = {
-  /** Starts one worker per model and loads it (no browser cache: the files are local, and OPFS copies would cost time). */
+  /** Starts one worker per model and loads it (no browser cache: the files are local, and OPFS copies would cost time);
+   *  `contextWindow` sets both engines' n_ctx. */
   async setup(options: { contextWindow?: number } = {}): Promise<{ loadMs: number; engines: RealEngineInfo[] }> {
     const started = performance.now();
     const window = options.contextWindow ? { contextWindow: options.contextWindow } : {};
@@ -76,6 +85,9 @@ const harness = {
           trainingContext: Number(e.trainingContext),
           ...(typeof e.architecture === 'string' ? { architecture: e.architecture } : {}),
           chatTemplate: !!e.chatTemplate,
+          ...(typeof e.chatTemplateSource === 'string' ? { chatTemplateSource: e.chatTemplateSource } : {}),
+          ...(typeof e.noSystemRole === 'boolean' ? { noSystemRole: e.noSystemRole } : {}),
+          ...(typeof e.exactTokenCounts === 'boolean' ? { exactTokenCounts: e.exactTokenCounts } : {}),
           loadSeconds: Number(e.loadSeconds),
         };
       }),
@@ -83,31 +95,30 @@ const harness = {
     return { loadMs: performance.now() - started, engines };
   },
 
-  /** One run: SmolLM2 and Gemma as agents, SmolLM2 (the instruct model) as the aggregator. */
+  /**
+   * One run: SmolLM2 and Gemma as agents, SmolLM2 (the instruct model) as the aggregator. Windows, system roles and
+   * token caps not given here come from the models, as the engines report them.
+   */
   async run(options: {
     question: string;
     layers?: number;
-    maxTokens: NonNullable<AttentionMoAOptions['maxTokens']>;
-    contextWindow: Record<Key, number>;
-    noSystemRole?: Partial<Record<Key, boolean>>;
+    maxTokens?: NonNullable<AttentionMoAOptions['maxTokens']>;
     /** Log each call as it ends to the console (the spec prints it: a slow machine shows progress). */
     verbose?: boolean;
   }): Promise<RealRun> {
-    const agents = KEYS.map((key) => ({
-      name: REAL[key].name,
-      engine: pool!.engine(key),
-      contextWindow: options.contextWindow[key],
-      ...(options.noSystemRole?.[key] ? { noSystemRole: true } : {}),
-    }));
+    const agents = KEYS.map((key) => ({ name: REAL[key].name, engine: pool!.engine(key) }));
     const moa = new AttentionMoA({
       agents,
-      aggregator: { engine: pool!.engine('smol'), contextWindow: options.contextWindow.smol },
+      aggregator: { engine: pool!.engine('smol') },
       layers: options.layers ?? 2,
       earlyStop: 'judge',
       temperature: 0,
-      maxTokens: options.maxTokens,
+      ...(options.maxTokens ? { maxTokens: options.maxTokens } : {}),
     });
-    const limits = moa.options.maxTokens;
+    const resolved = {
+      agents: moa.options.agents.map((a) => ({ name: a.name, contextWindow: a.contextWindow, noSystemRole: a.noSystemRole, maxTokens: a.maxTokens })),
+      aggregator: { contextWindow: moa.options.aggregator.contextWindow, noSystemRole: moa.options.aggregator.noSystemRole },
+    };
     const started = performance.now();
     let streamedAnswer = '';
     let result: Extract<AttentionMoAEvent, { type: 'done' }>['result'] | undefined;
@@ -124,6 +135,7 @@ const harness = {
     }
     const trace = result?.trace ?? (error as { trace?: CallRecord[] } | undefined)?.trace ?? [];
     return {
+      resolved,
       answer: result?.answer ?? '',
       streamedAnswer,
       layerOutputs: result?.layerOutputs ?? [],
@@ -139,10 +151,10 @@ const harness = {
         output: c.output,
         text: c.text,
         finishReason: c.finishReason,
-        ...('cut' in c ? { cut: (c as { cut?: boolean }).cut } : {}),
+        ...(c.cut !== undefined ? { cut: c.cut } : {}),
         promptTokens: c.promptTokens,
         ...(c.usage ? { usage: { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens } } : {}),
-        maxTokens: limits[c.role],
+        maxTokens: c.maxTokens ?? NaN,
         cuts: c.cuts.length,
         ...(c.error ? { error: { name: c.error.name, message: c.error.message, ...(c.error.code ? { code: c.error.code } : {}) } } : {}),
         ms: c.endedAt - c.startedAt,
@@ -165,6 +177,11 @@ const harness = {
       if (chunk.usage) usage = chunk.usage;
     }
     return { text, finish, usage };
+  },
+
+  /** Tokens of each text by the pool engine's countTokens (the model's own tokenizer, counted in its worker). */
+  async count(key: Key, texts: string[]) {
+    return Promise.all(texts.map(async (t) => (await pool!.engine(key).countTokens?.(t)) ?? null));
   },
 
   async dispose() {
