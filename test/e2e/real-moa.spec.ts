@@ -43,7 +43,7 @@ test('Attention-MoA on SmolLM2 135M Instruct + Gemma 3 270M in agent workers: wh
       const empty = (await page.evaluate((k) => window.real.chat(k, [{ role: 'user', content: 'x' }], 1), key)).usage!.prompt_tokens - 1;
       for (const [i, text] of SAMPLES.entries()) {
         const real = (await page.evaluate(([k, t]) => window.real.chat(k, [{ role: 'user', content: t }], 1), [key, text] as const)).usage!.prompt_tokens - empty;
-        console.log(`[measure] ${key}: ${JSON.stringify(text.slice(0, 24))}… own tokenizer ${counted[i]}, llama.cpp ${real}, chars/3 estimate ${Math.ceil(text.length / 3)}`);
+        console.log(`[measure] ${key}: ${JSON.stringify(text.slice(0, 24))}… own tokenizer ${counted[i]}, llama.cpp ${real}, length/3 ${Math.ceil(text.length / 3)}`);
         expect.soft(counted[i], `${key}: ${text}`).toBe(real);
       }
     }
