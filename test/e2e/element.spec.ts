@@ -510,6 +510,7 @@ test('restoreTurns shows saved turns as they were live (Markdown, status, detail
     const cut = structuredClone(result);
     const writer = [...cut.trace].reverse().find((c) => c.text.trim() === cut.answer.trim())!;
     writer.finishReason = 'length';
+    writer.cut = true;
     return { result, cut };
   });
   await page.evaluate(() => window.moaTest.el.reset());
@@ -525,8 +526,8 @@ test('restoreTurns shows saved turns as they were live (Markdown, status, detail
   const restoredStatus = (await turns.first().locator('[part=status]').textContent())!;
   expect(restoredStatus.split(' · ').slice(1)).toEqual(live!.split(' · ').slice(1));
   expect(restoredStatus).toMatch(/tokens written$/);
-  await expect(turns.first().locator('[part=cut-notice]')).toHaveCount(0);
-  await expect(turns.nth(1).locator('[part=cut-notice]')).toContainText('stopped at the token limit');
+  await expect(turns.first().locator('[part=answer] [part=cut-mark]')).toHaveCount(0);
+  await expect(turns.nth(1).locator('[part=answer] [part=cut-mark]')).toContainText('Cut at the token limit');
   await turns.first().getByText('How this answer was made').click();
   await expect(turns.first().locator('[part=agent-card]').first()).toBeVisible();
   expect(await page.evaluate(() => window.moaTest.el.conversation.length)).toBe(4);

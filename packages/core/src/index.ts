@@ -31,7 +31,7 @@ export type * from './protocol/types.js';
 
 // The protocol: the Attention-MoA orchestrator and its building blocks.
 export { AttentionMoA } from './protocol/attention-moa.js';
-export { resolveOptions, DEFAULTS, TOPOLOGIES, EARLY_STOP_MODES } from './protocol/options.js';
+export { resolveOptions, defaultMaxTokens, DEFAULTS, TOPOLOGIES, EARLY_STOP_MODES } from './protocol/options.js';
 export type { ResolvedOptions, ResolvedAgent, ResolvedAggregator, ResolvedEndpoint } from './protocol/options.js';
 export {
   defaultPrompts,

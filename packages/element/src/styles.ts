@@ -109,9 +109,9 @@ export const styles = css`
   .answer .placeholder { color: var(--_muted); font-style: italic; }
   .status-line { font-size: 0.9em; color: var(--_muted); margin: 0; }
   .turn-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.25rem; }
-  .note[data-cut] { color: var(--_text); border-inline-start: 3px solid var(--moa-color-simulated, #b58100); padding-inline-start: 0.5rem; }
   .notice { border: 1px dashed var(--_border); border-radius: var(--_radius); padding: 0.5em 0.75em; background: var(--_surface); margin: 0.5em 0; }
   .note { font-size: 0.85em; color: var(--_muted); }
+  .cut-mark { font-style: italic; margin: 0.25em 0 0; }
 
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }

@@ -4,8 +4,8 @@
  * template: the element passes the view and its UI state (open details, map selection, copy feedback) in.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { activeCalls, type CallView, type RunView } from './view-model.js';
-import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { activeCalls, answerCall, wasCut, type CallView, type RunView } from './view-model.js';
+import { cutMark, layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
 import { markdown } from './markdown/markdown-directive.js';
 import { formatDuration, plural } from './format.js';
 
@@ -55,6 +55,7 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
           ${markdown(view.answer, { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
         ${view.answer ? nothing : html`<p class="placeholder">${answerPlaceholder(view)}</p>`}
+        ${view.answer && !running && wasCut(answerCall(view)) ? cutMark(answerCall(view)!.record?.maxTokens) : nothing}
       </div>
       ${view.earlyStop
         ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
@@ -66,9 +67,6 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
         : nothing}
       <p class="status-line" part="status">${statusLine(view)}</p>
-      ${cutAtLimit(view)
-        ? html`<p class="note" part="cut-notice" data-cut>The answer stopped at the token limit (max tokens), so it may end mid-sentence. Raise the limit or ask for a shorter answer.</p>`
-        : nothing}
       ${ctx.onEdit || ctx.onRegenerate
         ? html`<div class="turn-actions">
             ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" @click=${ctx.onEdit}>Edit question</button>` : nothing}
@@ -91,18 +89,6 @@ export function pendingTurnTemplate(question: string, loading: boolean): Templat
     <div class="question" part="question"><span class="who">You</span>${question}</div>
     <p class="placeholder muted">${loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
   </li>`;
-}
-
-/**
- * The final answer was cut by max_tokens: the trace record that wrote it (the last aggregate/residual, or the single
- * agent's answer) ended with finish reason "length".
- */
-export function cutAtLimit(view: RunView): boolean {
-  const r = view.result;
-  if (!r || !r.answer.trim()) return false;
-  const answer = r.answer.trim();
-  const writer = [...r.trace].reverse().find((c) => !c.error && c.text.trim() === answer);
-  return writer?.finishReason === 'length';
 }
 
 function answerPlaceholder(view: RunView): string {

@@ -163,7 +163,14 @@ const api: AgentWorkerApi = {
       }
       engine = hosted;
       loaded = { kind: spec.kind, model };
-      return { kind: spec.kind, model, loadMs: performance.now() - started };
+      return {
+        kind: spec.kind,
+        model,
+        loadMs: performance.now() - started,
+        ...(typeof hosted.contextWindow === 'number' ? { contextWindow: hosted.contextWindow } : {}),
+        ...(typeof hosted.noSystemRole === 'boolean' ? { noSystemRole: hosted.noSystemRole } : {}),
+        countsTokens: typeof hosted.countTokens === 'function',
+      };
     } catch (error) {
       if (controller.signal.aborted) throw runtimeError('LOAD_CANCELLED', { model }, { cause: error });
       throw classifyEngineError(error, { phase: 'load', model });
@@ -199,6 +206,13 @@ const api: AgentWorkerApi = {
 
   async interrupt() {
     await engine?.interruptGenerate?.();
+  },
+
+  async countTokens(text) {
+    const count = engine?.countTokens;
+    if (!engine || typeof count !== 'function') return undefined;
+    const n = await count.call(engine, text);
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
   },
 
   async stats(): Promise<WorkerStats> {

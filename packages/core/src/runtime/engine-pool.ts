@@ -210,11 +210,21 @@ export class EnginePool {
     }
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
+    const worker = () => this.slotOfKey.get(key)?.worker;
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
       interruptGenerate: async () => {
         await this.plan();
-        await this.slotOfKey.get(key)?.worker?.interruptGenerate();
+        await worker()?.interruptGenerate();
+      },
+      // The model's own tokenizer, in its worker; undefined (the protocol estimates) while the model is not loaded.
+      countTokens: async (text: string) => worker()?.countTokens(text),
+      // The loaded model's facts, read by the protocol as defaults when it is built after load().
+      get contextWindow() {
+        return worker()?.contextWindow;
+      },
+      get noSystemRole() {
+        return worker()?.noSystemRole;
       },
     };
     this.engines.set(key, engine);

@@ -36,6 +36,11 @@ export interface LoadInfo {
   kind: EngineKind;
   model: string;
   loadMs: number;
+  /** The loaded model's facts, when its engine knows them (see the engine contract). */
+  contextWindow?: number;
+  noSystemRole?: boolean;
+  /** The engine counts tokens with the model's own tokenizer (`countTokens` answers). */
+  countsTokens?: boolean;
 }
 
 export interface WorkerStats {
@@ -62,6 +67,8 @@ export interface AgentWorkerApi {
   chat(id: number, params: ChatCompletionCreateParams, call?: CallInfo): void;
   abort(id: number): void;
   interrupt(): Promise<void>;
+  /** Tokens of `text` by the loaded model's own tokenizer; undefined when the engine has none (or no model is loaded). */
+  countTokens(text: string): Promise<number | undefined>;
   stats(): Promise<WorkerStats>;
   unload(): Promise<void>;
   ping(): number;

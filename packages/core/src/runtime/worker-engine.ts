@@ -106,6 +106,8 @@ export class WorkerEngine implements ChatEngine {
   private readonly pingTimeoutMs: number;
   private _state: WorkerEngineState = 'ready';
   private _model: string | undefined;
+  /** What the last load reported about its model (window, system role, exact counting). */
+  private loaded: LoadInfo | undefined;
   /** The crash that ended this worker, for later calls. */
   private crashError: RuntimeError | undefined;
   /** The stream port's other end, handed to the worker by start(). */
@@ -210,6 +212,7 @@ export class WorkerEngine implements ChatEngine {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
       this._model = info.model;
+      this.loaded = info;
       return info;
     } finally {
       // The signal cancels this load only: aborting it later (an app's "stop" controller) must not unload the model.
@@ -292,6 +295,25 @@ export class WorkerEngine implements ChatEngine {
     }
   }
 
+  /** The loaded model's context window, when its engine reports one (llama.cpp's n_ctx, WebLLM's context_window_size). */
+  get contextWindow(): number | undefined {
+    return this._state === 'ready' ? this.loaded?.contextWindow : undefined;
+  }
+
+  /** Whether the loaded model's chat template lacks a system role, when its engine knows. */
+  get noSystemRole(): boolean | undefined {
+    return this._state === 'ready' ? this.loaded?.noSystemRole : undefined;
+  }
+
+  /**
+   * Tokens of `text` by the loaded model's own tokenizer (counted in the worker); undefined when its engine has no
+   * tokenizer, no model is loaded, or the worker is gone: the protocol then estimates.
+   */
+  async countTokens(text: string): Promise<number | undefined> {
+    if (this._state !== 'ready' || !this.loaded?.countsTokens) return undefined;
+    return this.api.countTokens(text);
+  }
+
   /** Stops the worker's current generation (WebLLM semantics: the stream ends with finish_reason 'abort'). */
   async interruptGenerate(): Promise<void> {
     if (this._state === 'ready') await this.api.interrupt();
@@ -311,6 +333,7 @@ export class WorkerEngine implements ChatEngine {
     }
     await this.api.unload();
     this._model = undefined;
+    this.loaded = undefined;
   }
 
   /** Resolves true if the worker answers within `timeoutMs`. */

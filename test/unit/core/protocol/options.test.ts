@@ -101,9 +101,9 @@ describe('AttentionMoA options', () => {
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), concurrency: 1.5 }] }, 'agents[0].concurrency', /whole number/);
   });
 
-  it('rejects a context window too small for the answers it must hold', () => {
-    rejects({ ...base(), agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.(propose|refine) 512/);
-    rejects({ ...base(), aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
+  it('rejects a context window too small for the answers it is explicitly asked for', () => {
+    rejects({ ...base(), maxTokens: { propose: 512 }, agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.propose 512/);
+    rejects({ ...base(), maxTokens: { aggregate: 768 }, aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
   });
 
   it('rejects unknown keys (typos) with the allowed list', () => {

@@ -9,7 +9,7 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
 import type { EngineStats, HostedEngine, HostedEngineFactory } from '../hosted-engine.js';
 import type { AppConfigLike } from '../model-record.js';
-import { modelFileUrls, needsShaderF16, type ModelRecordLike } from '../model-record.js';
+import { contextWindowOf, modelFileUrls, needsShaderF16, type ModelRecordLike } from '../model-record.js';
 import { runtimeError } from '../errors.js';
 import { classifyEngineError } from '../classify-error.js';
 import { installFetchMonitor } from '../fetch-monitor.js';
@@ -111,8 +111,14 @@ export const createWebLLMEngine: HostedEngineFactory<WebLLMSpec> = async (spec, 
     })();
   };
 
+  // The window the model was loaded with: the spec's chat options, else the record's override (the prebuilt list
+  // sets 4096 for most models); WebLLM's Gemma templates take no system message.
+  const window = spec.chatOptions?.context_window_size;
+  const contextWindow = typeof window === 'number' && window > 0 ? window : contextWindowOf(record);
   const hosted: HostedEngine = {
     chat: { completions: { create } } as HostedEngine['chat'],
+    ...(contextWindow !== undefined ? { contextWindow } : {}),
+    noSystemRole: /gemma/i.test(spec.model),
     interruptGenerate: () => engine.interruptGenerate(),
     async unload() {
       await engine.unload();

@@ -13,6 +13,8 @@ import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url&no-inline';
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
 import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
+import { chooseChatTemplate, templateLacksSystemRole, type ChatTemplateChoice } from './chat-template.js';
+import { ggufTokenizer, type GgufTokenizer } from './gguf-tokenizer.js';
 import { chunkFactory, partsOf, toLlamaServerParams, usageOf, type LlamaServerChunk } from './wllama-chat.js';
 import { downloadToBlob, downloadToWllamaCache, openWllamaCached, deleteWllamaCached, type DownloadProgress } from './wllama-cache.js';
 import { WllamaEngineError, describeUnknown, loadFailure, looksOutOfMemory } from './wllama-errors.js';
@@ -28,6 +30,11 @@ export interface WllamaSpec {
   modelId?: string;
   /** Context window in tokens (llama.cpp `n_ctx`). Default: the model's training context, at most 4096. */
   contextWindow?: number;
+  /**
+   * A Jinja chat template to use instead of the file's. Default: the file's own; for a Gemma file without one (a
+   * pretrained base model) Gemma's turn format; otherwise llama.cpp's ChatML.
+   */
+  chatTemplate?: string;
   /**
    * CPU threads for this model. Default 1. More than 1 needs a cross-origin isolated page (COOP + COEP
    * headers); without it llama.cpp silently uses 1. See `chooseThreadCount()`: several models on 2–4 cores
@@ -59,6 +66,12 @@ export interface WllamaEngineInfo {
   threads: number;
   architecture?: string;
   chatTemplate: boolean;
+  /** Where the chat template comes from: the file, the model family (Gemma without a template), or llama.cpp's ChatML. */
+  chatTemplateSource: ChatTemplateChoice['source'] | 'spec';
+  /** The template has no system role (the protocol then puts its instructions in the first user turn). */
+  noSystemRole: boolean;
+  /** Token counts come from the model's own tokenizer (rebuilt from the GGUF), not an estimate. */
+  exactTokenCounts: boolean;
   loadSeconds: number;
   downloadSeconds: number;
 }
@@ -86,6 +99,9 @@ function checkSpec(spec: WllamaSpec): void {
     throw new WllamaEngineError('BAD_SPEC', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
   }
   if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
+  if (spec.chatTemplate !== undefined && (typeof spec.chatTemplate !== 'string' || !spec.chatTemplate.trim())) {
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a Jinja chat template (a non-empty string); leave it out to use the file\'s');
+  }
 }
 
 /** The default wasm build needs memory64 and JSPI (Chromium 137+). wllama's fallback would load a CDN copy: we refuse instead. */
@@ -160,13 +176,23 @@ class WllamaEngine implements WllamaHostedEngine {
   private pending = 0;
   private readonly live = new Set<AbortController>();
 
+  /** The model's facts, as the protocol reads them (see the engine contract). */
+  readonly contextWindow: number;
+  readonly noSystemRole: boolean;
+  readonly countTokens?: (text: string) => number;
+
   constructor(
     private readonly wllama: Wllama,
     info: WllamaEngineInfo,
     private readonly spec: WllamaSpec,
     private readonly log: string[],
+    tokenizer?: GgufTokenizer,
   ) {
     this.info = info;
+    this.contextWindow = info.contextWindow;
+    this.noSystemRole = info.noSystemRole;
+    // Counted in this worker from the GGUF's vocabulary: llama.cpp is not asked (it would evaluate the prompt).
+    if (tokenizer) this.countTokens = (text: string) => tokenizer.count(text);
     this.chat = {
       completions: {
         create: (params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions) => this.create(params, options),
@@ -373,6 +399,9 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
   }
   const trainingContext = Number(header.metadata.get(`${ggufString(header, 'general.architecture')}.context_length`) ?? 0) || DEFAULT_MAX_CONTEXT;
   const contextWindow = spec.contextWindow ?? Math.min(trainingContext, DEFAULT_MAX_CONTEXT);
+  const template = chooseChatTemplate(header);
+  const chatTemplate = spec.chatTemplate ?? template.override;
+  const tokenizer = ggufTokenizer(header);
   const threads = spec.threads ?? 1;
   progress({ progress: 0.92, text: `Loading ${fileNameOf(spec.model)} into llama.cpp (WebAssembly, ${threads} thread${threads > 1 ? 's' : ''})` });
 
@@ -398,6 +427,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
       n_threads: threads,
       n_gpu_layers: 0,
       ...(spec.batchSize ? { n_batch: spec.batchSize } : {}),
+      ...(chatTemplate ? { chat_template: chatTemplate } : {}),
     });
   } catch (error) {
     throwIfAborted();
@@ -427,11 +457,14 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     threads: wllama.getNumThreads(),
     ...(ggufString(header, 'general.architecture') ? { architecture: ggufString(header, 'general.architecture')! } : {}),
     chatTemplate: !!loaded.has_chat,
+    chatTemplateSource: spec.chatTemplate ? 'spec' : template.source,
+    noSystemRole: spec.chatTemplate ? templateLacksSystemRole(spec.chatTemplate) : template.noSystemRole,
+    exactTokenCounts: !!tokenizer,
     loadSeconds: (performance.now() - loadStarted) / 1000,
     downloadSeconds,
   };
   progress({ progress: 1, text: `Loaded ${info.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s${fromCache ? ' (from the browser cache)' : ''}` });
-  return new WllamaEngine(wllama, info, spec, log);
+  return new WllamaEngine(wllama, info, spec, log, tokenizer);
 };
 
 // Checked here so a contract change shows up where it matters: the runtime loads this factory by kind.
