@@ -71,7 +71,7 @@ describe('early stop: judge', () => {
     const { result } = await collect(moa);
     expect(result.earlyStop).toMatchObject({ layer: 2, mode: 'judge' });
     const residual = aggregator.requests.find((q) => q.call?.role === 'residual')!;
-    expect(residual.params.messages[0]!.content).toContain('reply with exactly DONE HERE and nothing else');
+    expect(residual.params.messages[0]!.content).toContain('reply with this one line and nothing else: DONE HERE');
   });
 
   it('without a stop verdict all layers run', async () => {
