@@ -6,6 +6,8 @@ import type { HarnessModel, HarnessResult, HarnessRun } from '../page/harness.js
 export interface EvalBrowser {
   run(r: HarnessRun): Promise<HarnessResult>;
   setupInfo: { loadMs: number; engines: Record<string, unknown>[] };
+  /** The browser's version, for reports. */
+  version: string;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function openEvalBrowser(baseUrl: string, models: HarnessModel[], o
   const setupInfo = await page.evaluate(([m, o]) => window.evalHarness.setup(m, o), [models, options] as const);
   return {
     setupInfo,
+    version: `Chromium ${browser.version()}`,
     run: (r) => page.evaluate((x) => window.evalHarness.run(x), r),
     async close() {
       await page.evaluate(() => window.evalHarness.dispose()).catch(() => undefined);

@@ -27,13 +27,14 @@ export interface CheckResult {
   detail: string;
 }
 
-/** Markdown emphasis, headings, quotes and code ticks removed; whitespace collapsed. */
+/** Markdown emphasis, headings, quotes and code ticks removed; spaces collapsed, line breaks kept (one per line). */
 export function plainText(answer: string): string {
   return answer
     .replace(/```[\w-]*\n?/g, '')
     .replace(/[*_`~]+/g, '')
-    .replace(/^\s{0,3}(#{1,6}|>)\s*/gm, '')
-    .replace(/\s+/g, ' ')
+    .replace(/^[ \t]{0,3}(#{1,6}|>)[ \t]*/gm, '')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/ ?\n[\s]*/g, '\n')
     .trim();
 }
 
@@ -61,8 +62,9 @@ export function choiceLetter(answer: string, options?: Record<string, string>): 
   const text = plainText(answer);
   const whole = /^\(?([A-J])\)?[.):]?$/.exec(text);
   if (whole) return whole[1];
-  const stated = /\b(?:answer|option|choice)\s*(?:is|would be|:)?\s*:?\s*\(?([A-J])\b(?!['’])/i.exec(text);
-  if (stated && /[A-J]/.test(stated[1]!)) return stated[1]!.toUpperCase();
+  // "option d" / "choice (c)" in any case; after "answer (is)" only a capital, so "the answer is a dolphin" is no "A".
+  const stated = /\b(?:option|choice)\s*:?\s*\(?([A-Ja-j])\b(?!['’])/i.exec(text) ?? /\b[Aa]nswer\s*(?:is|would be|:)?\s*:?\s*\(?([A-J])\b(?!['’])/.exec(text);
+  if (stated) return stated[1]!.toUpperCase();
   // "B) Paris", "B. Paris", "(B)" at the start, or a lone "(B)" anywhere.
   const lead = /^\(?([A-J])[).:](?:\s|$)/.exec(text) ?? /\(([A-J])\)/.exec(text);
   if (lead) return lead[1];

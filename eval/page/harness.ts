@@ -37,8 +37,14 @@ export interface HarnessCall {
   output: string;
   text: string;
   finishReason: CallRecord['finishReason'];
+  /** The prompt's size in the model's own tokens (llama.cpp's count). */
   promptTokens: number;
+  /** Of those, tokens llama.cpp reused from its cache (a shared prompt prefix), not processed again. */
+  cachedPromptTokens: number;
   completionTokens: number;
+  /** ms since the run started. */
+  startedAt: number;
+  endedAt: number;
   ms: number;
   error?: string;
   [extra: string]: unknown;
@@ -143,7 +149,10 @@ function summarize(c: CallRecord): HarnessCall {
     finishReason,
     // The engine's own counts (llama.cpp's tokenizer); the protocol's estimate only where an engine gave none.
     promptTokens: usage?.prompt_tokens ?? c.promptTokens,
+    cachedPromptTokens: Number(usage?.extra?.cached_prompt_tokens ?? 0),
     completionTokens: usage?.completion_tokens ?? 0,
+    startedAt,
+    endedAt,
     ms: endedAt - startedAt,
     ...(error ? { error: `${error.name}: ${error.message}` } : {}),
     // Fields the trace gains later (role checks, cut marks) come along as they are.
