@@ -41,7 +41,7 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
   } catch (error) {
     throw Object.assign(new Error(`cannot read --questions ${args.questions}: ${(error as Error).message}`), { userFacing: true });
   }
-  const set = parseQuestionFile(text, relative(env.root, file));
+  const set = parseQuestionFile(text, args.questions);
   const questions = sampleQuestions(set.questions, args.limit);
   const chosen = modes.filter((m) => !args.modes || args.modes.includes(m.id));
   const plans = plannedRuns(chosen);
@@ -61,7 +61,7 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     wallS: (Date.now() - startedAt.getTime()) / 1000,
-    questionFile: relative(env.root, file),
+    questionFile: file.startsWith(env.root) ? relative(env.root, file) : file,
     questionSet: set.name,
     questions: questions.filter((q) => outcomes.some((o) => o.questionId === q.id)).map((q) => ({ id: q.id, category: q.category })),
     modes: chosen.map((m) => ({ id: m.id, label: m.label, measuredAs: measuredAs(m.id, plans) })),

@@ -35,6 +35,16 @@ function tokensOf(call: CallView): number {
   return call.record?.usage?.completion_tokens ?? call.tokens;
 }
 
+/**
+ * The protocol's role check on a finished call (`CallRecord.roleCheck`): what the model did instead of its task
+ * ("Not a critique: …") and what the protocol did about it ("Not passed on to the refinement."). One short line.
+ */
+export function roleCheckText(call: CallView): string {
+  const check = call.record?.roleCheck;
+  if (!check) return '';
+  return [...check.problems.map((p) => sentence(p.note)), ...(check.action ? [sentence(check.action)] : [])].join(' ');
+}
+
 function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = 'Waiting…'): TemplateResult {
   if (!call) return html`<p class="muted">${emptyText}</p>`;
   const text = callText(call);
@@ -45,6 +55,7 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
     ${text === '' && call.status === 'streaming' ? html`<p class="muted">${call.output ? 'Thinking…' : 'Waiting for the first token…'}</p>` : nothing}
     <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
+    ${call.record?.roleCheck ? html`<p class="note role-check">${roleCheckText(call)}</p>` : nothing}
   `;
 }
 
