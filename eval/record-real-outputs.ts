@@ -59,7 +59,7 @@ export async function main(args: string[], env: { baseUrl: string; root: string 
         JSON.stringify(
           {
             recordedAt: new Date().toISOString(),
-            models: Object.fromEntries(REAL_MODELS.map((m) => [m.key, { file: m.file, label: m.label, contextWindow: m.contextWindow, noSystemRole: m.noSystemRole }])),
+            models: Object.fromEntries(REAL_MODELS.map((m) => [m.key, { file: m.file, label: m.label, contextWindow: m.contextWindow, noSystemRole: m.noSystemRole, ...(m.chatTemplate ? { chatTemplate: m.chatTemplate } : {}) }])),
             settings: RECORD_SETTINGS,
             engine: 'wllama (llama.cpp WASM), one agent worker per model, 1 thread, Chromium headless',
             runs,

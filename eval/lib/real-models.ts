@@ -4,6 +4,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HarnessModel } from '../page/harness.js';
 
+/**
+ * Gemma's turn format (`<start_of_turn>user … <end_of_turn>`, the assistant's role named `model`), as a Jinja
+ * template: the Gemma 3 270M file carries none, and llama.cpp would fall back to ChatML, a format no Gemma model was
+ * trained on. A system message, if any, opens the first user turn, as in Google's own template.
+ */
+export const GEMMA_CHAT_TEMPLATE =
+  "{%- if messages[0]['role'] == 'system' -%}{%- set prefix = messages[0]['content'] + '\n\n' -%}{%- set loop_messages = messages[1:] -%}" +
+  "{%- else -%}{%- set prefix = '' -%}{%- set loop_messages = messages -%}{%- endif -%}" +
+  "{%- for message in loop_messages -%}{%- if message['role'] == 'assistant' -%}{%- set role = 'model' -%}{%- else -%}{%- set role = message['role'] -%}{%- endif -%}" +
+  "{{ '<start_of_turn>' + role + '\n' + (prefix if loop.first else '') + message['content'] | trim + '<end_of_turn>\n' }}{%- endfor -%}" +
+  "{%- if add_generation_prompt -%}{{ '<start_of_turn>model\n' }}{%- endif -%}";
+
 export interface RealModel extends HarnessModel {
   file: string;
   /** What the file is, for reports. */
@@ -23,9 +35,10 @@ export const REAL_MODELS: RealModel[] = [
     key: 'gemma',
     file: 'gemma-3-270m-q4_k_m.gguf',
     url: '/models/gemma-3-270m-q4_k_m.gguf',
-    label: 'Gemma 3 270M Q4_K_M (no chat template in the file: llama.cpp falls back to ChatML; run with noSystemRole)',
+    label: "Gemma 3 270M Q4_K_M, the pretrained base model (not instruction-tuned; the file has no chat template: Gemma's turn format is given, instructions in the first user turn)",
     contextWindow: 4096,
     noSystemRole: true,
+    chatTemplate: GEMMA_CHAT_TEMPLATE,
   },
 ];
 

@@ -10,6 +10,8 @@ export interface HarnessModel {
   url: string;
   contextWindow: number;
   noSystemRole: boolean;
+  /** For a GGUF file without a chat template: llama.cpp's built-in template to use (see WllamaSpec.chatTemplate). */
+  chatTemplate?: string;
 }
 
 export interface HarnessRun {
@@ -70,7 +72,9 @@ const harness = {
     progress = options.progress ?? false;
     const started = performance.now();
     pool = new EnginePool({
-      models: Object.fromEntries(list.map((m) => [m.key, { kind: 'wllama' as const, model: m.url, modelId: m.key, contextWindow: m.contextWindow, cache: false }])),
+      models: Object.fromEntries(
+        list.map((m) => [m.key, { kind: 'wllama' as const, model: m.url, modelId: m.key, contextWindow: m.contextWindow, cache: false, ...(m.chatTemplate ? { chatTemplate: m.chatTemplate } : {}) }]),
+      ),
       // The models are loaded once, one after the other (one core each would fight over two cores while loading).
       loading: 'sequential',
     });

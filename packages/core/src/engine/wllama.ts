@@ -40,6 +40,12 @@ export interface WllamaSpec {
   seed?: number;
   /** Prompt batch size (llama.cpp `n_batch`, default 512). */
   batchSize?: number;
+  /**
+   * The chat template, for a GGUF file without one (llama.cpp would fall back to ChatML): one of llama.cpp's
+   * built-in template names (`gemma`, `chatml`, `llama3`, `phi3`, `mistral-v7`, …) or a Jinja template. Default: the
+   * file's own template.
+   */
+  chatTemplate?: string;
   /** URL of `wllama.wasm` (default: the copy bundled with this package). */
   wasmUrl?: string;
   /** Print llama.cpp's log to the (worker's) console. Default false: the log is kept in memory and its
@@ -86,6 +92,9 @@ function checkSpec(spec: WllamaSpec): void {
     throw new WllamaEngineError('BAD_SPEC', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
   }
   if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
+  if (spec.chatTemplate !== undefined && (typeof spec.chatTemplate !== 'string' || !spec.chatTemplate.trim())) {
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a non-empty string: a llama.cpp template name such as "gemma", or a Jinja template');
+  }
 }
 
 /** The default wasm build needs memory64 and JSPI (Chromium 137+). wllama's fallback would load a CDN copy: we refuse instead. */
@@ -398,6 +407,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
       n_threads: threads,
       n_gpu_layers: 0,
       ...(spec.batchSize ? { n_batch: spec.batchSize } : {}),
+      ...(spec.chatTemplate ? { chat_template: spec.chatTemplate } : {}),
     });
   } catch (error) {
     throwIfAborted();
