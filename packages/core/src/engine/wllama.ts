@@ -41,9 +41,8 @@ export interface WllamaSpec {
   /** Prompt batch size (llama.cpp `n_batch`, default 512). */
   batchSize?: number;
   /**
-   * The chat template, for a GGUF file without one (llama.cpp would fall back to ChatML): one of llama.cpp's
-   * built-in template names (`gemma`, `chatml`, `llama3`, `phi3`, `mistral-v7`, …) or a Jinja template. Default: the
-   * file's own template.
+   * A Jinja chat template, for a GGUF file without one (llama.cpp would fall back to ChatML). It is rendered as
+   * given: a built-in template's name ("gemma") is not looked up. Default: the file's own template.
    */
   chatTemplate?: string;
   /** URL of `wllama.wasm` (default: the copy bundled with this package). */
@@ -93,7 +92,7 @@ function checkSpec(spec: WllamaSpec): void {
   }
   if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
   if (spec.chatTemplate !== undefined && (typeof spec.chatTemplate !== 'string' || !spec.chatTemplate.trim())) {
-    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a non-empty string: a llama.cpp template name such as "gemma", or a Jinja template');
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a non-empty string: a Jinja chat template (llama.cpp renders it as given, so a template name such as "gemma" would be taken as literal text)');
   }
 }
 
