@@ -56,6 +56,7 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
   console.log(`models loaded in ${(browser.setupInfo.loadMs / 1000).toFixed(1)} s`);
 
   const outcomes: GradedOutcome[] = [];
+  let budgetStop: string | undefined;
   const judge: JudgeObservation[] = [];
   const results = (): EvalResults => ({
     startedAt: startedAt.toISOString(),
@@ -70,6 +71,8 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
     environment: { browser: browser.version, cpus: cpus().length, loadAverage: load, engine: 'wllama 3.13 (llama.cpp WASM), one agent worker per model, 1 thread each, cache off' },
     outcomes,
     judge,
+    planned: questions.length,
+    ...(budgetStop ? { budgetStop } : {}),
   });
   const write = (r: EvalResults) => {
     writeFileSync(join(outDir, 'results', 'latest.json'), JSON.stringify(r, null, 1) + '\n');
@@ -78,6 +81,11 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
 
   try {
     for (const [qi, q] of questions.entries()) {
+      if (args.timeBudgetMin !== undefined && Date.now() - startedAt.getTime() > args.timeBudgetMin * 60_000) {
+        budgetStop = `the ${args.timeBudgetMin}-minute budget was used up after ${qi} of ${questions.length} questions`;
+        console.log(`stopping: ${budgetStop}`);
+        break;
+      }
       for (const plan of plans) {
         const result = await browser.run({ question: q.question, ...plan.run.run, maxTokens: args.maxTokens, temperature: TEMPERATURE });
         for (const read of plan.reads) {

@@ -17,6 +17,8 @@ export interface EvalArgs {
   /** Where RESULTS.md and results/latest.json go. */
   out: string;
   judge?: { url: string; model: string; key?: string };
+  /** Start no new question after this many minutes; the questions done so far are the sample. */
+  timeBudgetMin?: number;
   help: boolean;
 }
 
@@ -44,6 +46,8 @@ real models in Chromium, and writes eval/RESULTS.md and eval/results/latest.json
                         token caps: one number for answers (critiques get ¾ of it), or per role, e.g.
                         propose=64,critique=48,refine=64,aggregate=64,residual=64 (default: ${Object.entries(DEFAULT_MAX_TOKENS).map(([k, v]) => `${k}=${v}`).join(',')})
   --out <dir>           where RESULTS.md and results/latest.json go (default eval)
+  --time-budget <min>   start no new question after this many minutes (every mode still runs on each question
+                        started); the report says how many were reached
   --judge-url <url>     an OpenAI-compatible endpoint (…/v1) to grade open-ended questions with
   --judge-model <name>  the judge's model name (needed with --judge-url)
   --judge-key <key>     its API key, if it needs one (or EVAL_JUDGE_KEY)
@@ -110,6 +114,12 @@ export function parseArgs(argv: string[], knownModes: string[], env: Record<stri
       case '--out':
         args.out = value();
         break;
+      case '--time-budget': {
+        const v = value();
+        if (!/^\d+(\.\d+)?$/.test(v) || Number(v) <= 0) throw new ArgsError(`--time-budget needs minutes > 0, got ${JSON.stringify(v)}`);
+        args.timeBudgetMin = Number(v);
+        break;
+      }
       case '--judge-url':
         judgeUrl = value();
         break;

@@ -17,6 +17,10 @@ export interface EvalResults {
   judge: JudgeObservation[];
   pairwise?: { baseline: string; results: Record<string, { win: number; loss: number; tie: number; invalid: number }> };
   judgeModel?: string;
+  /** Questions the run set out to do (--limit); `questions` are those it finished. */
+  planned: number;
+  /** Why the run stopped before `planned` questions (--time-budget). */
+  budgetStop?: string;
 }
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
@@ -31,7 +35,8 @@ export function renderResults(r: EvalResults): string {
     `Measured ${r.startedAt.slice(0, 10)} in one run of \`npm run eval\` (${Math.round(r.wallS / 60)} min): ${r.questions.length} questions of ` +
       `\`${r.questionFile}\` (${r.questionSet}), every mode on the same questions. Agents: ${r.settings.agents.join(' + ')}; aggregator: ` +
       `${r.settings.aggregator} (sharing its engine). Greedy decoding (temperature ${r.settings.temperature}); token caps ` +
-      `${Object.entries(r.settings.maxTokens).map(([k, v]) => `${k} ${v}`).join(', ')}.`,
+      `${Object.entries(r.settings.maxTokens).map(([k, v]) => `${k} ${v}`).join(', ')}.` +
+      (r.budgetStop ? ` The run was planned for ${r.planned} questions and stopped as asked: ${r.budgetStop}.` : ''),
     '',
   );
   lines.push('| mode | accuracy [95 % CI] | passed | calls / question | prompt tokens / question (processed) | generated tokens / question | wall s / question |');

@@ -18,6 +18,7 @@ describe('eval arguments', () => {
       judge: { url: 'http://127.0.0.1:8080/v1', model: 'm', key: 'k' },
       help: false,
     });
+    expect(parseArgs(['--time-budget', '30'], MODES).timeBudgetMin).toBe(30);
     expect(parseMaxTokens('critique=32,residual=90')).toEqual({ ...DEFAULT_MAX_TOKENS, critique: 32, residual: 90 });
   });
   it.each([
@@ -29,6 +30,7 @@ describe('eval arguments', () => {
     [['--judge-url', 'http://x/v1'], /a judge needs both --judge-url and --judge-model/],
     [['--judge-url', 'nope', '--judge-model', 'm'], /--judge-url is not a URL: "nope"/],
     [['--verbose'], /unknown option "--verbose"/],
+    [['--time-budget', '0'], /--time-budget needs minutes > 0, got "0"/],
   ])('%j → a clear error', (argv, message) => {
     expect(() => parseArgs(argv as string[], MODES)).toThrow(ArgsError);
     expect(() => parseArgs(argv as string[], MODES)).toThrow(message);

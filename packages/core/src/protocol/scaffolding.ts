@@ -11,8 +11,12 @@ const TURN_MARKER = /<\|im_start\|>|<\|im_end\|>|<start_of_turn>|<end_of_turn>|<
 /** A turn opening: the marker and the role name after it. */
 const LEADING_TURN = /^\s*(?:<\|im_start\|>|<start_of_turn>|<\|start_header_id\|>)\s*(?:assistant|model|system|user)?\s*(?:<\|end_header_id\|>)?\s*/i;
 
-/** The prompt's data fences: `<<<LABEL>>>`, `<<<END LABEL>>>`, their neutralized form `< < <…> > >`, and a fence cut by the token cap. */
-const FENCE = /(?:<\s?){3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}?\s*(?:>\s?){3,}|<{3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}$/g;
+/**
+ * The prompt's data fences as models echo them: `<<<LABEL>>>`, `<<<END LABEL>>>`, sloppy copies
+ * (`<<<END YOUR ANSWER OF gemma>>`), the neutralized form `< < <…> > >`, a fence cut by the token cap, and a bare
+ * `<<<` or `>>>` (SmolLM2 opens critiques with one). Runs of three angle brackets occur in no answer these prompts ask for.
+ */
+const FENCE = /(?:<\s?){3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}?\s*(?:>\s?){2,}|<{3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}$|<{3,}|>{3,}/g;
 
 /**
  * The prompts' data labels at the start of a line, alone or before the text they label: the numbered ones in any
