@@ -52,7 +52,7 @@ function afterLeadingPhrase(line: string, phrase: string): string | undefined {
   const tail = rest.replace(/^[*_`"'“”‘’~]+/, '');
   if (!tail.trim()) return '';
   // A separator must follow: punctuation or a dash, not another word of a sentence.
-  return /^\s*[.,;:!?()\[\]<—–-]/.test(tail) ? tail.replace(/^\s*[.,;:!?()\[\]—–-]+/, '').trim() : undefined;
+  return /^\s*[.,;:!?()\[\]<—–-]/.test(tail) ? tail.replace(/^\s*[.,;:!?()\[\]—–-]+[*_`"'“”‘’~]*/, '').trim() : undefined;
 }
 
 /**

@@ -26,7 +26,7 @@ const FENCE = /(?:<\s?){3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}?\s*(?:>\
 const NUMBERED_LABEL = /(?:RESPONSE|ROUND|SUGGESTION)\s+\d+(?:\s*\((?:CURRENT|from [^)\n]{1,40})\))?/i;
 const FIXED_LABEL = /(?:YOUR PREVIOUS ANSWER|YOUR ANSWER|ANSWER OF [^\s:*)]{1,40}|REFERENCE RESPONSE|QUESTION|END (?:RESPONSE|ROUND|SUGGESTION)[^\n:]*)/;
 const LABEL_LINE = new RegExp(
-  String.raw`^([ \t>*#_-]*)(?:\*\*|__)?(?:${NUMBERED_LABEL.source}|${FIXED_LABEL.source})(?:\*\*|__)?\s*(?::|-|—|–|\.(?=\s|$)|$)(?:\*\*|__)?[ \t]*`,
+  String.raw`^([ \t>#-]*)(?:\*\*|__)?(?:${NUMBERED_LABEL.source}|${FIXED_LABEL.source})(?:\*\*|__)?\s*(?::|-|—|–|\.(?=\s|$)|$)(?:\*\*|__)?[ \t]*`,
   'gim',
 );
 
