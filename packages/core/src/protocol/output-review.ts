@@ -22,7 +22,7 @@ export interface ReviewContext {
   /** A critique's target answer; a refinement's previous answer. */
   subject?: string;
   /** The texts the call was given as material. */
-  inputs: string[];
+  inputs: readonly string[];
   maxTokens: number;
   stopPhrase: string;
   /** A residual call with the judge: its reply opens with a verdict. */

@@ -21,7 +21,7 @@ import { splitConversation } from './prompts.js';
 import { similarity } from './early-stop.js';
 import { reviewOutput, type ReviewContext } from './output-review.js';
 import { AllAgentsFailedError, AttentionMoAError, EngineError, toError } from './errors.js';
-import type { SlotQueue } from './model-queue.js';
+import type { PermitQueue } from './permit-queue.js';
 import type { ResolvedAgent, ResolvedOptions } from './options.js';
 import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type {
@@ -43,7 +43,7 @@ export interface RunSetup {
   plan: RunPlan;
   agents: RunAgent[];
   aggregator: Endpoint;
-  global: SlotQueue;
+  global: PermitQueue;
 }
 
 type Suggestion = RefinePromptContext['suggestions'][number];

@@ -15,7 +15,7 @@ export interface RoleContext {
   /** What the call works on: a critique's target answer, a refine's previous answer. */
   subject?: string;
   /** Every text the call was given as material (answers, suggestions, rounds). */
-  inputs: string[];
+  inputs: readonly string[];
   finishReason: string | null;
   maxTokens: number;
   /** Scaffolding was removed from the output (`cleanScaffolding`): an empty result then says so. */

@@ -2,7 +2,7 @@
  * What this browser can run, read before any download: WebGPU, an adapter, its features (`shader-f16`) and limits,
  * and the storage quota. Runs on the page (or in a worker); needs no model and no web-llm.
  */
-import { runtimeError, type RuntimeError } from './errors.js';
+import { runtimeError, type RuntimeError } from '../engine/errors.js';
 
 export interface GpuAdapterSummary {
   vendor: string;
