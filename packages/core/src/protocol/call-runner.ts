@@ -52,7 +52,7 @@ export interface CallRequest {
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
   /** Cleans and checks a completed call's output (reasoning already stripped), before the record is written. */
-  review?: (text: string, finishReason: FinishReason | null) => Review;
+  review?: (text: string, finishReason: FinishReason | null, messages: ChatMessage[]) => Review;
 }
 
 /** What a completed call's output becomes before it is recorded and passed on. */
@@ -316,7 +316,7 @@ export class CallRunner {
     let text = stripReasoning(output);
     let review: Review | undefined;
     if (!ctx.signal.aborted && !stoppedByUs && failure === undefined && finish !== 'abort' && request.review) {
-      review = request.review(text, finish);
+      review = request.review(text, finish, fitted.messages);
       text = review.text;
     }
     let error: Error | undefined;

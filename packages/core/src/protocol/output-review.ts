@@ -2,6 +2,7 @@
  * What a completed call's output becomes before anything uses it: echoed prompt scaffolding removed, a judged
  * residual's verdict read, the role checked (`role-check.ts`), and what the protocol will do about a problem
  * decided here, so that the trace says it on the call itself:
+ * - a proposal that only repeats its prompt sits the layer out (unless no agent has a usable one);
  * - a critique that is empty, an echo or off-topic is not passed on to the refinement;
  * - an empty refinement, or one that repeats the question, keeps the previous answer;
  * - a residual that (without stopping) gives no usable answer leaves the layer's aggregate as the layer's output.
@@ -27,10 +28,13 @@ export interface ReviewContext {
   stopPhrase: string;
   /** A residual call with the judge: its reply opens with a verdict. */
   judge?: boolean;
+  /** The prompt as sent (all messages' text): an output that only repeats its instructions is an echo. */
+  prompt?: string;
 }
 
 /** Problems that make the protocol set an output aside, per role, and what it does instead. */
 const SET_ASIDE: Partial<Record<CallRole, { kinds: CallProblemKind[]; action: (layer: number) => string }>> = {
+  propose: { kinds: ['echo'], action: (layer) => `left out of layer ${layer}'s critiques and aggregate (unless no agent had a usable answer)` },
   critique: { kinds: ['empty', 'echo', 'off-topic'], action: () => 'not passed on to the refinement' },
   refine: { kinds: ['empty', 'echo'], action: () => 'kept the previous answer' },
   residual: { kinds: ['empty', 'echo'], action: (layer) => `used layer ${layer}'s aggregate as the layer's output` },
@@ -55,6 +59,7 @@ export function reviewOutput(text: string, finishReason: FinishReason | null, ct
     question: ctx.question,
     ...(ctx.subject !== undefined ? { subject: ctx.subject } : {}),
     inputs: ctx.inputs,
+    ...(ctx.prompt !== undefined ? { prompt: ctx.prompt } : {}),
     finishReason,
     maxTokens: ctx.maxTokens,
     cleaned: removed.size > 0,

@@ -200,7 +200,7 @@ export class ProtocolRun {
   /** The review of one call's output (see output-review.ts). */
   private review(ctx: Omit<ReviewContext, 'question' | 'stopPhrase'>): CallRequest['review'] {
     const full: ReviewContext = { ...ctx, question: this.question(), stopPhrase: this.options.stopPhrase };
-    return (text, finishReason) => reviewOutput(text, finishReason, full);
+    return (text, finishReason, messages) => reviewOutput(text, finishReason, { ...full, prompt: messages.map((m) => m.content).join('\n\n') });
   }
 
   private spec(parts: PromptSpec['parts'], build: PromptSpec['build']): PromptSpec {
@@ -274,6 +274,7 @@ export class ProtocolRun {
   private async propose(layer: number, reference: string | undefined, streamAnswer: boolean): Promise<Map<string, string>> {
     const o = this.options;
     const proposals = new Map<string, string>();
+    const setAside = new Map<string, string>();
     await Promise.all(
       this.aliveAgents().map(async ({ config, endpoint }) => {
         const parts = reference === undefined ? [] : [{ name: 'reference', text: reference }];
@@ -296,10 +297,13 @@ export class ProtocolRun {
           skip: () => !this.alive.has(config.name),
           review: this.review({ role: 'propose', layer, inputs: reference === undefined ? [] : [reference], maxTokens: config.maxTokens.propose }),
         });
-        if (outcome.status === 'ok') proposals.set(config.name, outcome.text);
+        if (outcome.status === 'ok') (outcome.record.roleCheck?.action ? setAside : proposals).set(config.name, outcome.text);
         else if (outcome.status === 'failed') this.drop(config.name, layer, 'propose', reasonOf(outcome));
       }),
     );
+    // A proposal set aside by its review (it only repeats the prompt) sits this layer out, unless no agent has a
+    // usable one: then they are all used, as the layer has nothing better.
+    if (proposals.size === 0) for (const [name, text] of setAside) proposals.set(name, text);
     if (proposals.size === 0) throw this.allFailed(layer, 'propose');
     return proposals;
   }

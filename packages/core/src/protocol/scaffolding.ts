@@ -13,10 +13,10 @@ const LEADING_TURN = /^\s*(?:<\|im_start\|>|<start_of_turn>|<\|start_header_id\|
 
 /**
  * The prompt's data fences as models echo them: `<<<LABEL>>>`, `<<<END LABEL>>>`, sloppy copies
- * (`<<<END YOUR ANSWER OF gemma>>`), the neutralized form `< < <…> > >`, a fence cut by the token cap, and a bare
+ * (`<<<END YOUR ANSWER OF gemma>>`, `<<<Q: 17 + 25 = 32>>`), the neutralized form `< < <…> > >`, a fence cut by the token cap, and a bare
  * `<<<` or `>>>` (SmolLM2 opens critiques with one). Runs of three angle brackets occur in no answer these prompts ask for.
  */
-const FENCE = /(?:<\s?){3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}?\s*(?:>\s?){2,}|<{3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}$|<{3,}|>{3,}/g;
+const FENCE = /(?:<\s?){3,}[^<>\n]{0,60}?(?:>\s?){2,}|<{3,}\s*(?:END\s+)?[A-Z][A-Za-z0-9 ()'.,_-]{0,60}$|<{3,}|>{3,}/g;
 
 /**
  * The prompts' data labels at the start of a line, alone or before the text they label: the numbered ones in any

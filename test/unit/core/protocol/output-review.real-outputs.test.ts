@@ -3,7 +3,7 @@
 // says what the output did to the protocol before the fix (the recorded `text` is what was passed on then).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanScaffolding, isStopPhrase, parseVerdict, reviewOutput, stripReasoning, type ReviewContext } from '@attention-moa/core';
+import { cleanScaffolding, critiquePrompt, isStopPhrase, parseVerdict, placeSystem, proposePrompt, reviewOutput, stripReasoning, type ChatMessage, type ReviewContext } from '@attention-moa/core';
 
 interface RecordedCall {
   id: number;
@@ -163,5 +163,80 @@ describe('the judge', () => {
   it('the go-on form gives the answer without its verdict line', () => {
     expect(parseVerdict('IMPROVED\n17 + 25 = 42.', STOP)).toEqual({ stop: false, form: 'continue', answer: '17 + 25 = 42.' });
     expect(parseVerdict('**Improved.** 17 + 25 = 42.', STOP)).toEqual({ stop: false, form: 'continue', answer: '17 + 25 = 42.' });
+  });
+});
+
+describe('after the hardening: the eval run (Gemma with its own turn format, reworked residual prompt)', () => {
+  interface EvalRun { questionId: string; question: string; mode: string; answer: string; calls: (RecordedCall & { verdict?: string; roleCheck?: unknown })[] }
+  const after = JSON.parse(readFileSync(new URL('../../../fixtures/real-outputs/after-hardening.json', import.meta.url), 'utf8')) as { settings: { maxTokens: Record<string, number> }; runs: EvalRun[] };
+  const amoa = after.runs.find((r) => r.questionId === 'arith-001' && r.mode === 'amoa-full-2')!;
+  const conversation = [{ role: 'user' as const, content: amoa.question }];
+  const proposal = (agent: string, layer: number) => amoa.calls.find((c) => c.role === 'propose' && c.agent === agent && c.layer === layer)!;
+  const reviewWith = (call: RecordedCall, prompt: ChatMessage[], extra: Partial<ReviewContext> = {}) =>
+    reviewOutput(stripReasoning(call.output), call.finishReason as never, {
+      role: call.role,
+      layer: call.layer,
+      question: amoa.question,
+      inputs: [],
+      maxTokens: after.settings.maxTokens[call.role]!,
+      stopPhrase: STOP,
+      prompt: placeSystem(prompt, true).map((m) => m.content).join('\n\n'),
+      ...extra,
+    });
+
+  it("Gemma's critiques that recite the critique instructions are echoes, not passed on", () => {
+    const critiques = amoa.calls.filter((c) => c.role === 'critique' && c.agent === 'gemma');
+    expect(critiques).toHaveLength(4);
+    for (const c of critiques) {
+      expect(c.output, `#${c.id}`).toMatch(/^You review (another assistant's|your own) answer/);
+      const self = c.target === 'gemma';
+      const prompt = critiquePrompt({
+        conversation,
+        layer: c.layer,
+        critic: 'gemma',
+        target: c.target!,
+        ownAnswer: proposal('gemma', c.layer).text,
+        targetAnswer: proposal(c.target!, c.layer).text,
+        self,
+      });
+      const r = reviewWith(c, prompt, { subject: proposal(c.target!, c.layer).text, inputs: [proposal('gemma', c.layer).text, proposal(c.target!, c.layer).text] });
+      expect(r.roleCheck, `#${c.id}`).toMatchObject({
+        problems: expect.arrayContaining([{ kind: 'echo', note: 'repeats its prompt (instructions or question) instead of doing its task' }]),
+        action: 'not passed on to the refinement',
+      });
+    }
+  });
+
+  it("Gemma's layer-2 proposal that recites the propose instructions sits the layer out; SmolLM2's answers do not", () => {
+    const reference = amoa.calls.find((c) => c.role === 'aggregate' && c.layer === 1)!.text;
+    const gemma = proposal('gemma', 2);
+    expect(gemma.output).toMatch(/^Answer the latest user message below\. You are given a reference response/);
+    const prompt = (agent: string) => proposePrompt({ conversation, layer: 2, agent, reference });
+    expect(reviewWith(gemma, prompt('gemma'), { inputs: [reference] }).roleCheck).toMatchObject({
+      problems: expect.arrayContaining([expect.objectContaining({ kind: 'echo' })]),
+      action: "left out of layer 2's critiques and aggregate (unless no agent had a usable answer)",
+    });
+    const smol = proposal('smollm2', 2);
+    expect(reviewWith(smol, prompt('smollm2'), { inputs: [reference] }).roleCheck).toBeUndefined();
+  });
+
+  it("Gemma's answers that repeat the question over and over are echoes (in the single mode too)", () => {
+    const single = after.runs.find((r) => r.questionId === 'arith-001' && r.mode === 'single-gemma')!.calls[0]!;
+    for (const call of [single, proposal('gemma', 1)]) {
+      expect(call.output).toMatch(/^What is 17 \+ 25\? Answer with the number only\. mendatang\n/);
+      expect(reviewWith(call, conversation).roleCheck).toMatchObject({ problems: expect.arrayContaining([expect.objectContaining({ kind: 'echo' })]) });
+    }
+  });
+
+  it("SmolLM2's critique opening with `<<<Q: 17 + 25 = 32>>` loses the whole fence", () => {
+    const c = amoa.calls.find((x) => x.role === 'critique' && x.agent === 'smollm2' && x.target === 'smollm2' && x.layer === 1)!;
+    expect(c.output.startsWith('<<<Q: 17 + 25 = 32>>')).toBe(true);
+    expect(cleanScaffolding(c.output).text.startsWith('The answer to the question')).toBe(true);
+  });
+
+  it('the judge: SmolLM2 ignored the decision-first form and answered; that is read as the answer, whole', () => {
+    const residual = amoa.calls.find((c) => c.role === 'residual')!;
+    expect(residual.verdict).toBe('answer');
+    expect(parseVerdict(residual.output, STOP)).toEqual({ stop: false, form: 'answer', answer: residual.output.trim() });
   });
 });
