@@ -1,5 +1,6 @@
 // `npm run eval`: every mode on the same questions with the real models, graded, written to eval/RESULTS.md and
 // eval/results/latest.json. Run through eval/launch.mjs (the project's Vite compiles this file and serves the page).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve, relative } from 'node:path';
@@ -50,6 +51,7 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
   const outDir = resolve(env.root, args.out);
   mkdirSync(join(outDir, 'results'), { recursive: true });
   const startedAt = new Date();
+  const code = codeVersion(env.root);
   const load = loadavg();
   console.log(`eval: ${questions.length} questions × ${chosen.length} modes (${plans.length} protocol runs per question: ${plans.map((p) => p.run.id).join(', ')})`);
   const browser = await openEvalBrowser(env.baseUrl, REAL_MODELS, { progress: !!process.env.EVAL_PROGRESS });
@@ -72,6 +74,7 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
     outcomes,
     judge,
     planned: questions.length,
+    ...(code ? { code } : {}),
     ...(budgetStop ? { budgetStop } : {}),
   });
   const write = (r: EvalResults) => {
@@ -119,6 +122,17 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
   }
   console.log(`wrote ${relative(env.root, join(outDir, 'RESULTS.md'))} and ${relative(env.root, join(outDir, 'results', 'latest.json'))}`);
   return 0;
+}
+
+/** The commit the run's code came from, and whether the work tree had changes on top. */
+function codeVersion(root: string): { commit: string; dirty: boolean } | undefined {
+  try {
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'packages', 'eval/lib', 'eval/page'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return undefined; // not a git checkout
+  }
 }
 
 /** Open-ended questions: each mode's answer rated 1–10; each mode against the best member, both orders. */

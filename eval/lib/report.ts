@@ -21,6 +21,10 @@ export interface EvalResults {
   planned: number;
   /** Why the run stopped before `planned` questions (--time-budget). */
   budgetStop?: string;
+  /** The code that ran: its commit, and whether packages/ or eval/ had changes on top. */
+  code?: { commit: string; dirty: boolean };
+  /** Notes added afterwards (kept by `eval/render.ts`). */
+  notes?: string[];
 }
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
@@ -128,6 +132,8 @@ export function renderResults(r: EvalResults): string {
     `- Engine: ${r.environment.engine}. Browser: ${r.environment.browser}. Machine: ${r.environment.cpus} cores, load average at the start ${r.environment.loadAverage.map((x) => x.toFixed(1)).join(' / ')} (shared with other work: wall times are this machine's, at that load).`,
     `- Accuracy counts questions graded by rule (checkers in eval/lib/checkers.ts); the interval is Wilson's 95 % score interval. Token counts are llama.cpp's own; "processed" excludes prompt tokens reused from llama.cpp's cache.`,
     `- Every distinct call's output is in \`results/latest.json\`.`,
+    ...(r.code ? [`- Code: commit \`${r.code.commit}\`${r.code.dirty ? ' with uncommitted changes' : ''}.`] : []),
+    ...(r.notes ?? []).map((n) => `- ${n}`),
     '',
   );
   return lines.join('\n');
