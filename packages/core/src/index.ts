@@ -44,7 +44,14 @@ export {
   placeSystem,
 } from './protocol/prompts.js';
 export { stripReasoning, stripPartialReasoning, splitReasoning, ReasoningFilter } from './protocol/reasoning.js';
-export { isStopPhrase, similarity, words } from './protocol/early-stop.js';
+export { isStopPhrase, parseVerdict, similarity, words, CONTINUE_WORD, STOP_REMARK_WORDS } from './protocol/early-stop.js';
+export type { Verdict } from './protocol/early-stop.js';
+export { cleanScaffolding } from './protocol/scaffolding.js';
+export type { Cleaned, CleanOptions } from './protocol/scaffolding.js';
+export { checkRole, ECHO_SIMILARITY, OFF_TOPIC_MIN_WORDS } from './protocol/role-check.js';
+export type { RoleContext } from './protocol/role-check.js';
+export { reviewOutput } from './protocol/output-review.js';
+export type { ReviewContext } from './protocol/output-review.js';
 export { fitPrompt, shareRoom, tokenCounter, MIN_PART_TOKENS } from './protocol/context-budget.js';
 export type { PromptSpec, FitTarget, FittedPrompt, TokenCounter } from './protocol/context-budget.js';
 export { critiquePairs, critiquesPerCritic } from './protocol/topology.js';

@@ -40,6 +40,16 @@ export function cutMark(maxTokens: number | undefined): TemplateResult {
   return html`<p class="note cut-mark" part="cut-mark">Cut at the token limit${maxTokens ? ` (${plural(maxTokens, 'token')})` : ''}: the model had more to say.</p>`;
 }
 
+/**
+ * The protocol's role check on a finished call (`CallRecord.roleCheck`): what the model did instead of its task
+ * ("Not a critique: …") and what the protocol did about it ("Not passed on to the refinement."). One short line.
+ */
+export function roleCheckText(call: CallView): string {
+  const check = call.record?.roleCheck;
+  if (!check) return '';
+  return [...check.problems.map((p) => sentence(p.note)), ...(check.action ? [sentence(check.action)] : [])].join(' ');
+}
+
 function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = 'Waiting…'): TemplateResult {
   if (!call) return html`<p class="muted">${emptyText}</p>`;
   const text = callText(call);
@@ -51,6 +61,7 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
     <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
     ${wasCut(call) ? cutMark(call.record?.maxTokens) : nothing}
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
+    ${call.record?.roleCheck ? html`<p class="note role-check">${roleCheckText(call)}</p>` : nothing}
   `;
 }
 

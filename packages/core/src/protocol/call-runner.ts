@@ -28,7 +28,7 @@ import {
   toError,
 } from './errors.js';
 import type { ResolvedEndpoint } from './options.js';
-import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
+import type { AttentionMoAEvent, CallRecord, CallRole, RoleCheck } from './types.js';
 
 /** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
 export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
@@ -53,6 +53,17 @@ export interface CallRequest {
   answer?: { stream: AnswerStream; stopPhrase?: string };
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
+  /** Cleans and checks a completed call's output (reasoning already stripped), before the record is written. */
+  review?: (text: string, finishReason: FinishReason | null, messages: ChatMessage[]) => Review;
+}
+
+/** What a completed call's output becomes before it is recorded and passed on. */
+export interface Review {
+  /** The text passed on (cleaned; for a judged residual, the answer after the verdict). */
+  text: string;
+  cleaned?: string[];
+  roleCheck?: RoleCheck;
+  verdict?: CallRecord['verdict'];
 }
 
 export type CallOutcome =
@@ -307,7 +318,12 @@ export class CallRunner {
       if (!ctx.signal.aborted && !this.inFlight.has(endpoint.engine)) this.interrupt(endpoint.engine);
     }
 
-    const text = stripReasoning(output);
+    let text = stripReasoning(output);
+    let review: Review | undefined;
+    if (!ctx.signal.aborted && !stoppedByUs && failure === undefined && finish !== 'abort' && request.review) {
+      review = request.review(text, finish, fitted.messages);
+      text = review.text;
+    }
     let error: Error | undefined;
     let finishReason: CallRecord['finishReason'] = finish;
     if (ctx.signal.aborted) {
@@ -334,6 +350,9 @@ export class CallRunner {
       cuts: fitted.cuts,
       output,
       text,
+      ...(review?.cleaned?.length ? { cleaned: review.cleaned } : {}),
+      ...(review?.roleCheck ? { roleCheck: review.roleCheck } : {}),
+      ...(review?.verdict ? { verdict: review.verdict } : {}),
       finishReason,
       maxTokens: request.maxTokens,
       cut: finishReason === 'length',

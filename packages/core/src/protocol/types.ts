@@ -7,7 +7,7 @@ import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../
 import type { AttentionMoAError } from './errors.js';
 import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
-export type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
+export type { CallProblem, CallProblemKind, CallRecord, CallRole, DroppedAgent, PromptCut, RoleCheck } from './call-record.js';
 
 export type { AttentionTopology } from './topology.js';
 import type { AttentionTopology } from './topology.js';

@@ -32,7 +32,8 @@ export interface WllamaSpec {
   contextWindow?: number;
   /**
    * A Jinja chat template to use instead of the file's. Default: the file's own; for a Gemma file without one (a
-   * pretrained base model) Gemma's turn format; otherwise llama.cpp's ChatML.
+   * pretrained base model) Gemma's turn format; otherwise llama.cpp's ChatML. It is rendered as given: a built-in
+   * template's name ("gemma") is not looked up.
    */
   chatTemplate?: string;
   /**
@@ -100,7 +101,7 @@ function checkSpec(spec: WllamaSpec): void {
   }
   if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
   if (spec.chatTemplate !== undefined && (typeof spec.chatTemplate !== 'string' || !spec.chatTemplate.trim())) {
-    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a Jinja chat template (a non-empty string); leave it out to use the file\'s');
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a non-empty string: a Jinja chat template (llama.cpp renders it as given, so a template name such as "gemma" would be taken as literal text)');
   }
 }
 
