@@ -1,52 +1,49 @@
 /// <reference types="vitest/config" />
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
 import { readdirSync } from 'node:fs';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-// Source aliases: tests, the demo and the dev server run against the packages' sources,
-// so nothing needs building first. Library builds resolve the same way, then externalize.
-const alias = {
-  '@attention-moa/core': here('./packages/core/src/index.ts'),
-  '@attention-moa/element': here('./packages/element/src/index.ts'),
+// Source aliases: tests, the demo, the dev server and the element's self-contained file build from the packages'
+// sources, so nothing needs building first. (The npm packages' modules are compiled by tsc, file for file.)
+const alias = [
+  { find: '@attention-moa/core', replacement: here('./packages/core/src/index.ts') },
+  { find: '@attention-moa/element', replacement: here('./packages/element/src/index.ts') },
+  // Builds from source start the agent worker prebuilt, with a known URL (see runtime/default-worker.ts): the
+  // published modules leave that worker to the page author's bundler instead.
+  { find: /^\.\/default-worker\.js$/, replacement: here('./packages/core/src/runtime/default-worker-prebuilt.ts') },
+];
+
+/** Library mode inlines every asset as base64, the 10 MB llama.cpp wasm too, unless its URL says `?no-inline`: the
+ *  self-contained build asks for that here, so the sources stay free of Vite-only queries (see engine/wllama.ts). */
+const wasmAsFile: Plugin = {
+  name: 'attention-moa:wasm-as-file',
+  enforce: 'pre',
+  transform(code, id) {
+    if (!id.includes('/packages/core/src/') || !code.includes("'@wllama/wllama/esm/wasm/wllama.wasm'")) return null;
+    // Same line, same columns up to the string's end: the identity map stays true.
+    return { code: code.replace("'@wllama/wllama/esm/wasm/wllama.wasm'", "'@wllama/wllama/esm/wasm/wllama.wasm?no-inline'"), map: null };
+  },
 };
 
-/** Library builds' workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
+/** The self-contained build's workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
  *  bytes, at the package root), so a package carries one 10 MB wasm, not two. */
 const libraryWorker: UserConfig['worker'] = {
   format: 'es',
+  plugins: () => [wasmAsFile],
   rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } },
 };
 
-/** One config, one mode per artifact: `vite build --mode core|element|demo`; no mode = dev/test server. */
+/** One config, one mode per artifact: `vite build --mode element|demo|bench`; no mode = dev/test server. */
 export default defineConfig(({ mode }): UserConfig => {
-  if (mode === 'core') {
-    return {
-      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker and the wllama wasm are found next to index.js
-      // wherever the package is served from, not at the site root.
-      base: './',
-      resolve: { alias },
-      build: {
-        outDir: here('./packages/core/dist'),
-        emptyOutDir: true,
-        sourcemap: true,
-        target: 'es2022',
-        lib: { entry: here('./packages/core/src/index.ts'), formats: ['es'], fileName: 'index' },
-        rolldownOptions: {
-          // A library leaves its dependencies to the app's bundler; workers bundle their own.
-          // `?url` imports stay in: the wllama wasm ships as an asset of this package (no CDN at run time).
-          external: [/^comlink/, /^idb-keyval/, /^@mlc-ai\/web-llm/, /^@wllama\/wllama(?!.*\?url)/],
-        },
-      },
-      worker: libraryWorker,
-    };
-  }
   if (mode === 'element') {
     return {
-      // As for core: the agent worker (and the wllama wasm) are found next to attention-moa.js wherever (and on whatever origin) it is served.
+      // Relative asset URLs (new URL('assets/…', import.meta.url)): the agent worker and the wllama wasm are found next
+      // to attention-moa.js wherever (and on whatever origin) it is served.
       base: './',
       resolve: { alias },
+      plugins: [wasmAsFile],
       build: {
         outDir: here('./packages/element/dist'),
         emptyOutDir: true,

@@ -316,7 +316,8 @@ const rt = {
 
   /** Starts the agent worker from another origin (localhost vs 127.0.0.1) with the given bootstrap. */
   async crossOrigin(bootstrap: 'auto' | 'module' | 'blob') {
-    const url = defaultAgentWorkerUrl();
+    // The dev server builds the worker in advance (default-worker-prebuilt.ts), so its URL is known here.
+    const url = defaultAgentWorkerUrl()!;
     const other = new URL(url.href);
     other.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
     try {

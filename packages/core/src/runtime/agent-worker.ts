@@ -133,7 +133,7 @@ async function run(job: Job): Promise<void> {
 const api: AgentWorkerApi = {
   async connect(streamPort) {
     port = streamPort;
-    return { ready: true };
+    return { ready: true, url: self.location.href };
   },
 
   async load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo> {
