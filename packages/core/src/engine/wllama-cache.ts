@@ -32,7 +32,7 @@ export interface DownloadProgress {
 let shared: Promise<CacheManagerLike | null> | undefined;
 
 /** wllama's cache manager, or null where the browser has no OPFS (the engine then loads without caching). */
-export function wllamaCacheManager(): Promise<CacheManagerLike | null> {
+function wllamaCacheManager(): Promise<CacheManagerLike | null> {
   shared ??= import('@wllama/wllama').then(({ CacheManager }) => {
     try {
       return new CacheManager();

@@ -1,0 +1,172 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { GENERATED_DIR } from '../fixtures/gguf/tiny-models.js';
+import { buildAndPack, createApp, freePort, removeAll, root, serve, sh, start, type Packed, type Served } from './fresh-apps/harness.js';
+
+// The packages the way page authors use them (issue 16): packed tarballs installed into fresh apps outside the
+// workspace, each app built by its own bundler for production and served by a plain static server, then
+// <attention-moa> runs a question to a streamed answer with GGUF models (llama.cpp in WebAssembly) and with scripted
+// engines, in agent workers the app's bundler built. No request may fail and no console error may appear.
+
+test.describe.configure({ mode: 'serial' });
+
+let packed: Packed | undefined;
+let gguf: Served | undefined;
+const servers: { stop(): void }[] = [];
+/** Seconds per step, printed at the end (the README quotes them). */
+const timings: [string, number][] = [];
+
+function timed<T>(step: string, fn: () => T): T {
+  const started = performance.now();
+  const done = () => timings.push([step, (performance.now() - started) / 1000]);
+  const result = fn();
+  if (result instanceof Promise) return result.finally(done) as T;
+  done();
+  return result;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  packed = timed('build and pack both packages', () => buildAndPack());
+  // The tiny GGUF models from another 127.0.0.1 origin (CORS), like a model host.
+  gguf = await serve(join(root, GENERATED_DIR), { cors: true });
+});
+
+test.afterAll(() => {
+  for (const s of servers) s.stop();
+  gguf?.stop();
+  removeAll(packed);
+  console.log(`fresh apps: ${timings.map(([s, t]) => `${s} ${t.toFixed(1)} s`).join(' · ')}`);
+});
+
+/** Everything a page author would notice going wrong: failed requests (404s), console errors, uncaught errors. */
+function watch(page: Page) {
+  const problems: string[] = [];
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  page.on('response', (r) => {
+    if (r.status() >= 400) problems.push(`HTTP ${r.status()} ${r.url()}`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed ${r.url()}: ${r.failure()?.errorText}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()} (${m.location().url})`);
+  });
+  page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+  const workers: string[] = [];
+  // The agent workers (one per model); wllama's own llama.cpp workers inside them start from blob: URLs.
+  page.on('worker', (w) => {
+    if (!w.url().startsWith('blob:')) workers.push(w.url());
+  });
+  return { problems, requests, workers };
+}
+
+/** Asks through the UI and returns the answer texts the user saw while it streamed (one per change). */
+async function askAndWatchStream(page: Page, question: string): Promise<string[]> {
+  const el = page.locator('attention-moa');
+  await page.evaluate(() => {
+    const w = window as unknown as { seen: string[] };
+    w.seen = [];
+    const host = document.querySelector('attention-moa')!;
+    const sample = () => {
+      const text = host.shadowRoot?.querySelector('[part="answer"] .md')?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+      if (text && text !== w.seen.at(-1)) w.seen.push(text);
+      requestAnimationFrame(sample);
+    };
+    requestAnimationFrame(sample);
+  });
+  const input = el.getByRole('textbox', { name: 'Your question' });
+  await input.fill(question);
+  await input.press('Enter');
+  await expect(el.locator('[part=status]')).toHaveText(/^Done/, { timeout: 90_000 });
+  return page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+}
+
+/** A run with two GGUF models in agent workers: real llama.cpp tokens streamed into the element. */
+async function runWasm(page: Page, url: string) {
+  const seen = watch(page);
+  await page.goto(`${url}?engine=wasm&gguf=${encodeURIComponent(gguf!.origin)}`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const frames = await askAndWatchStream(page, 'Why is the sky blue?');
+  const answer = page.locator('attention-moa [part="answer"] .md');
+  const final = ((await answer.textContent()) ?? '').replace(/\s+/g, ' ').trim();
+  expect(final.length).toBeGreaterThan(10);
+  // Streamed: the user saw at least one partial answer before the whole one.
+  expect(frames.some((f) => f.length < final.length)).toBe(true);
+  expect(seen.workers).toHaveLength(2);
+  expect(seen.requests.filter((r) => r.endsWith('.wasm')).length).toBeGreaterThanOrEqual(1);
+  expect(seen.problems).toEqual([]);
+  return seen;
+}
+
+/** A run with scripted engines (test doubles, labelled simulated) in agent workers. */
+async function runScripted(page: Page, url: string, expected: string) {
+  const seen = watch(page);
+  await page.goto(`${url}?engine=scripted`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await askAndWatchStream(page, 'Capital of France?');
+  await expect(page.locator('attention-moa [part="answer"]')).toContainText(expected);
+  await expect(page.locator('attention-moa').getByText('simulated').first()).toBeVisible();
+  expect(seen.workers).toHaveLength(2);
+  expect(seen.problems).toEqual([]);
+  return seen;
+}
+
+/** The app's built file that holds web-llm (its cache class and engine name), if the build has one. */
+function webllmChunk(dist: string): string | undefined {
+  const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  return files.find((f) => {
+    const code = readFileSync(join(dist, f), 'utf8');
+    return code.includes('ArtifactIndexedDBCache') && code.includes('MLCEngine');
+  });
+}
+
+let viteApp = '';
+
+test('Vite: a fresh TypeScript app type-checks with skipLibCheck off, builds, and streams answers from workers it built', async ({ page }) => {
+  test.setTimeout(300_000);
+  viteApp = timed('vite app: npm install', () => createApp(packed!, join(root, 'test/e2e/fresh-apps/vite'), 'vite-app'));
+  timed('vite app: tsc --noEmit + vite build', () => sh('npm', ['run', 'build'], viteApp));
+  const dist = join(viteApp, 'dist');
+  // The agent worker and one lazy chunk per engine kind were emitted by the app's build, next to its own files.
+  const chunk = webllmChunk(dist);
+  expect(chunk, 'web-llm is installed in this app, so its lazy chunk is built').toBeDefined();
+  expect(statSync(join(dist, chunk!)).size).toBeGreaterThan(5_000_000);
+  const site = await serve(dist);
+  servers.push(site);
+  const wasm = await timed('vite app: runs', async () => {
+    const seenWasm = await runWasm(page, `${site.origin}/index.html`);
+    await runScripted(page, `${site.origin}/index.html`, 'Paris is the capital of France (fresh Vite app).');
+    return seenWasm;
+  });
+  // web-llm stays a lazy chunk of the worker: a WASM-only page never fetches it.
+  expect(wasm.requests.some((r) => r.endsWith(chunk!.split('/').pop()!))).toBe(false);
+});
+
+test("Vite: the same app on Vite's dev server", async ({ page }) => {
+  test.setTimeout(180_000);
+  test.skip(!viteApp, 'needs the Vite app of the previous test');
+  const port = await freePort();
+  const dev = await start('npx', ['vite', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], viteApp, /Local:\s+(http:\/\/127\.0\.0\.1:\d+)\//);
+  servers.push(dev);
+  const origin = dev.match[1]!;
+  await timed('vite dev: runs', async () => {
+    await runScripted(page, `${origin}/index.html`, 'Paris is the capital of France (fresh Vite app).');
+    await runWasm(page, `${origin}/index.html`);
+  });
+});
+
+test('webpack 5: a fresh app with only the WASM backend installed builds and streams answers from workers it built', async ({ page }) => {
+  test.setTimeout(300_000);
+  const app = timed('webpack app: npm install', () => createApp(packed!, join(root, 'test/e2e/fresh-apps/webpack'), 'webpack-app'));
+  expect(() => statSync(join(app, 'node_modules/@mlc-ai/web-llm')), 'this app does not install WebLLM').toThrow();
+  timed('webpack app: webpack build', () => sh('npm', ['run', 'build'], app));
+  const dist = join(app, 'dist');
+  expect(webllmChunk(dist)).toBeUndefined();
+  const site = await serve(dist);
+  servers.push(site);
+  await timed('webpack app: runs', async () => {
+    await runWasm(page, `${site.origin}/index.html`);
+    await runScripted(page, `${site.origin}/index.html`, 'Paris is the capital of France (fresh webpack app).');
+  });
+});
