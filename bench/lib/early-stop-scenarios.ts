@@ -10,7 +10,7 @@
 // The protocol's own modules, not the package index: this also runs in the Playwright process (Node), where the
 // index's worker runtime (Vite `?worker&url` imports) cannot load.
 import { AttentionMoA } from '../../packages/core/src/protocol/attention-moa.js';
-import { ScriptedEngine, type ScriptRule } from '../../packages/core/src/engine/scripted.js';
+import { ScriptedEngine, type ScriptRule } from '../../packages/core/src/engine/scripted/scripted.js';
 import type { Topology } from './ideal-time.js';
 
 export interface ConvergingScenario {

@@ -7,10 +7,13 @@
  * (each step waits for the previous one; an agent's critiques queue on its own model). A run with concurrency 1 takes
  * the sum of all calls. Anything a measured run takes beyond these is the cost of the orchestration and transport.
  *
- * The call graph is written out here from the spec (shared docs attention-moa.md), independently of the protocol's
- * own topology code, so the unit test can check one against the other.
+ * Who critiques whom comes from the protocol's own topology module (one source of truth); the steps and their
+ * order are written out here from the spec (shared docs attention-moa.md).
  */
-export type Topology = 'full' | 'self' | 'ring' | 'none';
+import { critiquesPerCritic, TOPOLOGIES, type AttentionTopology } from '@attention-moa/core';
+
+export { critiquesPerCritic };
+export type Topology = AttentionTopology;
 export type Role = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
 
 /** Tokens each call of a role streams. */
@@ -58,26 +61,12 @@ export function callMs(tokens: number, tokenDelayMs: number, firstTokenDelayMs =
   return firstTokenDelayMs + tokens * tokenDelayMs;
 }
 
-/** Critiques each critic writes per layer (every critic writes the same number under each topology). */
-export function critiquesPerCritic(attention: Topology, agents: number): number {
-  switch (attention) {
-    case 'full':
-      return agents; // n − 1 cross-attention + 1 self-attention
-    case 'ring':
-      return agents >= 2 ? 2 : 1; // its neighbour and itself
-    case 'self':
-      return 1;
-    case 'none':
-      return 0;
-  }
-}
-
 function check(input: IdealTimeInput): void {
   const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
   if (!whole(input.agents, 1)) throw new RangeError(`idealTime: agents must be a whole number ≥ 1, got ${input.agents}`);
   if (!whole(input.layers, 1)) throw new RangeError(`idealTime: layers must be a whole number ≥ 1, got ${input.layers}`);
-  if (!['full', 'self', 'ring', 'none'].includes(input.attention)) {
-    throw new RangeError(`idealTime: attention must be full | self | ring | none, got ${String(input.attention)}`);
+  if (!TOPOLOGIES.includes(input.attention)) {
+    throw new RangeError(`idealTime: attention must be ${TOPOLOGIES.join(' | ')}, got ${String(input.attention)}`);
   }
   if (!(input.tokenDelayMs >= 0)) throw new RangeError(`idealTime: tokenDelayMs must be ≥ 0, got ${input.tokenDelayMs}`);
   if (!((input.firstTokenDelayMs ?? 0) >= 0)) throw new RangeError(`idealTime: firstTokenDelayMs must be ≥ 0, got ${input.firstTokenDelayMs}`);

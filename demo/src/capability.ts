@@ -3,7 +3,7 @@
  * `shader-f16`, storage quota) come from the runtime's `detectCapabilities()`, read before anything is downloaded;
  * this module decides what they mean for a visitor: ready, slow (a software renderer), or blocked.
  */
-import { detectCapabilities as detectRuntimeCapabilities, type Capabilities as RuntimeCapabilities, type GpuAdapterSummary } from '@attention-moa/core';
+import { detectCapabilities as detectRuntimeCapabilities, formatBytes, type Capabilities as RuntimeCapabilities, type GpuAdapterSummary } from '@attention-moa/core';
 
 export interface Capabilities extends RuntimeCapabilities {
   /** The page is a secure context (https or localhost); browsers hide WebGPU elsewhere. */
@@ -95,15 +95,5 @@ export function adapterName(a: GpuAdapterSummary): string {
   return name || 'an unnamed adapter';
 }
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return 'unknown';
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
-}
+/** One size convention with the library (decimal units). */
+export { formatBytes };

@@ -115,13 +115,13 @@ test('the cache manager lists a model pre-seeded in WebLLM’s IndexedDB cache, 
   await expect(panel).toBeVisible();
   const row = panel.locator('tr', { hasText: 'SmolLM2-360M-Instruct-q4f32_1-MLC' });
   await expect(row).toBeVisible();
-  await expect(row).toContainText('6.2 MB'); // 3 + 2 MB shards + 0.5 MB tokenizer + 1 MB wasm + config
+  await expect(row).toContainText('7 MB'); // 3 + 2 MB shards + 0.5 MB tokenizer + 1 MB wasm + config = 6.5 × 10⁶ B (decimal units)
   await expect(row).not.toContainText('partial download');
   await expect(panel.getByTestId('storage-used')).toHaveText(/\d/);
   await expect(panel.getByTestId('storage-free')).toHaveText(/GB/);
 
   await row.getByRole('button', { name: 'Delete SmolLM2-360M-Instruct-q4f32_1-MLC' }).click();
-  await expect(panel.getByTestId('cache-notice')).toHaveText('Deleted SmolLM2-360M-Instruct-q4f32_1-MLC: 6 files, 6.2 MB freed.');
+  await expect(panel.getByTestId('cache-notice')).toHaveText('Deleted SmolLM2-360M-Instruct-q4f32_1-MLC: 6 files, 7 MB freed.');
   await expect(panel.getByTestId('cache-empty')).toBeVisible();
   // Nothing of the model is left in any of WebLLM's databases.
   const left = await page.evaluate(async () => {

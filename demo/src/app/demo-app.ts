@@ -33,6 +33,7 @@ import { loadWasmSession } from '../run/wasm-session.js';
 import { simulationSession, type Session } from '../run/session.js';
 import { type SimulationSpeed } from '../simulation/simulated-agents.js';
 import { icons } from './icons.js';
+import { StartProgress, startErrorText } from './start-progress.js';
 import { type DemoState, initialState, savePrefs } from './state.js';
 import { assistantView, type AssistantActions } from './views/assistant-view.js';
 import { cachePanel, privacyPanel, type PanelActions } from './views/panels.js';
@@ -156,42 +157,15 @@ export class DemoApp extends LitElement {
     const ids = this.state.wasmModels;
     if (!ids.length || this.state.starting) return;
     const models = ids.map(wasmCatalogModel);
-    const rows = new Map(models.map((m) => [m.id, { model: m.name, fraction: 0, text: 'waiting', state: 'waiting' }]));
-    const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
     const total = models.reduce((n, m) => n + m.approxBytes, 0);
-    this.set({ startKind: 'wasm', startError: undefined });
-    show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} for the CPU (≈ ${Math.round(total / 1e6)} MB on the first visit)…`);
-    const abort = (this.startAbort = new AbortController());
-    const onEvent = (e: PoolEvent) => {
-      if (e.type === 'progress') {
-        const row = rows.get(e.model);
-        if (row) rows.set(e.model, { ...row, fraction: e.progress.fraction, text: e.progress.text, state: e.progress.state });
-        show(e.overall.text, e.overall.fraction);
-      } else if (e.type === 'load-failed') {
-        const row = rows.get(e.model);
-        if (row) rows.set(e.model, { ...row, state: 'failed', text: e.error.message });
-      }
-    };
     // The largest model writes the final answer.
     const aggregatorIndex = models.reduce((best, m, i) => (m.approxBytes > models[best]!.approxBytes ? i : best), 0);
-    try {
-      await this.state.session?.dispose();
-      const session = await loadWasmSession({ models: ids, aggregatorIndex, settings: this.state.settings, onEvent, signal: abort.signal });
-      this.set({ starting: undefined });
-      this.beginSession(session);
-      this.monitor.markLoaded();
-    } catch (error) {
-      const e = error as { code?: string; message?: string };
-      const cancelled = e.code === 'LOAD_CANCELLED' || abort.signal.aborted;
-      this.set({
-        starting: undefined,
-        startError: cancelled
-          ? 'Loading was cancelled. Nothing is lost: what was downloaded stays cached for next time.'
-          : `The models could not be loaded: ${e.message ?? String(error)} You can still try the protocol in the simulation.`,
-      });
-    } finally {
-      this.startAbort = undefined;
-    }
+    await this.startSession(
+      'wasm',
+      models.map((m) => ({ id: m.id, label: m.name })),
+      `Preparing ${models.length} model${models.length === 1 ? '' : 's'} for the CPU (≈ ${Math.round(total / 1e6)} MB on the first visit)…`,
+      (onEvent, signal) => loadWasmSession({ models: ids, aggregatorIndex, settings: this.state.settings, onEvent, signal }),
+    );
   }
 
   private async startSimulation(): Promise<void> {
@@ -245,25 +219,11 @@ export class DemoApp extends LitElement {
     const models = chosenInfo(this.state);
     if (!catalog || !caps || !models.length || this.state.starting) return;
     const download = models.reduce((n, m) => n + m.downloadMB, 0);
-    const rows = new Map(models.map((m) => [m.id, { model: m.id, fraction: 0, text: 'waiting', state: 'waiting' }]));
-    const show = (text: string, progress?: number) => this.set({ starting: { text, ...(progress !== undefined ? { progress } : {}), models: [...rows.values()] } });
-    this.set({ startKind: 'webgpu', startError: undefined });
-    show(`Preparing ${models.length} model${models.length === 1 ? '' : 's'} (≈ ${formatMB(download)} on the first visit)…`);
-    const abort = (this.startAbort = new AbortController());
-    const onEvent = (e: PoolEvent) => {
-      if (e.type === 'progress') {
-        rows.set(e.model, { model: e.model, fraction: e.progress.fraction, text: e.progress.text, state: e.progress.state });
-        show(e.overall.text, e.overall.fraction);
-      } else if (e.type === 'load-failed') {
-        const row = rows.get(e.model);
-        if (row) rows.set(e.model, { ...row, state: 'failed', text: e.error.message });
-      } else if (e.type === 'swap-mode') {
-        show(e.message);
-      }
-    };
-    try {
-      await this.state.session?.dispose();
-      const session = await loadModelSession({
+    await this.startSession(
+      'webgpu',
+      models.map((m) => ({ id: m.id, label: m.id })),
+      `Preparing ${models.length} model${models.length === 1 ? '' : 's'} (≈ ${formatMB(download)} on the first visit)…`,
+      (onEvent, signal) => loadModelSession({
         models: models.map((m) => m.id),
         aggregatorIndex: aggregatorIndex(this.state),
         catalog,
@@ -271,21 +231,31 @@ export class DemoApp extends LitElement {
         settings: this.state.settings,
         capabilities: caps,
         onEvent,
-        signal: abort.signal,
-      });
+        signal,
+      }),
+    );
+  }
+
+  /** The one session starter for real models: progress on the start screen, cancel, failure text, then the assistant. */
+  private async startSession(
+    kind: 'webgpu' | 'wasm',
+    models: { id: string; label: string }[],
+    intro: string,
+    load: (onEvent: (event: PoolEvent) => void, signal: AbortSignal) => Promise<Session>,
+  ): Promise<void> {
+    const progress = new StartProgress(models, (starting) => this.set({ starting }));
+    this.set({ startKind: kind, startError: undefined });
+    progress.say(intro);
+    const abort = (this.startAbort = new AbortController());
+    try {
+      await this.state.session?.dispose();
+      const session = await load(progress.onEvent, abort.signal);
       this.set({ starting: undefined });
       this.beginSession(session);
       // Counting starts now: from here on the models answer on this device and nothing should be fetched.
       this.monitor.markLoaded();
     } catch (error) {
-      const e = error as { code?: string; message?: string };
-      const cancelled = e.code === 'LOAD_CANCELLED' || abort.signal.aborted;
-      this.set({
-        starting: undefined,
-        startError: cancelled
-          ? 'Loading was cancelled. Nothing is lost: what was downloaded stays cached for next time.'
-          : `The models could not be loaded: ${e.message ?? String(error)} You can still try the protocol in the simulation.`,
-      });
+      this.set({ starting: undefined, startError: startErrorText(error, abort.signal.aborted) });
     } finally {
       this.startAbort = undefined;
     }

@@ -1,14 +1,14 @@
 /**
  * `<attention-moa>`: several models answer together with the Attention-MoA protocol, and the answer renders as it
- * is built. The element owns the UI and the conversation; a RunController turns a run's events into the view
- * model, a ModelLoadingController turns the `models` attribute into engines. Settings are validated in
- * `settings.ts` and every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
+ * is built. The element holds the public API, the settings and its problems, the conversation and the UI state; a
+ * RunController turns a run's events into the view model, a LoadingController turns the `models` attribute into
+ * engines. Which runner answers is `runner-choice.ts`, the DOM events are `event-forwarding.ts`, a turn's markup is
+ * `turn-view.ts`. Every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
  */
 import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import {
   ScriptedEngine,
-  isChatEngine,
   type AgentConfig,
   type AggregatorConfig,
   type AttentionMoAOptions,
@@ -19,19 +19,21 @@ import {
 import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
 import { moaEvent, type AttentionMoAElementEventMap, type AttentionMoAElementEventName } from './events.js';
 import { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
-import { attributeProblem, describeError, type Problem } from './problems.js';
+import { describeError, type Problem } from './problems.js';
 import { parseSettings, type Settings } from './settings.js';
 import { RunController, isMoaRunner, type MoaRunner } from './run-controller.js';
-import { ModelLoadingController } from './model-loading-controller.js';
-import type { LoadedEngines, ModelLoader } from './model-loader.js';
-import { defaultModelLoader } from './pool-loader.js';
-import { createProtocol } from './protocol-factory.js';
-import { activeCalls, errorInfo, type CallView, type RunAction, type RunView } from './view-model.js';
-import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { LoadingController } from './loading-controller.js';
+import type { LoadedEngines, ModelLoader } from './loader-contract.js';
+import { defaultModelLoader } from './engine-pool-loader.js';
+import { chooseRunner, loadRequestFor, runnerInputProblems } from './runner-choice.js';
+import { forwardRunAction, loadProgressDetail } from './event-forwarding.js';
+import { errorInfo, type RunAction, type RunView } from './view-model.js';
+import { simulatedBadge, type DetailsContext } from './run-details.js';
 import type { MapSelection } from './attention-map.js';
 import { loadingTemplate } from './loading-view.js';
-import { markdown } from './markdown/markdown-directive.js';
-import { formatDuration, plural } from './format.js';
+import { pendingTurnTemplate, turnTemplate } from './turn-view.js';
+import { problemTemplate } from './problem-view.js';
+import { plural } from './format.js';
 import { styles } from './styles.js';
 
 /** Attribute text → number when it is a whole number, else the text itself, so validation can quote it back. */
@@ -52,14 +54,6 @@ function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDec
 }
 
 const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
-
-const ROLE_DOING: Record<CallView['role'], string> = {
-  propose: 'proposing answers',
-  critique: 'critiquing each other',
-  refine: 'refining',
-  aggregate: 'aggregating',
-  residual: 'checking for improvement',
-};
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -89,17 +83,8 @@ export class AttentionMoAElement extends LitElement {
 
   readonly #uid = `moa${++instances}`;
   readonly #run = new RunController(this, (action, view) => this.#onRunAction(action, view));
-  readonly #loading = new ModelLoadingController(this, (model, report, view) => {
-    const m = view.models.find((x) => x.model === model);
-    this.#emit('moa-load-progress', {
-      model,
-      progress: m?.progress ?? report.progress,
-      text: report.text,
-      ...(report.loadedBytes !== undefined ? { loadedBytes: report.loadedBytes } : {}),
-      ...(report.totalBytes !== undefined ? { totalBytes: report.totalBytes } : {}),
-      ...(m?.etaSeconds !== undefined ? { etaSeconds: m.etaSeconds } : {}),
-      fromCache: m?.fromCache ?? false,
-    });
+  readonly #loading = new LoadingController(this, (model, report, view) => {
+    this.#emit('moa-load-progress', loadProgressDetail(model, report, view));
   });
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
@@ -246,7 +231,7 @@ export class AttentionMoAElement extends LitElement {
       models: this.models, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
       maxTokens: this.maxTokens, memoryBudget: this.memoryBudget,
     });
-    problems.push(...this.#propertyProblems());
+    problems.push(...runnerInputProblems(this));
     this.#settings = settings;
     const before = new Set(this.#configProblems.map(problemKey));
     this.#configProblems = problems;
@@ -277,55 +262,16 @@ export class AttentionMoAElement extends LitElement {
 
   // ------------------------------------------------------------------ engines
 
-  #propertyProblems(): Problem[] {
-    const problems: Problem[] = [];
-    if (this.moa !== undefined && this.moa !== null && !isMoaRunner(this.moa)) {
-      problems.push(attributeProblem('moa', 'The moa property has no run() method', 'Set moa to an AttentionMoA from @attention-moa/core (or an object with run(messages, { signal })).'));
-    }
-    if (this.agents !== undefined && this.agents !== null) {
-      const agents: unknown = this.agents;
-      if (!Array.isArray(agents) || agents.length === 0) {
-        problems.push(attributeProblem('agents', 'agents must be a non-empty array of { name, engine }', 'Set agents to e.g. [{ name: "A", engine }, { name: "B", engine }].'));
-      } else {
-        const names = new Set<string>();
-        agents.forEach((a: { name?: unknown; engine?: unknown } | null, i) => {
-          if (typeof a?.name !== 'string' || !a.name) problems.push(attributeProblem('agents', `agents[${i}].name must be a non-empty string`, 'Give every agent a unique name.'));
-          else if (names.has(a.name)) problems.push(attributeProblem('agents', `agents[${i}].name "${a.name}" is used twice`, 'Give every agent a unique name.'));
-          else names.add(a.name);
-          if (!isChatEngine(a?.engine)) problems.push(attributeProblem('agents', `agents[${i}].engine has no chat.completions.create()`, 'Use an engine from @attention-moa/core (ScriptedEngine, a worker engine) or any OpenAI-compatible client.'));
-        });
-      }
-    }
-    if (typeof this.aggregator === 'object' && this.aggregator !== null && !isChatEngine(this.aggregator.engine)) {
-      problems.push(attributeProblem('aggregator', 'aggregator.engine has no chat.completions.create()', 'Pass an AggregatorConfig with an engine, or an agent name as text.'));
-    }
-    return problems;
+  #resolveRunner(): Promise<MoaRunner> {
+    return chooseRunner(
+      { moa: this.moa, agents: this.agents, aggregator: this.aggregator, options: this.options, settings: this.#settings },
+      () => this.#loadModels(),
+    );
   }
 
-  async #resolveRunner(): Promise<MoaRunner> {
-    if (this.moa) return this.moa;
-    if (this.agents) return this.#protocolFor(this.agents, this.#aggregatorFor(this.agents));
-    if (this.#settings.models.length) {
-      const engines = await this.#loadModels();
-      return this.#protocolFor(engines.agents, engines.aggregator);
-    }
-    throw new AttentionMoAElementError({
-      code: 'no-engines',
-      title: 'There are no models to answer with',
-      message: 'Neither the models attribute nor the agents or moa property is set.',
-      nextStep: 'Add models="…" with WebLLM model ids, or set the agents (or moa) property from script.',
-    });
-  }
-
-  async #loadModels() {
+  async #loadModels(): Promise<LoadedEngines> {
     const loader = this.loader ?? defaultModelLoader;
-    const request = {
-      models: this.#settings.models,
-      ...(typeof this.aggregator === 'string' && this.aggregator ? { aggregator: this.aggregator } : {}),
-      ...(this.#settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: this.#settings.memoryBudgetBytes } : {}),
-      ...(this.#settings.protocol.layers !== undefined ? { layers: this.#settings.protocol.layers } : {}),
-      ...(this.#settings.protocol.attention !== undefined ? { attention: this.#settings.protocol.attention } : {}),
-    };
+    const request = loadRequestFor(this.#settings, this.aggregator);
     const engines = await this.#loading.load(loader, request);
     if (engines !== this.#announcedEngines) {
       // Once per load: later questions reuse the loaded engines.
@@ -335,24 +281,6 @@ export class AttentionMoAElement extends LitElement {
       this.requestUpdate();
     }
     return engines;
-  }
-
-  #aggregatorFor(agents: AgentConfig[]): AggregatorConfig {
-    const choice = this.aggregator;
-    if (typeof choice === 'object' && choice !== null) return choice;
-    const agent = typeof choice === 'string' && choice
-      ? agents.find((a) => a.name === choice || a.model === choice)
-      : agents[0];
-    if (!agent) {
-      throw new AttentionMoAElementError(attributeProblem('aggregator', `No agent is named "${String(choice)}"`, `Use one of: ${agents.map((a) => a.name).join(', ')}.`));
-    }
-    // Its own name (the protocol requires it) that still says whose model it is.
-    return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
-  }
-
-  #protocolFor(agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {
-    const protocol = this.#settings.protocol;
-    return createProtocol({ ...this.options, ...protocol, agents, aggregator });
   }
 
   #isSimulated(): boolean {
@@ -377,40 +305,12 @@ export class AttentionMoAElement extends LitElement {
   }
 
   #onRunAction(action: RunAction, view: RunView): void {
-    switch (action.type) {
-      case 'run-start':
-        this.#emit('moa-run-start', { question: view.question, turn: this.#turns.length, messages: this.#pendingMessages.map((m) => ({ ...m })), plan: action.plan });
-        break;
-      case 'call-start':
-      case 'call-token':
-      case 'layer-end':
-      case 'early-stop': {
-        const { type, ...detail } = action;
-        this.#emit(`moa-${type}`, detail as never);
-        break;
-      }
-      case 'call-end':
-        this.#emit('moa-call-end', { record: action.record });
-        break;
-      case 'agent-dropped':
-        this.#emit('moa-agent-dropped', { dropped: action.dropped });
-        break;
-      case 'answer-token':
-        this.#emit('moa-answer-token', { token: action.token, answer: view.answer });
-        break;
-      case 'done':
-        this.#emit('moa-done', { question: view.question, result: action.result });
-        break;
-      case 'stopped':
-        this.#emit('moa-stopped', { question: view.question, partialAnswer: view.answer });
-        break;
-      case 'error':
-      case 'failed':
-        this.#showProblem(describeError(view.error ?? { name: 'Error', message: 'unknown error' }));
-        break;
-      default:
-        break;
-    }
+    forwardRunAction(action, view, {
+      emit: (name, detail) => this.#emit(name, detail),
+      turn: this.#turns.length,
+      messages: this.#pendingMessages,
+      showProblem: (problem) => this.#showProblem(problem),
+    });
   }
 
   // ------------------------------------------------------------------ UI actions
@@ -492,17 +392,12 @@ export class AttentionMoAElement extends LitElement {
           ${simulated ? simulatedBadge() : nothing}
           <span class="status-text">${this.#headerStatus()}</span>
         </header>
-        ${this.#problem ? this.#problemTemplate(this.#problem) : nothing}
+        ${this.#problem ? problemTemplate(this.#problem, () => this.#dismissProblem()) : nothing}
         ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
         ${turns.length || this.#pendingQuestion
           ? html`<ol class="conversation" part="conversation" aria-label="Conversation">
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
-              ${this.#pendingQuestion
-                ? html`<li class="turn">
-                    <div class="question" part="question"><span class="who">You</span>${this.#pendingQuestion}</div>
-                    <p class="placeholder muted">${this.#loading.loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
-                  </li>`
-                : nothing}
+              ${this.#pendingQuestion ? pendingTurnTemplate(this.#pendingQuestion, this.#loading.loading) : nothing}
             </ol>`
           : html`<p class="empty-state">${this.#emptyText(simulated)}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
@@ -557,23 +452,10 @@ export class AttentionMoAElement extends LitElement {
     }
   }
 
-  #problemTemplate(problem: Problem): TemplateResult {
-    return html`
-      <div class="problem" part="error" role="alert" data-code=${problem.code}>
-        <h3>${problem.title}</h3>
-        <p>${problem.message}</p>
-        <p class="next">Next step: ${problem.nextStep}</p>
-        ${problem.code === 'invalid-attribute' ? nothing : html`<div class="actions"><button type="button" class="small" @click=${this.#dismissProblem}>Dismiss</button></div>`}
-      </div>
-    `;
-  }
-
   #turnTemplate(view: RunView, index: number, current: boolean, simulated: boolean): TemplateResult {
     const id = `${this.#uid}-t${index}`;
-    const running = view.status === 'running';
     const key = `${index}`;
-    const open = this.#openDetails.has(key);
-    const ctx: DetailsContext = {
+    const details: DetailsContext = {
       now: performance.now(),
       simulated,
       idPrefix: id,
@@ -585,38 +467,18 @@ export class AttentionMoAElement extends LitElement {
       },
       copy: (text) => this.#copy(text),
     };
-    return html`
-      <li class="turn">
-        <div class="question" part="question"><span class="who">You</span>${view.question}</div>
-        <div class="answer" part="answer">
-          <div class="answer-head">
-            <h3 id="${id}-answer">Answer ${simulated ? simulatedBadge() : nothing}</h3>
-            ${view.answer && !running
-              ? html`<button type="button" class="small" part="copy-button" @click=${() => this.#copyAnswer(view)}>${this.#copiedAnswer === view ? 'Copied ✓' : 'Copy answer'}</button>`
-              : nothing}
-          </div>
-          <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
-            ${markdown(view.answer, { final: !running, copy: (t) => this.#copy(t), headingBase: 3 })}></div>
-          ${view.answer ? nothing : html`<p class="placeholder">${this.#answerPlaceholder(view)}</p>`}
-        </div>
-        ${view.earlyStop
-          ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
-          : nothing}
-        ${view.aggregatorFallback
-          ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`
-          : nothing}
-        ${view.dropped.length
-          ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
-          : nothing}
-        <p class="status-line" part="status">${this.#statusLine(view)}</p>
-        ${this.compact || (!view.plan && !view.layers.length)
-          ? nothing
-          : html`<details class="details" part="details" ?open=${open} @toggle=${(e: Event) => this.#toggleDetails(key, e)}>
-              <summary>How this answer was made <span class="muted">· ${this.#summaryText(view)}</span></summary>
-              ${open ? html`<div class="details-body">${statsTemplate(view, ctx)}${layersTemplate(view, ctx)}</div>` : nothing}
-            </details>`}
-      </li>
-    `;
+    return turnTemplate(view, {
+      id,
+      current,
+      simulated,
+      compact: this.compact,
+      open: this.#openDetails.has(key),
+      copied: this.#copiedAnswer === view,
+      details,
+      copy: (text) => this.#copy(text),
+      onCopyAnswer: () => this.#copyAnswer(view),
+      onToggleDetails: (e) => this.#toggleDetails(key, e),
+    });
   }
 
   #toggleDetails(key: string, event: Event): void {
@@ -625,46 +487,6 @@ export class AttentionMoAElement extends LitElement {
     if (open) this.#openDetails.add(key);
     else this.#openDetails.delete(key);
     this.requestUpdate();
-  }
-
-  #answerPlaceholder(view: RunView): string {
-    switch (view.status) {
-      case 'running':
-        return view.callOrder.length ? 'The agents are working on it; the answer appears here as it is written.' : 'Starting…';
-      case 'stopped':
-        return 'Stopped before an answer was ready.';
-      case 'error':
-        return 'No answer: see the message above.';
-      default:
-        return 'The answer was empty.';
-    }
-  }
-
-  #summaryText(view: RunView): string {
-    const layers = view.layers.length;
-    const calls = view.callOrder.length;
-    return `${plural(view.agents.length, 'agent')} · ${plural(layers, 'layer')} · ${plural(calls, 'call')}`;
-  }
-
-  #statusLine(view: RunView): string {
-    const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
-    const expected = view.plan?.expectedCalls;
-    const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
-    if (view.status === 'running') {
-      const active = activeCalls(view);
-      const layer = view.layers.at(-1)?.layer ?? 1;
-      const doing = active.length ? ROLE_DOING[active[active.length - 1]!.role] : 'starting';
-      return `Layer ${layer}${view.plan ? ` of ${view.plan.layers}` : ''} · ${doing} · ${calls}`;
-    }
-    const seconds = view.endedAt !== undefined ? (view.endedAt - view.startedAt) / 1000 : undefined;
-    const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
-    if (view.status === 'done') {
-      const r = view.result;
-      const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
-      return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
-    }
-    if (view.status === 'stopped') return `Stopped${took} · ${calls}`;
-    return `Failed${took} · ${calls}`;
   }
 }
 

@@ -1,7 +1,8 @@
 /**
- * `cssProps({ '--heat': '40%' })`: sets CSS custom properties through the CSSOM, always. Lit's `styleMap` writes a
+ * `cssProps({ '--heat': '40%', width: '40%' })`: sets style properties (custom ones too) through the CSSOM, always. Lit's `styleMap` writes a
  * `style` attribute on first render, which a Content-Security-Policy without `'unsafe-inline'` in style-src blocks
  * (the cells of the attention map lost their colour under a strict policy); `style.setProperty` is allowed.
+ * Exported for pages built with Lit that want the same (the demo uses it).
  */
 import { noChange } from 'lit';
 import { Directive, PartType, directive, type ElementPart, type PartInfo } from 'lit/directive.js';

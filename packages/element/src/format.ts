@@ -1,12 +1,6 @@
-/** Human-readable numbers for the UI: sizes, durations, speeds. Decimal units, as download sizes are usually given. */
+/** Human-readable numbers for the UI: sizes (core's formatBytes, decimal units), durations, speeds. */
 
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '?';
-  if (bytes >= 1e9) return `${(bytes / 1e9).toFixed(bytes >= 1e10 ? 0 : 1)} GB`;
-  if (bytes >= 1e6) return `${Math.round(bytes / 1e6)} MB`;
-  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
-  return `${Math.round(bytes)} B`;
-}
+export { formatBytes } from '@attention-moa/core';
 
 /** "about 3 min", "12 s", "about 1 h 5 min". */
 export function formatDuration(seconds: number): string {

@@ -11,11 +11,12 @@ import { TAG_NAME } from './element-api.js';
 export { AttentionMoAElement, type ElementStatus } from './attention-moa-element.js';
 export { TAG_NAME } from './element-api.js';
 export type { MoaRunner } from './run-controller.js';
-export type { ModelLoader, ModelLoadRequest, LoadedEngines } from './model-loader.js';
-export { createPoolLoader, defaultModelLoader, agentName, type PoolLoaderOptions } from './pool-loader.js';
+export type { ModelLoader, ModelLoadRequest, LoadedEngines } from './loader-contract.js';
+export { createPoolLoader, defaultModelLoader, agentName, type PoolLoaderOptions } from './engine-pool-loader.js';
 export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';
+export { cssProps } from './css-props.js';
 export type * from './events.js';
 export * from '@attention-moa/core';
 

@@ -1,7 +1,7 @@
 /** The model loading section: one bar per model with size, percent and ETA, and what the download costs once. */
 import { html, type TemplateResult } from 'lit';
 import { formatBytes, formatDuration, formatPercent } from './format.js';
-import { totalDownloadBytes, type LoadingView, type ModelLoadView } from './model-loading.js';
+import { totalDownloadBytes, type LoadingView, type ModelLoadView } from './loading-state.js';
 
 function detail(m: ModelLoadView): string {
   const parts = [formatPercent(m.progress)];

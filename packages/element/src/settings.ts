@@ -3,7 +3,7 @@
  * attribute, what is wrong and the fix. Attribute values arrive as text (`layers="abc"`), property values as any
  * JavaScript value; both go through here, and nothing is thrown.
  */
-import type { AttentionMoAOptions, AttentionTopology, EarlyStopMode, RoleTokenLimits } from '@attention-moa/core';
+import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionMoAOptions, type AttentionTopology, type EarlyStopMode, type RoleTokenLimits } from '@attention-moa/core';
 import { attributeProblem, type Problem } from './problems.js';
 
 export interface RawSettings {
@@ -24,8 +24,7 @@ export interface Settings {
 
 export const MAX_LAYERS = 10;
 export const MAX_TOKENS_LIMIT = 32768;
-const TOPOLOGIES: readonly AttentionTopology[] = ['full', 'self', 'ring', 'none'];
-const EARLY_STOP: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
+const EARLY_STOP = EARLY_STOP_MODES;
 const ROLES = ['propose', 'critique', 'refine', 'aggregate', 'residual'] as const;
 const MODEL_ID = /^[A-Za-z0-9][\w.+-]*$/;
 
@@ -73,7 +72,7 @@ export function parseSettings(raw: RawSettings): { settings: Settings; problems:
 
   if (!isUnset(raw.attention)) {
     const v = typeof raw.attention === 'string' ? raw.attention.trim().toLowerCase() : raw.attention;
-    if (!TOPOLOGIES.includes(v as AttentionTopology)) {
+    if (!(TOPOLOGIES as readonly unknown[]).includes(v)) {
       problems.push(attributeProblem('attention', `attention must be one of ${TOPOLOGIES.join(', ')}, got ${show(raw.attention)}`, 'Use attention="full" (every agent critiques every answer), "ring", "self" or "none".'));
     } else settings.protocol.attention = v as AttentionTopology;
   }

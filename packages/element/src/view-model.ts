@@ -13,7 +13,7 @@ import type {
   PromptCut,
   RunPlan,
 } from '@attention-moa/core';
-import { stripReasoning } from './reasoning.js';
+import { stripPartialReasoning } from '@attention-moa/core';
 
 export type RunStatus = 'running' | 'done' | 'stopped' | 'error';
 export type CallStatus = 'streaming' | 'done' | 'failed' | 'stopped';
@@ -289,7 +289,7 @@ export function reduceRun(state: RunView, action: RunAction, now: number): RunVi
 
 /** What a call shows: reasoning blocks removed (the protocol's cleaned text once the call ended). */
 export function callText(call: CallView): string {
-  return call.record ? call.record.text : stripReasoning(call.output);
+  return call.record ? call.record.text : stripPartialReasoning(call.output);
 }
 
 export interface AgentStats {

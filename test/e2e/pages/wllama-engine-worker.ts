@@ -9,7 +9,7 @@ import {
   type ChatCompletionCreateParams,
   type WllamaSpec,
 } from '@attention-moa/core';
-import type { HostedEngine, LoadProgress } from '../../../packages/core/src/runtime/hosted-engine.js';
+import type { HostedEngine, LoadProgress } from '../../../packages/core/src/engine/hosted-engine.js';
 
 let engine: HostedEngine | undefined;
 

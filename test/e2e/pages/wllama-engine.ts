@@ -9,7 +9,7 @@ import {
   type BackendOptions,
   type WllamaSpec,
 } from '@attention-moa/core';
-import type { LoadProgress } from '../../../packages/core/src/runtime/hosted-engine.js';
+import type { LoadProgress } from '../../../packages/core/src/engine/hosted-engine.js';
 import type { WllamaEngineWorkerApi } from './wllama-engine-worker';
 
 /** One agent worker per engine, like the runtime's pool. */

@@ -9,7 +9,7 @@ import { costOf, type Turn, type TurnRun } from '../../conversations/conversatio
 import { RUN_MODES, type RunMode } from '../../run/modes.js';
 import { SIMULATION_LABEL } from '../../simulation/simulated-agents.js';
 import { EXAMPLE_PROMPTS } from '../../examples.js';
-import { cssProps } from '../css-props.js';
+import { cssProps } from '@attention-moa/element';
 import { icons } from '../icons.js';
 import { plainText } from '../plain-text.js';
 import type { DemoState } from '../state.js';

@@ -2,7 +2,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatBytes } from '../../capability.js';
 import type { NetworkMonitor } from '../../privacy/network-monitor.js';
-import { cssProps } from '../css-props.js';
+import { cssProps } from '@attention-moa/element';
 import { icons } from '../icons.js';
 import type { DemoState } from '../state.js';
 

@@ -6,7 +6,7 @@ import { formatMB, shortName, type ModelInfo } from '../../catalog/model-catalog
 import type { ResolvedPreset } from '../../catalog/presets.js';
 import { EARLY_STOPS, TOPOLOGIES, type ProtocolSettings } from '../../run/modes.js';
 import { SIMULATED_AGENT_NAMES, SIMULATION_SPEEDS, type SimulationSpeed } from '../../simulation/simulated-agents.js';
-import { cssProps } from '../css-props.js';
+import { cssProps } from '@attention-moa/element';
 import { icons } from '../icons.js';
 import type { DemoState, EnsembleChoice } from '../state.js';
 

@@ -7,13 +7,13 @@
  * tokenizer files as ArrayBuffers), `webllm/config` (`mlc-chat-config.json`) and `webllm/wasm` (model libraries).
  * Several ids can share one set of weights (the `-1k` builds use the 4k builds' weights).
  *
- * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama-cache.ts) are listed, checked and deleted
+ * The WASM engine's GGUF files (wllama's OPFS cache, see engine/wllama/wllama-cache.ts) are listed, checked and deleted
  * through the same functions: their entries have `engine: 'wllama'`, and are named by GGUF URL or file name.
  */
 import { clear, createStore, del, entries, set, type UseStore } from 'idb-keyval';
-import { isRuntimeError, runtimeError } from '../runtime/errors.js';
-import { cleanModelUrl, type AppConfigLike, type ModelRecordLike } from '../runtime/model-record.js';
-import { deleteWllamaCached, listWllamaCache } from '../engine/wllama-cache.js';
+import { isRuntimeError, runtimeError } from '../engine/errors.js';
+import { cleanModelUrl, type AppConfigLike, type ModelRecordLike } from '../engine/model-record.js';
+import { deleteWllamaCached, listWllamaCache } from '../engine/wllama/wllama-cache.js';
 
 export const WEBLLM_CACHE_DATABASES = { model: 'webllm/model', config: 'webllm/config', wasm: 'webllm/wasm' } as const;
 const STORE = 'urls';
@@ -170,7 +170,7 @@ interface Manifest {
 
 async function knownRecords(options: CacheOptions): Promise<ModelRecordLike[]> {
   if (options.appConfig) return options.appConfig.model_list;
-  const { WEBLLM_PREBUILT_MODELS } = await import('../runtime/webllm-catalog.js');
+  const { WEBLLM_PREBUILT_MODELS } = await import('../engine/webllm/webllm-catalog.js');
   return [...WEBLLM_PREBUILT_MODELS];
 }
 

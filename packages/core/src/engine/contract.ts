@@ -63,6 +63,22 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** What the orchestrator tells an engine about a call (in the request options of `create`; engines may ignore it). */
+export interface CallInfo {
+  role: 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual' | (string & {});
+  layer: number;
+  agent: string;
+  target?: string;
+}
+
+/** Request options as the orchestrator passes them: openai-node's `{ signal }` plus the call's identity. */
+export interface CallRequestOptions extends RequestOptions {
+  call?: CallInfo;
+}
+
+/** @deprecated Use `CallRequestOptions`: every engine receives these options, not only the scripted one. */
+export type ScriptedRequestOptions = CallRequestOptions;
+
 export interface ChatEngine {
   chat: {
     completions: {

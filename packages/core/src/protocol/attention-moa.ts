@@ -10,8 +10,8 @@ import { tokenCounter, type TokenCounter } from './context-budget.js';
 import { AbortError, AttentionMoAError, ConfigError } from './errors.js';
 import { EventChannel } from './event-channel.js';
 import { assertQuestionFits, resolveMessages } from './messages.js';
-import { ModelQueues, SlotQueue } from './model-queue.js';
-import { resolveOptions, type ResolvedOptions } from './options.js';
+import { PermitQueues, PermitQueue } from './permit-queue.js';
+import { resolveOptions, type ResolvedEndpoint, type ResolvedOptions } from './options.js';
 import { ProtocolRun, type RunSetup } from './protocol-run.js';
 import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type { AttentionMoAEvent, AttentionMoAOptions, AttentionMoAResult, CompleteOptions, RunOptions, RunPlan } from './types.js';
@@ -39,7 +39,7 @@ export class AttentionMoA {
       throw new ConfigError('budget.maxCalls', `(${maxCalls}) is less than the ${plan.callsPerLayer[0]} calls of layer 1; give at least that many`);
     }
 
-    const queues = new ModelQueues();
+    const queues = new PermitQueues();
     for (const agent of resolved.agents) queues.declare(agent.engine, agent.model, agent.concurrency);
     queues.declare(resolved.aggregator.engine, resolved.aggregator.model, resolved.aggregator.concurrency);
     const counters = new Map<ChatEngine, TokenCounter>();
@@ -48,14 +48,7 @@ export class AttentionMoA {
       if (!counter) counters.set(engine, (counter = tokenCounter(engine)));
       return counter;
     };
-    const endpoint = (e: {
-      name: string;
-      engine: ChatEngine;
-      model?: string;
-      temperature: number;
-      contextWindow: number;
-      noSystemRole: boolean;
-    }): Endpoint => ({
+    const endpoint = (e: ResolvedEndpoint): Endpoint => ({
       name: e.name,
       engine: e.engine,
       ...(e.model ? { model: e.model } : {}),
@@ -70,7 +63,7 @@ export class AttentionMoA {
       plan,
       agents: resolved.agents.map((config) => ({ config, endpoint: endpoint(config) })),
       aggregator: endpoint(resolved.aggregator),
-      global: new SlotQueue(resolved.concurrency),
+      global: new PermitQueue(resolved.concurrency),
     };
   }
 

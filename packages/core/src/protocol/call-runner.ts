@@ -4,11 +4,17 @@
  * the trace record. A failing call is an outcome, not an exception: the orchestrator decides what it means
  * (drop the agent, stand in for the aggregator). Only a run abort or a broken prompt template throws.
  */
-import type { ChatCompletionChunk, ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
-import type { CallInfo } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  ChatCompletionChunk,
+  ChatEngine,
+  ChatMessage,
+  CompletionUsage,
+  FinishReason,
+} from '../engine/contract.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
-import type { SlotQueue } from './model-queue.js';
+import type { PermitQueue } from './permit-queue.js';
 import { placeSystem } from './prompts.js';
 import { stripReasoning } from './reasoning.js';
 import {
@@ -21,18 +27,13 @@ import {
   errorInfo,
   toError,
 } from './errors.js';
+import type { ResolvedEndpoint } from './options.js';
 import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
 
-/** Where a call runs: a model on an engine, with its queue, window and tokenizer. */
-export interface Endpoint {
-  /** The name recorded as the call's agent. */
-  name: string;
-  engine: ChatEngine;
-  model?: string;
-  temperature: number;
-  contextWindow: number;
-  noSystemRole: boolean;
-  queue: SlotQueue;
+/** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
+export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** The (engine, model) pair's permits; its concurrency is their number. */
+  queue: PermitQueue;
   counter: TokenCounter;
 }
 
@@ -63,7 +64,7 @@ export interface RunContext {
   emit(event: AttentionMoAEvent): void;
   /** ms since the run started. */
   now(): number;
-  global: SlotQueue;
+  global: PermitQueue;
   callTimeoutMs?: number;
 }
 

@@ -2,7 +2,7 @@
  * Every error the orchestrator raises, in one place, each with an explicit `name` and a stable `code`
  * (match on `code`: messages may be reworded). Run-level failures carry what was done before them.
  */
-import type { CallRecord, CallRole, DroppedAgent } from './types.js';
+import type { CallRecord, CallRole, DroppedAgent } from './call-record.js';
 
 export type AttentionMoAErrorCode =
   /** Bad `AttentionMoA` options: thrown by the constructor. */

@@ -6,6 +6,7 @@
 import { isChatEngine, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
+import { TOPOLOGIES } from './topology.js';
 import type {
   AgentConfig,
   AggregatorConfig,
@@ -17,7 +18,7 @@ import type {
   RoleTokenLimits,
 } from './types.js';
 
-export const TOPOLOGIES: readonly AttentionTopology[] = ['full', 'self', 'ring', 'none'];
+export { TOPOLOGIES };
 export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
 export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
 
@@ -42,27 +43,23 @@ export const DEFAULTS = {
 /** Smallest room a prompt needs beside the answer: a window not larger than max tokens + this is rejected. */
 const MIN_PROMPT_ROOM = 64;
 
-export interface ResolvedAgent {
+/** What agents and the aggregator share: a model on an engine, with its sampling, window and concurrency. */
+export interface ResolvedEndpoint {
   name: string;
   engine: ChatEngine;
   model?: string;
   temperature: number;
-  system?: string;
   contextWindow: number;
   noSystemRole: boolean;
   concurrency: number;
+}
+
+export interface ResolvedAgent extends ResolvedEndpoint {
+  system?: string;
   maxTokens: { propose: number; critique: number; refine: number };
 }
 
-export interface ResolvedAggregator {
-  name: string;
-  engine: ChatEngine;
-  model?: string;
-  temperature: number;
-  contextWindow: number;
-  noSystemRole: boolean;
-  concurrency: number;
-}
+export type ResolvedAggregator = ResolvedEndpoint;
 
 /** The options after validation, every default filled in (what `AttentionMoA.options` exposes). */
 export interface ResolvedOptions {

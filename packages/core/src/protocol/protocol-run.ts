@@ -19,7 +19,7 @@ import { CallRunner, type CallOutcome, type CallRequest, type Endpoint } from '.
 import type { PromptSpec } from './context-budget.js';
 import { isStopPhrase, similarity } from './early-stop.js';
 import { AllAgentsFailedError, AttentionMoAError, EngineError, toError } from './errors.js';
-import type { SlotQueue } from './model-queue.js';
+import type { PermitQueue } from './permit-queue.js';
 import type { ResolvedAgent, ResolvedOptions } from './options.js';
 import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type {
@@ -41,7 +41,7 @@ export interface RunSetup {
   plan: RunPlan;
   agents: RunAgent[];
   aggregator: Endpoint;
-  global: SlotQueue;
+  global: PermitQueue;
 }
 
 type Suggestion = RefinePromptContext['suggestions'][number];

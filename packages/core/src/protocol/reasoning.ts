@@ -51,6 +51,15 @@ function partialTagSuffix(text: string, tags: string[]): number {
 }
 
 /**
+ * `stripReasoning` for the text of a call still streaming (the whole output so far, shown again on every token):
+ * also hides a tag cut at the end ("…<thi"), which the next token may complete. A lone closing tag is handled as in
+ * `stripReasoning`, so Qwen3-style output (`reasoning</think>answer`) reads the same while streaming and at the end.
+ */
+export function stripPartialReasoning(partial: string): string {
+  return stripReasoning(partial.slice(0, partial.length - partialTagSuffix(partial, [...TAGS, ...CLOSE_TAGS])));
+}
+
+/**
  * The streaming form of `stripReasoning` for text that is shown while it arrives: hides reasoning blocks, holds
  * back a possibly partial tag, drops leading whitespace and holds trailing whitespace until more text follows.
  * Its output joined equals `stripReasoning(input)` except for an orphan closing tag, which only the end of a

@@ -1,8 +1,14 @@
 /**
  * The call graph: who critiques whom under each attention topology, and how many calls a layer makes.
  * Agents are always taken in configuration order; after drops, the topology is applied to the survivors.
+ * The one source of truth for topologies: the protocol, the runtime's memory plan, the element's settings and the
+ * benchmarks' ideal times all count from here. A new topology is a name in TOPOLOGIES and a case in critiquePairs.
  */
-import type { AttentionTopology } from './types.js';
+
+/** Every attention topology, in the order the UI lists them. */
+export const TOPOLOGIES = ['full', 'self', 'ring', 'none'] as const;
+
+export type AttentionTopology = (typeof TOPOLOGIES)[number];
 
 export interface CritiquePair {
   critic: string;
@@ -29,6 +35,12 @@ export function critiquePairs(topology: AttentionTopology, agents: readonly stri
     }
   });
   return pairs;
+}
+
+/** Critiques each critic writes per layer with `agents` agents (every critic writes the same number). */
+export function critiquesPerCritic(topology: AttentionTopology, agents: number): number {
+  if (agents < 1) return 0;
+  return critiquePairs(topology, Array.from({ length: agents }, (_, i) => String(i))).length / agents;
 }
 
 /** One agent with no attention is a single model: its answer is the layer's output, no aggregate call. */

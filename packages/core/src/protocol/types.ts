@@ -5,10 +5,13 @@
  */
 import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { AttentionMoAError } from './errors.js';
+import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
-export type AttentionTopology = 'full' | 'self' | 'ring' | 'none';
+export type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
+
+export type { AttentionTopology } from './topology.js';
+import type { AttentionTopology } from './topology.js';
 export type EarlyStopMode = 'judge' | 'similarity' | 'off';
-export type CallRole = 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
 /** Why a run stopped early: the judge's stop phrase (which also makes the last layer's answer its aggregate), the
  *  similarity test, or the run's `budget` ran out before the next layer. */
 export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
@@ -150,50 +153,6 @@ export interface RunPlan {
   callsPerLayer: number[];
   /** Who critiques whom in a layer where every agent is alive, in call order (empty for 'none'). */
   critiques: { critic: string; target: string }[];
-}
-
-/** What was shortened to make a prompt fit the context window. */
-export interface PromptCut {
-  /** Which part of the prompt, e.g. "reference", "answer of B", "history turn 2". */
-  part: string;
-  originalTokens: number;
-  keptTokens: number;
-  rule: string;
-}
-
-export interface CallRecord {
-  id: number;
-  role: CallRole;
-  layer: number;
-  /** Agent name, or the aggregator's name for aggregate/residual (the stand-in agent's name after a fallback). */
-  agent: string;
-  /** Critiques: the agent whose answer is critiqued. */
-  target?: string;
-  model?: string;
-  messages: ChatMessage[];
-  /** Estimated (or exact) prompt size in tokens. */
-  promptTokens: number;
-  cuts: PromptCut[];
-  /** Raw output as streamed (reasoning blocks included). */
-  output: string;
-  /** Output with reasoning blocks stripped: what is passed on. */
-  text: string;
-  /** The engine's finish reason; 'error' (threw, or prompt could not fit), 'timeout' (callTimeoutMs), 'abort' (run aborted). */
-  finishReason: FinishReason | 'error' | 'timeout' | null;
-  usage?: CompletionUsage;
-  /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end. */
-  queuedAt: number;
-  startedAt: number;
-  firstTokenAt?: number;
-  endedAt: number;
-  error?: { name: string; message: string; code?: string };
-}
-
-export interface DroppedAgent {
-  agent: string;
-  layer: number;
-  role: CallRole;
-  reason: string;
 }
 
 export interface AttentionMoAResult {

@@ -7,12 +7,17 @@
  * produced since the last message goes out in one `postMessage`, at most once per macrotask.
  */
 import { expose, releaseProxy } from 'comlink';
-import type { ChatCompletionChunk, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
-import type { CallInfo } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  CompletionUsage,
+  FinishReason,
+} from '../engine/contract.js';
 import { installErrorTransfer } from './comlink-errors.js';
-import { classifyEngineError } from './classify-error.js';
-import { isAbortError, isRuntimeError, runtimeError, serializeError } from './errors.js';
-import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from './hosted-engine.js';
+import { classifyEngineError } from '../engine/classify-error.js';
+import { isAbortError, isRuntimeError, runtimeError, serializeError } from '../engine/errors.js';
+import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from '../engine/hosted-engine.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamUpdate, WorkerStats } from './stream-wire.js';
 
 installErrorTransfer();
@@ -21,11 +26,11 @@ async function factoryFor(kind: EngineKind): Promise<HostedEngineFactory<never>>
   try {
     switch (kind) {
       case 'webllm':
-        return (await import('../engine/webllm.js')).createWebLLMEngine as HostedEngineFactory<never>;
+        return (await import('../engine/webllm/webllm.js')).createWebLLMEngine as HostedEngineFactory<never>;
       case 'wllama':
-        return (await import('../engine/wllama.js')).createWllamaEngine as HostedEngineFactory<never>;
+        return (await import('../engine/wllama/wllama.js')).createWllamaEngine as HostedEngineFactory<never>;
       case 'scripted':
-        return (await import('../engine/scripted-hosted.js')).createScriptedHostedEngine as HostedEngineFactory<never>;
+        return (await import('../engine/scripted/scripted-hosted.js')).createScriptedHostedEngine as HostedEngineFactory<never>;
     }
   } catch (error) {
     throw runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {

@@ -3,7 +3,7 @@
  * and the storage quota. Runs on the page (or in a worker); needs no model and no web-llm.
  */
 import type { GpuAdapterLike, GpuLike } from './webgpu-like.js';
-import { runtimeError, type RuntimeError } from './errors.js';
+import { runtimeError, type RuntimeError } from '../engine/errors.js';
 
 export interface GpuAdapterSummary {
   vendor: string;

@@ -7,7 +7,7 @@
  * at start-up. Installing is idempotent and done in a function, not at import (the package is side-effect free).
  */
 import { transferHandlers, type TransferHandler } from 'comlink';
-import { deserializeError, serializeError, type SerializedError } from './errors.js';
+import { deserializeError, serializeError, type SerializedError } from '../engine/errors.js';
 
 type Thrown = { value: unknown };
 type WireThrown = { isError: true; value: SerializedError } | { isError: false; value: unknown };

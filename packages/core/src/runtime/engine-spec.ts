@@ -2,11 +2,11 @@
  * What a pool is asked to run, per model key: a WebLLM model (by id or family), a scripted engine, or a wllama
  * model. Validated on the page, with errors that name the key and field, before any worker starts.
  */
-import type { ScriptedWorkerSpec } from '../engine/scripted-hosted.js';
-import type { WllamaSpec } from '../engine/wllama.js';
+import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
+import type { WllamaSpec } from '../engine/wllama/wllama.js';
 import type { BackendPreference } from './backend-choice.js';
-import { runtimeError } from './errors.js';
-import type { AppConfigLike, ModelRecordLike } from './model-record.js';
+import { runtimeError } from '../engine/errors.js';
+import type { AppConfigLike, ModelRecordLike } from '../engine/model-record.js';
 
 export interface WebLLMEngineSpec {
   kind: 'webllm';

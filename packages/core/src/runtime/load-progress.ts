@@ -5,7 +5,8 @@
  * a 2 GB model at 50 % counts for more than a 300 MB one at 50 %. The ETA extrapolates the average rate since
  * the load began; it is left out until there is something to extrapolate from (2 % done and 1 s elapsed).
  */
-import type { LoadProgress } from './hosted-engine.js';
+import type { LoadProgress } from '../engine/hosted-engine.js';
+import { formatBytes } from './format-bytes.js';
 
 export type ModelLoadState = 'waiting' | 'loading' | 'loaded' | 'failed' | 'cancelled';
 
@@ -34,11 +35,6 @@ export interface OverallLoadProgress {
 export interface LoadProgressSnapshot {
   models: ModelLoadProgress[];
   overall: OverallLoadProgress;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
-  return `${Math.round(bytes / 1024 ** 2)} MB`;
 }
 
 function formatSeconds(seconds: number): string {

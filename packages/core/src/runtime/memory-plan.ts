@@ -13,8 +13,9 @@
  * browser reports less than 8 GB (`navigator.deviceMemory`, phones and small laptops). Pass `memoryBudgetMB`
  * to override.
  */
-import { runtimeError } from './errors.js';
-import { needsShaderF16, parseModelId, type ModelRecordLike } from './model-record.js';
+import { runtimeError } from '../engine/errors.js';
+import { needsShaderF16, parseModelId, type ModelRecordLike } from '../engine/model-record.js';
+import { critiquesPerCritic, type AttentionTopology } from '../protocol/topology.js';
 
 export const DEFAULT_MEMORY_BUDGET_MB = 4096;
 
@@ -161,7 +162,7 @@ export interface ProtocolShape {
   /** The aggregator's model key. */
   aggregator: { model: string };
   layers?: number;
-  attention?: 'full' | 'self' | 'ring' | 'none';
+  attention?: AttentionTopology;
   residual?: boolean;
 }
 
@@ -185,7 +186,7 @@ export function protocolPhases(shape: ProtocolShape): PhaseDemand[] {
     for (const agent of shape.agents) calls[agent.model] = (calls[agent.model] ?? 0) + count;
     return calls;
   };
-  const critiquesEach = attention === 'full' ? n : attention === 'ring' ? Math.min(2, n) : attention === 'self' ? 1 : 0;
+  const critiquesEach = critiquesPerCritic(attention, n);
   const phases: PhaseDemand[] = [];
   for (let layer = 1; layer <= layers; layer++) {
     phases.push({ id: `L${layer}:propose`, layer, role: 'propose', calls: perAgent(1) });
@@ -298,7 +299,7 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
 // is resident at a phase boundary and kept is never evicted mid-phase. The state between phases is the resident
 // set; a transition R → S costs one load per needed model not in R. It is feasible when S fits, S ⊆ R ∪ N, and
 // every model loaded only for this phase fits next to the kept ones (R ∩ S). Dynamic programming over resident
-// sets finds the fewest loads (then the fewest batches). test/unit/memory-plan.test.ts checks the result
+// sets finds the fewest loads (then the fewest batches). test/unit/core/runtime/memory-plan.test.ts checks the result
 // against a brute-force search over every load/evict sequence.
 
 interface Phase {

@@ -5,13 +5,12 @@
  * message into one `StreamMessage` (at most one per macrotask), and the page rebuilds the chunks. That keeps the
  * per-token cost to a string in an array instead of a comlink round trip.
  */
-import type { CompletionUsage, FinishReason, ChatCompletionCreateParams } from '../engine/contract.js';
-import type { CallInfo } from '../engine/scripted.js';
-import type { SerializedError } from './errors.js';
-import type { EngineKind, EngineStats, LoadProgress } from './hosted-engine.js';
-import type { WebLLMSpec } from '../engine/webllm.js';
-import type { ScriptedWorkerSpec } from '../engine/scripted-hosted.js';
-import type { WllamaSpec } from '../engine/wllama.js';
+import type { CallInfo, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { SerializedError } from '../engine/errors.js';
+import type { EngineKind, EngineStats, LoadProgress } from '../engine/hosted-engine.js';
+import type { WebLLMSpec } from '../engine/webllm/webllm.js';
+import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
+import type { WllamaSpec } from '../engine/wllama/wllama.js';
 
 /** What a worker is asked to load: structured-cloneable, one per kind. */
 export type HostedSpec = WebLLMSpec | ScriptedWorkerSpec | (WllamaSpec & { kind: 'wllama' });

@@ -8,12 +8,18 @@
  * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED.
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
-import type { ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine, CompletionUsage, FinishReason } from '../engine/contract.js';
-import type { CallInfo, ScriptedRequestOptions } from '../engine/scripted.js';
+import type {
+  CallInfo,
+  CallRequestOptions,
+  ChatCompletionChunk,
+  ChatCompletionCreateParams,
+  ChatEngine,
+} from '../engine/contract.js';
 import { builtWorkerUrl, startDefaultWorker } from './default-worker.js';
 import { installErrorTransfer } from './comlink-errors.js';
-import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from './errors.js';
-import type { LoadProgress } from './hosted-engine.js';
+import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
+import type { LoadProgress } from '../engine/hosted-engine.js';
+import { TokenStream } from './token-stream.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamMessage, WorkerStats } from './stream-wire.js';
 
 export interface WorkerStartOptions {
@@ -82,117 +88,6 @@ export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Wo
 }
 
 // ---------------------------------------------------------------------------------------------
-// A stream of chunks rebuilt from the worker's token batches
-
-class TokenStream implements AsyncIterableIterator<ChatCompletionChunk> {
-  private buffer: ChatCompletionChunk[] = [];
-  private head = 0;
-  private waiter: { resolve: (r: IteratorResult<ChatCompletionChunk>) => void; reject: (e: unknown) => void } | undefined;
-  private failure: unknown;
-  private finished = false;
-  /** Set once the stream has ended, failed or been cancelled; the worker then has nothing left to send. */
-  settled = false;
-  meta: { id: string; model: string; created: number };
-
-  constructor(
-    fallbackModel: string,
-    private readonly includeUsage: boolean,
-    private readonly onCancel: () => void,
-    private readonly onSettled?: () => void,
-  ) {
-    this.meta = { id: `chatcmpl-worker-${Math.random().toString(36).slice(2, 10)}`, model: fallbackModel, created: Math.floor(Date.now() / 1000) };
-  }
-
-  private chunk(delta: ChatCompletionChunk['choices'][number]['delta'], finish: FinishReason | null): ChatCompletionChunk {
-    return { id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model, choices: [{ index: 0, delta, finish_reason: finish }] };
-  }
-
-  private deliver(chunk: ChatCompletionChunk): void {
-    if (this.waiter) {
-      const { resolve } = this.waiter;
-      this.waiter = undefined;
-      resolve({ value: chunk, done: false });
-    } else this.buffer.push(chunk);
-  }
-
-  tokens(tokens: string[]): void {
-    if (this.settled) return;
-    for (const content of tokens) this.deliver(this.chunk({ role: 'assistant', content }, null));
-  }
-
-  private markSettled(): void {
-    this.settled = true;
-    this.onSettled?.();
-  }
-
-  end(finish: FinishReason | null, usage: CompletionUsage | null | undefined): void {
-    if (this.settled) return;
-    this.markSettled();
-    this.deliver(this.chunk({}, finish ?? 'stop'));
-    if (this.includeUsage && usage) {
-      this.deliver({ id: this.meta.id, object: 'chat.completion.chunk', created: this.meta.created, model: this.meta.model, choices: [], usage });
-    }
-    this.finish();
-  }
-
-  fail(error: unknown): void {
-    if (this.settled) return;
-    this.markSettled();
-    if (this.waiter) {
-      const { reject } = this.waiter;
-      this.waiter = undefined;
-      this.finished = true;
-      reject(error);
-    } else this.failure = error;
-  }
-
-  private finish(): void {
-    this.finished = true;
-    if (this.waiter && this.head >= this.buffer.length) {
-      const { resolve } = this.waiter;
-      this.waiter = undefined;
-      resolve({ value: undefined, done: true });
-    }
-  }
-
-  next(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (this.head < this.buffer.length) {
-      const value = this.buffer[this.head++]!;
-      if (this.head > 512 && this.head * 2 > this.buffer.length) {
-        this.buffer = this.buffer.slice(this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ value, done: false });
-    }
-    if (this.failure !== undefined) {
-      const failure = this.failure;
-      this.failure = undefined;
-      this.finished = true;
-      return Promise.reject(failure);
-    }
-    if (this.finished) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
-  }
-
-  /** The consumer left the loop early: stop the worker's generation. */
-  return(): Promise<IteratorResult<ChatCompletionChunk>> {
-    if (!this.settled) {
-      this.markSettled();
-      this.onCancel();
-    }
-    this.finished = true;
-    this.buffer = [];
-    this.head = 0;
-    this.failure = undefined;
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterableIterator<ChatCompletionChunk> {
-    return this;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 export type WorkerEngineState = 'ready' | 'crashed' | 'terminated';
 
@@ -250,7 +145,7 @@ export class WorkerEngine implements ChatEngine {
       this.crash(event.message ? `uncaught error in the worker: ${event.message}` : 'the worker script failed (error event)');
     });
     this.worker.addEventListener('messageerror', () => this.crash('a message from the worker could not be read (messageerror)'));
-    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: ScriptedRequestOptions) => this.create(params, requestOptions);
+    const create = (params: ChatCompletionCreateParams & { stream: true }, requestOptions?: CallRequestOptions) => this.create(params, requestOptions);
     this.chat = { completions: { create } } as ChatEngine['chat'];
   }
 
@@ -346,7 +241,7 @@ export class WorkerEngine implements ChatEngine {
     }
   }
 
-  private create(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
+  private create(params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions = {}): Promise<AsyncIterable<ChatCompletionChunk>> {
     return this.request(params, options);
   }
 
@@ -354,7 +249,7 @@ export class WorkerEngine implements ChatEngine {
    * `create()` with a hook: `onSettled` runs once when the worker is done with the request (it ended, failed,
    * was aborted, or the consumer stopped reading), whether or not the consumer reads to the end.
    */
-  request(params: ChatCompletionCreateParams & { stream: true }, options: ScriptedRequestOptions = {}, onSettled?: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
+  request(params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions = {}, onSettled?: () => void): Promise<AsyncIterable<ChatCompletionChunk>> {
     if (!Array.isArray(params?.messages) || params.messages.length === 0) {
       return Promise.reject(new TypeError(`${this.name}: \`messages\` must be a non-empty array of { role, content }`));
     }

@@ -1,0 +1,121 @@
+/**
+ * One turn of the conversation as the element shows it: the question, the streamed answer, the notices (early
+ * stop, aggregator fallback, dropped agents), the status line and the "How this answer was made" details. A pure
+ * template: the element passes the view and its UI state (open details, map selection, copy feedback) in.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { activeCalls, type CallView, type RunView } from './view-model.js';
+import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { markdown } from './markdown/markdown-directive.js';
+import { formatDuration, plural } from './format.js';
+
+export interface TurnContext {
+  /** Unique id prefix for this turn's elements. */
+  id: string;
+  /** The turn being answered now (its answer region is a live region). */
+  current: boolean;
+  simulated: boolean;
+  /** The element's `compact` attribute: no details section. */
+  compact: boolean;
+  /** The details section is open. */
+  open: boolean;
+  /** "Copied ✓" shows on the copy button. */
+  copied: boolean;
+  details: DetailsContext;
+  copy(text: string): Promise<void>;
+  onCopyAnswer(): void;
+  onToggleDetails(event: Event): void;
+}
+
+const ROLE_DOING: Record<CallView['role'], string> = {
+  propose: 'proposing answers',
+  critique: 'critiquing each other',
+  refine: 'refining',
+  aggregate: 'aggregating',
+  residual: 'checking for improvement',
+};
+
+export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
+  const { id, simulated } = ctx;
+  const running = view.status === 'running';
+  return html`
+    <li class="turn">
+      <div class="question" part="question"><span class="who">You</span>${view.question}</div>
+      <div class="answer" part="answer">
+        <div class="answer-head">
+          <h3 id="${id}-answer">Answer ${simulated ? simulatedBadge() : nothing}</h3>
+          ${view.answer && !running
+            ? html`<button type="button" class="small" part="copy-button" @click=${ctx.onCopyAnswer}>${ctx.copied ? 'Copied ✓' : 'Copy answer'}</button>`
+            : nothing}
+        </div>
+        <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
+          ${markdown(view.answer, { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
+        ${view.answer ? nothing : html`<p class="placeholder">${answerPlaceholder(view)}</p>`}
+      </div>
+      ${view.earlyStop
+        ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
+        : nothing}
+      ${view.aggregatorFallback
+        ? html`<p class="note">The aggregator ${view.aggregatorFallback.from} failed (${view.aggregatorFallback.reason}); ${view.aggregatorFallback.to} stood in.</p>`
+        : nothing}
+      ${view.dropped.length
+        ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
+        : nothing}
+      <p class="status-line" part="status">${statusLine(view)}</p>
+      ${ctx.compact || (!view.plan && !view.layers.length)
+        ? nothing
+        : html`<details class="details" part="details" ?open=${ctx.open} @toggle=${ctx.onToggleDetails}>
+            <summary>How this answer was made <span class="muted">· ${summaryText(view)}</span></summary>
+            ${ctx.open ? html`<div class="details-body">${statsTemplate(view, ctx.details)}${layersTemplate(view, ctx.details)}</div>` : nothing}
+          </details>`}
+    </li>
+  `;
+}
+
+/** The question asked while the models load, before its run exists. */
+export function pendingTurnTemplate(question: string, loading: boolean): TemplateResult {
+  return html`<li class="turn">
+    <div class="question" part="question"><span class="who">You</span>${question}</div>
+    <p class="placeholder muted">${loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
+  </li>`;
+}
+
+function answerPlaceholder(view: RunView): string {
+  switch (view.status) {
+    case 'running':
+      return view.callOrder.length ? 'The agents are working on it; the answer appears here as it is written.' : 'Starting…';
+    case 'stopped':
+      return 'Stopped before an answer was ready.';
+    case 'error':
+      return 'No answer: see the message above.';
+    default:
+      return 'The answer was empty.';
+  }
+}
+
+function summaryText(view: RunView): string {
+  const layers = view.layers.length;
+  const calls = view.callOrder.length;
+  return `${plural(view.agents.length, 'agent')} · ${plural(layers, 'layer')} · ${plural(calls, 'call')}`;
+}
+
+export function statusLine(view: RunView): string {
+  const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
+  const expected = view.plan?.expectedCalls;
+  const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+  if (view.status === 'running') {
+    const active = activeCalls(view);
+    const layer = view.layers.at(-1)?.layer ?? 1;
+    const doing = active.length ? ROLE_DOING[active[active.length - 1]!.role] : 'starting';
+    return `Layer ${layer}${view.plan ? ` of ${view.plan.layers}` : ''} · ${doing} · ${calls}`;
+  }
+  const seconds = view.endedAt !== undefined ? (view.endedAt - view.startedAt) / 1000 : undefined;
+  const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
+  if (view.status === 'done') {
+    const r = view.result;
+    const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
+    return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
+  }
+  if (view.status === 'stopped') return `Stopped${took} · ${calls}`;
+  return `Failed${took} · ${calls}`;
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { newConversation, withTurn } from '../../../../demo/src/conversations/conversation.js';
+import { EXPORT_FORMAT, exportFileName, toJSON, toMarkdown } from '../../../../demo/src/conversations/export.js';
+import { turn } from './turn-fixture.js';
+
+describe('export', () => {
+  const c = withTurn(newConversation(0), turn('Why is the sky blue?', 'Because air scatters **blue** light.', 10));
+
+  it('JSON carries the whole conversation with the full trace and parses back', () => {
+    const parsed = JSON.parse(toJSON(c, new Date('2026-02-01T10:00:00Z')));
+    expect(parsed.format).toBe(EXPORT_FORMAT);
+    expect(parsed.exportedAt).toBe('2026-02-01T10:00:00.000Z');
+    expect(parsed.conversation.turns[0].main.result.trace).toHaveLength(3);
+    expect(parsed.conversation.turns[0].main.result.trace[1]).toMatchObject({ role: 'critique', agent: 'Agent A', target: 'Agent B' });
+    expect(parsed.conversation.turns[0].comparisons[0].mode).toBe('single');
+  });
+
+  it('Markdown has the question, the answer, the costs, the call table, and says when it was simulated', () => {
+    const md = toMarkdown(c, new Date('2026-02-01T10:00:00Z'));
+    expect(md).toContain('# Why is the sky blue?');
+    expect(md).toContain('> Why is the sky blue?');
+    expect(md).toContain('Because air scatters **blue** light.');
+    expect(md).toContain('3 calls, 156 tokens (36 generated), 2.5 s, 2 layer(s), stopped early at layer 2');
+    expect(md).toContain('| 2 | 1 | critique | Agent A | Agent B | 40 | 12 | 7 |');
+    expect(md).toContain('simulated agents — no model was running');
+    expect(md).toContain('### Compared: Single model');
+  });
+
+  it('names files from the title', () => {
+    expect(exportFileName(c, 'json', new Date('2026-02-01T10:00:00Z'))).toBe('why-is-the-sky-blue-2026-02-01.json');
+  });
+});

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseBytes, parseMaxTokens, parseSettings } from '../../../packages/element/src/settings.js';
+
+describe('parseSettings', () => {
+  it('accepts attribute text and property values', () => {
+    const { settings, problems } = parseSettings({
+      models: ' Qwen2.5-0.5B-Instruct-q4f16_1-MLC,\n Llama-3.2-1B-Instruct-q4f16_1-MLC  SmolLM2-360M-Instruct-q4f16_1-MLC ',
+      layers: '3', attention: 'Ring', earlyStop: 'similarity', maxTokens: 'propose:512, critique:128', memoryBudget: '3.5GB',
+    });
+    expect(problems).toEqual([]);
+    expect(settings.models).toEqual(['Qwen2.5-0.5B-Instruct-q4f16_1-MLC', 'Llama-3.2-1B-Instruct-q4f16_1-MLC', 'SmolLM2-360M-Instruct-q4f16_1-MLC']);
+    expect(settings.protocol).toEqual({ layers: 3, attention: 'ring', earlyStop: 'similarity', maxTokens: { propose: 512, critique: 128 } });
+    expect(settings.memoryBudgetBytes).toBe(3.5e9);
+    expect(parseSettings({ layers: 2, maxTokens: 256 }).settings.protocol).toEqual({ layers: 2, maxTokens: { propose: 256, refine: 256, aggregate: 256, residual: 256 } });
+    expect(parseSettings({}).settings).toEqual({ models: [], protocol: {} });
+  });
+
+  it.each([
+    [{ layers: 'abc' }, 'layers', /got "abc"/],
+    [{ layers: '0' }, 'layers', /from 1 to 10/],
+    [{ layers: 2.5 }, 'layers', /got 2\.5/],
+    [{ attention: 'everyone' }, 'attention', /full, self, ring, none/],
+    [{ earlyStop: 'maybe' }, 'early-stop', /judge, similarity, off/],
+    [{ maxTokens: '-5' }, 'max-tokens', /number or "role:number"/],
+    [{ maxTokens: 'answer:5' }, 'max-tokens', /unknown role "answer"/],
+    [{ maxTokens: 99999 }, 'max-tokens', /from 1 to 32768/],
+    [{ memoryBudget: 'lots' }, 'memory-budget', /"lots"/],
+    [{ models: 'good-MLC, bad id!' }, 'models', /"bad" is not|"id!" is not/],
+    [{ models: 'A-MLC, A-MLC' }, 'models', /more than once/],
+  ])('reports %j on the %s attribute with a fix', (raw, field, message) => {
+    const { problems } = parseSettings(raw);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ code: 'invalid-attribute', field });
+    expect(problems[0]!.message).toMatch(message);
+    expect(problems[0]!.nextStep.length).toBeGreaterThan(10);
+  });
+
+  it('parses sizes and token caps', () => {
+    expect(parseBytes('4GB')).toBe(4e9);
+    expect(parseBytes('1500 MB')).toBe(1.5e9);
+    expect(parseBytes('2GiB')).toBe(2 ** 31);
+    expect(parseBytes(800)).toBe(8e8);
+    expect(parseBytes('0')).toBeUndefined();
+    expect(parseMaxTokens({ critique: '64' })).toEqual({ critique: 64 });
+    expect(typeof parseMaxTokens({ critique: 0 })).toBe('string');
+  });
+});
