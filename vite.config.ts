@@ -47,7 +47,9 @@ export default defineConfig(({ mode }): UserConfig => {
       build: {
         outDir: here('./packages/element/dist'),
         emptyOutDir: true,
-        sourcemap: true,
+        // Maps for the bundle analysis (bench), without a sourceMappingURL comment: the published package leaves them
+        // out (their sources point into this repository), and a browser must not go looking for them.
+        sourcemap: 'hidden',
         target: 'es2022',
         // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
         rolldownOptions: { output: { minify: true } },

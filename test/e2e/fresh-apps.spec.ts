@@ -1,5 +1,6 @@
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, posix } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { GENERATED_DIR } from '../fixtures/gguf/tiny-models.js';
 import { buildAndPack, createApp, freePort, removeAll, root, serve, sh, start, type Packed, type Served } from './fresh-apps/harness.js';
@@ -83,10 +84,12 @@ async function askAndWatchStream(page: Page, question: string): Promise<string[]
 }
 
 /** A run with two GGUF models in agent workers: real llama.cpp tokens streamed into the element. */
-async function runWasm(page: Page, url: string) {
+async function runWasm(page: Page, url: string, options: { example?: boolean } = {}) {
   const seen = watch(page);
   await page.goto(`${url}?engine=wasm&gguf=${encodeURIComponent(gguf!.origin)}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  // The test apps say when their script has run; the examples are left as a user would copy them.
+  if (options.example) await expect(page.locator('attention-moa').getByRole('textbox', { name: 'Your question' })).toBeVisible();
+  else await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
   const frames = await askAndWatchStream(page, 'Why is the sky blue?');
   const answer = page.locator('attention-moa [part="answer"] .md');
   const final = ((await answer.textContent()) ?? '').replace(/\s+/g, ' ').trim();
@@ -121,6 +124,65 @@ function webllmChunk(dist: string): string | undefined {
   });
 }
 
+/** Every file of `entry`'s module graph in an unpacked package: relative static and dynamic imports, followed. */
+function moduleGraph(entry: string): { files: string[]; bare: string[] } {
+  const files = new Set<string>();
+  const bare = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    const code = readFileSync(file, 'utf8');
+    for (const m of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\bimport\s+)['"]([^'"]+)['"]/g)) {
+      const spec = m[1]!;
+      if (spec.startsWith('.')) visit(join(dirname(file), spec));
+      else bare.add(spec);
+    }
+  };
+  visit(entry);
+  return { files: [...files], bare: [...bare] };
+}
+
+test('the tarballs: what apps need and nothing else, publint and attw clean, sizes reported', () => {
+  const { core, element } = packed!;
+  const paths = (t: typeof core) => t.files.map((f) => f.path);
+  for (const t of [core, element]) {
+    // No tests, no sources, no source maps (theirs would point into this repository), and the license.
+    expect(paths(t).filter((p) => /(^|\/)(test|src)\/|\.map$|\.spec\.|\.test\./.test(p)), `${t.name}: files that must not ship`).toEqual([]);
+    expect(paths(t)).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json']));
+  }
+  // Core: ES modules for bundlers, the worker entry and its engine modules, declarations; no wasm of its own
+  // (the app's bundler takes @wllama/wllama's).
+  expect(paths(core)).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'dist/protocol.js', 'dist/protocol.d.ts', 'dist/runtime/agent-worker.js', 'dist/runtime/default-worker.js', 'dist/engine/webllm/webllm.js', 'dist/engine/wllama/wllama.js', 'dist/engine/scripted/scripted-hosted.js']));
+  expect(paths(core).filter((p) => p.endsWith('.wasm'))).toEqual([]);
+  expect(paths(core).filter((p) => p.includes('prebuilt'))).toEqual([]);
+  // Element: the self-contained file with its worker, chunks and the one wasm; the modules for bundlers.
+  expect(paths(element)).toEqual(expect.arrayContaining(['dist/attention-moa.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'custom-elements.json']));
+  expect(paths(element).filter((p) => /^dist\/assets\/agent-worker-.*\.js$/.test(p))).toHaveLength(1);
+  expect(paths(element).filter((p) => p.endsWith('.wasm'))).toEqual(['dist/wllama.wasm']);
+
+  // Unpacked, the protocol entry reaches no worker, runtime, WebLLM or wllama code: it is what Node imports.
+  const unpacked = join(packed!.dir, 'unpacked-core');
+  rmSync(unpacked, { recursive: true, force: true });
+  mkdirSync(unpacked);
+  execFileSync('tar', ['-xzf', core.file, '-C', unpacked]);
+  const protocol = moduleGraph(join(unpacked, 'package/dist/protocol.js'));
+  const reached = protocol.files.map((f) => posix.relative(join(unpacked, 'package/dist'), f));
+  expect(reached.filter((f) => !/^(protocol\/|engine\/(contract|tokens|moa-error|scripted\/scripted)\.js$|protocol\.js$)/.test(f))).toEqual([]);
+  expect(protocol.bare).toEqual([]);
+  // The backends (optional peers) are reached only lazily, by import() in the engine that needs them (and the wasm by
+  // new URL): an app without one still builds and loads, and a page that never runs an engine never fetches it.
+  const distFiles = readdirSync(join(unpacked, 'package/dist'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+  const staticBackend = distFiles.filter((f) => /\bfrom\s*['"]@(mlc-ai\/web-llm|wllama\/wllama)/.test(readFileSync(join(unpacked, 'package/dist', f), 'utf8')));
+  expect(staticBackend).toEqual([]);
+
+  // The linters page authors' tools trust.
+  for (const dir of ['packages/core', 'packages/element']) expect(sh('npx', ['publint', '--strict', dir], root)).toMatch(/All good/);
+  for (const t of [core, element]) sh('npx', ['attw', t.file, '--profile', 'esm-only', '--format', 'ascii'], root);
+
+  const mb = (n: number) => `${(n / 1e6).toFixed(2)} MB`;
+  console.log(`tarballs: ${[core, element].map((t) => `${t.name} ${mb(t.packed)} packed, ${mb(t.unpacked)} unpacked, ${t.files.length} files`).join(' · ')}`);
+});
+
 let viteApp = '';
 
 test('Vite: a fresh TypeScript app type-checks with skipLibCheck off, builds, and streams answers from workers it built', async ({ page }) => {
@@ -141,6 +203,45 @@ test('Vite: a fresh TypeScript app type-checks with skipLibCheck off, builds, an
   });
   // web-llm stays a lazy chunk of the worker: a WASM-only page never fetches it.
   expect(wasm.requests.some((r) => r.endsWith(chunk!.split('/').pop()!))).toBe(false);
+
+  // Core alone: createEnsemble from two GGUF URLs, each agent's context window and system turn from its model's record.
+  const seen = watch(page);
+  await timed('vite app: createEnsemble', async () => {
+    await page.goto(`${site.origin}/index.html?engine=ensemble&gguf=${encodeURIComponent(gguf!.origin)}`);
+    await expect(page.locator('body')).toHaveAttribute('data-done', 'true', { timeout: 90_000 });
+  });
+  const body = page.locator('body');
+  // 2048: the tiny models' own context length (their GGUF header), not the protocol's 4096 default.
+  expect(await body.getAttribute('data-agents')).toBe('tiny-agent-a.gguf:2048:system,tiny-agent-b.gguf:2048:system');
+  expect(Number(await body.getAttribute('data-tokens'))).toBeGreaterThan(3);
+  expect(((await page.locator('#answer').textContent()) ?? '').trim().length).toBeGreaterThan(5);
+  expect(seen.problems).toEqual([]);
+
+  // The protocol alone, in Node, from the installed package.
+  const node = JSON.parse(sh(process.execPath, ['protocol-in-node.mjs'], viteApp));
+  expect(node).toEqual({ answer: 'Paris (from Node).', calls: 5, errorIsMoAError: true, code: 'CONFIG_INVALID' });
+});
+
+test("a chunk the app's server lost is reported as a missing file of the library, with its URL", async ({ page }) => {
+  test.skip(!viteApp, 'needs the Vite app of the first test');
+  const dist = join(viteApp, 'dist');
+  const chunk = readdirSync(join(dist, 'assets')).find((f) => /^scripted-hosted-.*\.js$/.test(f));
+  expect(chunk, 'the scripted engine is a lazy chunk of the worker').toBeDefined();
+  const broken = join(viteApp, 'dist-broken');
+  execFileSync('cp', ['-r', dist, broken]);
+  rmSync(join(broken, 'assets', chunk!));
+  const site = await serve(broken);
+  servers.push(site);
+  await page.goto(`${site.origin}/index.html?engine=scripted`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  const el = page.locator('attention-moa');
+  const input = el.getByRole('textbox', { name: 'Your question' });
+  await input.fill('Capital of France?');
+  await input.press('Enter');
+  const problem = el.getByRole('alert');
+  await expect(problem).toContainText('A file of this page could not be loaded', { timeout: 30_000 });
+  await expect(problem).toContainText(`${site.origin}/assets/${chunk}`);
+  await expect(problem).not.toContainText(/internet connection/i);
 });
 
 test("Vite: the same app on Vite's dev server", async ({ page }) => {
@@ -170,3 +271,22 @@ test('webpack 5: a fresh app with only the WASM backend installed builds and str
     await runScripted(page, `${site.origin}/index.html`, 'Paris is the capital of France (fresh webpack app).');
   });
 });
+
+// The examples in examples/, each installed from the tarballs, built by its own toolchain and run (issue 16).
+const EXAMPLES = [
+  { name: 'plain-html', build: false, site: '.' },
+  { name: 'vite-react', build: true, site: 'dist' },
+  { name: 'vite-vue', build: true, site: 'dist' },
+] as const;
+
+for (const example of EXAMPLES) {
+  test(`examples/${example.name}: installed, ${example.build ? 'built and ' : ''}run to a streamed answer from two GGUF models`, async ({ page }) => {
+    test.setTimeout(300_000);
+    const app = timed(`${example.name}: npm install`, () => createApp(packed!, join(root, 'examples', example.name), example.name));
+    if (example.build) timed(`${example.name}: npm run build`, () => sh('npm', ['run', 'build'], app));
+    const site = await serve(join(app, example.site));
+    servers.push(site);
+    await timed(`${example.name}: runs`, () => runWasm(page, `${site.origin}/index.html`, { example: true }));
+    if (example.name !== 'plain-html') await expect(page.locator('#answers')).toHaveText('1 answered');
+  });
+}

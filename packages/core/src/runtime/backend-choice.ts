@@ -5,6 +5,7 @@
  * `crossOriginIsolated` and `hardwareConcurrency`), asks for each agent, and reports the choice and its reason
  * as an event the UI shows ("WASM: this browser has no WebGPU adapter").
  */
+import { MoAError } from '../engine/moa-error.js';
 import type { GpuAdapterLike, GpuLike } from './webgpu-like.js';
 
 export type BackendPreference = 'webgpu' | 'wasm' | 'auto';
@@ -103,8 +104,12 @@ function wasmProblem(options: BackendOptions): string | undefined {
 }
 
 /** Thrown when no backend can run an agent's model; the message says what to change. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends MoAError {
   override name = 'BackendUnavailableError';
+  declare readonly code: 'BACKEND_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND_UNAVAILABLE', message, options);
+  }
 }
 
 export function chooseBackend(input: BackendChoiceInput): BackendChoice {

@@ -72,6 +72,7 @@ export class SlotLifecycle {
         });
         if (host.isDisposed()) return;
         slot.state = 'loaded';
+        if (info.limits) slot.limits = info.limits;
         slot.idleSince = performance.now();
         this.tracker.finish(slot.id);
         this.emitProgress(slot);

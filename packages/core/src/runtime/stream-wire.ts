@@ -7,7 +7,7 @@
  */
 import type { CallInfo, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { SerializedError } from '../engine/errors.js';
-import type { EngineKind, EngineStats, LoadProgress } from '../engine/hosted-engine.js';
+import type { EngineKind, EngineStats, LoadProgress, ModelLimits } from '../engine/hosted-engine.js';
 import type { WebLLMSpec } from '../engine/webllm/webllm.js';
 import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
 import type { WllamaSpec } from '../engine/wllama/wllama.js';
@@ -36,6 +36,8 @@ export interface LoadInfo {
   kind: EngineKind;
   model: string;
   loadMs: number;
+  /** The loaded model's limits, when its record states them. */
+  limits?: ModelLimits;
 }
 
 export interface WorkerStats {

@@ -9,11 +9,12 @@
  */
 import type { Wllama } from '@wllama/wllama';
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
-import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../hosted-engine.js';
+import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress, ModelLimits } from '../hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
 import { chunkFactory, partsOf, toLlamaServerParams, usageOf, type LlamaServerChunk } from './wllama-chat.js';
 import { downloadToBlob, downloadToWllamaCache, openWllamaCached, deleteWllamaCached, type DownloadProgress } from './wllama-cache.js';
 import { WllamaEngineError, describeUnknown, loadFailure, looksOutOfMemory } from './wllama-errors.js';
+import { importBackend } from '../module-load.js';
 
 /**
  * llama.cpp's wasm, as the page author's bundler emits it. A package path in `new URL(…, import.meta.url)` is
@@ -64,6 +65,8 @@ export interface WllamaEngineInfo {
   threads: number;
   architecture?: string;
   chatTemplate: boolean;
+  /** False when the GGUF's chat template refuses a system turn (Gemma's raises "System role not supported"). */
+  systemRole: boolean;
   loadSeconds: number;
   downloadSeconds: number;
 }
@@ -177,6 +180,10 @@ class WllamaEngine implements WllamaHostedEngine {
         create: (params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions) => this.create(params, options),
       },
     };
+  }
+
+  get limits(): ModelLimits {
+    return { contextWindow: this.info.contextWindow, systemRole: this.info.systemRole };
   }
 
   /** Ends every stream in flight normally, with finish_reason 'abort' (like WebLLM's interruptGenerate). */
@@ -388,7 +395,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     if (log.length > LOG_LINES_KEPT) log.splice(0, log.length - LOG_LINES_KEPT);
     if (spec.verbose) console[level](`[wllama ${fileNameOf(spec.model)}]`, line);
   };
-  const { Wllama } = await import('@wllama/wllama');
+  const { Wllama } = await importBackend('@wllama/wllama', () => import('@wllama/wllama'), (m) => typeof m.Wllama === 'function');
   const wllama = new Wllama(
     { default: spec.wasmUrl ?? WLLAMA_WASM_URL },
     { suppressNativeLog: false, logger: { debug: () => {}, log: keep('log'), warn: keep('warn'), error: keep('error') } },
@@ -432,6 +439,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     threads: wllama.getNumThreads(),
     ...(ggufString(header, 'general.architecture') ? { architecture: ggufString(header, 'general.architecture')! } : {}),
     chatTemplate: !!loaded.has_chat,
+    systemRole: !/raise_exception\([^)]*system/i.test(ggufString(header, 'tokenizer.chat_template') ?? ''),
     loadSeconds: (performance.now() - loadStarted) / 1000,
     downloadSeconds,
   };
