@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 import { fileURLToPath } from 'node:url';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
@@ -27,11 +27,44 @@ const wasmAsFile: Plugin = {
   },
 };
 
+/**
+ * The self-contained build bundles other packages (Lit, marked, comlink, idb-keyval, web-llm, wllama and its wasm);
+ * minified, their license comments are gone, so their notices ship as one file next to it. The packages are read off
+ * the modules actually bundled (page and workers), so the list cannot drift from the build.
+ */
+function thirdPartyNotices(): { collect: Plugin; emit: Plugin } {
+  const packages = new Set<string>();
+  const collect: Plugin = {
+    name: 'attention-moa:collect-packages',
+    transform(_code, id) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id.replace(/\\/g, '/'));
+      if (m) packages.add(m[1]!);
+      return null;
+    },
+  };
+  const emit: Plugin = {
+    name: 'attention-moa:third-party-notices',
+    generateBundle() {
+      const sections = [...packages].sort().map((name) => {
+        const dir = here(`./node_modules/${name}/`);
+        const pkg = JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { version: string; license?: string };
+        const file = readdirSync(dir).find((f) => /^licen[cs]e/i.test(f));
+        const text = file ? readFileSync(`${dir}${file}`, 'utf8').trim() : `License: ${pkg.license ?? 'see the package'}`;
+        return `${name}@${pkg.version} (${pkg.license ?? 'unknown'})\n${'-'.repeat(72)}\n${text}`;
+      });
+      const source = `Third-party software bundled in attention-moa.js and the files next to it (dist/), with their licenses.\n\n${sections.join('\n\n\n')}\n`;
+      this.emitFile({ type: 'asset', fileName: 'THIRD-PARTY-NOTICES.txt', source });
+    },
+  };
+  return { collect, emit };
+}
+const notices = thirdPartyNotices();
+
 /** The self-contained build's workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
  *  bytes, at the package root), so a package carries one 10 MB wasm, not two. */
 const libraryWorker: UserConfig['worker'] = {
   format: 'es',
-  plugins: () => [wasmAsFile],
+  plugins: () => [wasmAsFile, notices.collect],
   rolldownOptions: { output: { assetFileNames: (asset) => (asset.names.some((n) => n.endsWith('.wasm')) ? '[name][extname]' : 'assets/[name]-[hash][extname]') } },
 };
 
@@ -43,7 +76,7 @@ export default defineConfig(({ mode }): UserConfig => {
       // to attention-moa.js wherever (and on whatever origin) it is served.
       base: './',
       resolve: { alias },
-      plugins: [wasmAsFile],
+      plugins: [wasmAsFile, notices.collect, notices.emit],
       build: {
         outDir: here('./packages/element/dist'),
         emptyOutDir: true,

@@ -156,7 +156,7 @@ test('the tarballs: what apps need and nothing else, publint and attw clean, siz
   expect(paths(core).filter((p) => p.endsWith('.wasm'))).toEqual([]);
   expect(paths(core).filter((p) => p.includes('prebuilt'))).toEqual([]);
   // Element: the self-contained file with its worker, chunks and the one wasm; the modules for bundlers.
-  expect(paths(element)).toEqual(expect.arrayContaining(['dist/attention-moa.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'custom-elements.json']));
+  expect(paths(element)).toEqual(expect.arrayContaining(['dist/attention-moa.js', 'dist/lib/index.js', 'dist/lib/index.d.ts', 'custom-elements.json', 'dist/THIRD-PARTY-NOTICES.txt']));
   expect(paths(element).filter((p) => /^dist\/assets\/agent-worker-.*\.js$/.test(p))).toHaveLength(1);
   expect(paths(element).filter((p) => p.endsWith('.wasm'))).toEqual(['dist/wllama.wasm']);
 
@@ -219,7 +219,8 @@ test('Vite: a fresh TypeScript app type-checks with skipLibCheck off, builds, an
 
   // The protocol alone, in Node, from the installed package.
   const node = JSON.parse(sh(process.execPath, ['protocol-in-node.mjs'], viteApp));
-  expect(node).toEqual({ answer: 'Paris (from Node).', calls: 5, errorIsMoAError: true, code: 'CONFIG_INVALID' });
+  // 2 agents, 1 layer, full attention: 2 proposals, 4 critiques, 2 refinements, 1 aggregate.
+  expect(node).toEqual({ answer: 'Paris (from Node).', calls: 9, errorIsMoAError: true, code: 'CONFIG_INVALID' });
 });
 
 test("a chunk the app's server lost is reported as a missing file of the library, with its URL", async ({ page }) => {
