@@ -104,9 +104,7 @@ export interface WorkerLoadOptions {
 export class WorkerEngine implements ChatEngine {
   readonly chat: ChatEngine['chat'];
   readonly name: string;
-  /** The script the worker runs: known at start for a given or prebuilt script; for the worker the app's bundler
-   *  built, as the worker reports it once it answers (undefined before). */
-  url: URL | undefined;
+  private scriptUrl: URL | undefined;
   private readonly api: Remote<AgentWorkerApi>;
   private readonly worker: Worker;
   private readonly cleanup: () => void;
@@ -130,7 +128,7 @@ export class WorkerEngine implements ChatEngine {
   private constructor(spawned: { worker: Worker; url: URL | undefined; cleanup: () => void }, options: WorkerStartOptions) {
     installErrorTransfer();
     this.worker = spawned.worker;
-    this.url = spawned.url;
+    this.scriptUrl = spawned.url;
     this.cleanup = spawned.cleanup;
     this.name = options.name ?? 'agent worker';
     this.pingIntervalMs = options.pingIntervalMs ?? 1000;
@@ -167,7 +165,7 @@ export class WorkerEngine implements ChatEngine {
     try {
       const hello = Promise.resolve(engine.api.connect(transfer(port, [port]))).then((answer) => {
         // A blob bootstrap reports blob:…, not the script: keep the URL we started from.
-        if (!engine.url && answer.url) engine.url = new URL(answer.url);
+        if (!engine.scriptUrl && answer.url) engine.scriptUrl = new URL(answer.url);
       });
       await Promise.race([
         hello,
@@ -185,6 +183,12 @@ export class WorkerEngine implements ChatEngine {
       spawned.cleanup();
     }
     return engine;
+  }
+
+  /** The script the worker runs: known at start for a given or prebuilt script; for the worker the app's bundler
+   *  built, as the worker reports it once it answers (undefined before). */
+  get url(): URL | undefined {
+    return this.scriptUrl;
   }
 
   get state(): WorkerEngineState {
