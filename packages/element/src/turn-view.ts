@@ -25,6 +25,10 @@ export interface TurnContext {
   copy(text: string): Promise<void>;
   onCopyAnswer(): void;
   onToggleDetails(event: Event): void;
+  /** Put this turn's question back in the prompt box to edit and send again (absent: no Edit button). */
+  onEdit?: () => void;
+  /** Ask the same question again, replacing this answer (absent: no Regenerate button). */
+  onRegenerate?: () => void;
 }
 
 const ROLE_DOING: Record<CallView['role'], string> = {
@@ -62,6 +66,15 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
         : nothing}
       <p class="status-line" part="status">${statusLine(view)}</p>
+      ${cutAtLimit(view)
+        ? html`<p class="note" part="cut-notice" data-cut>The answer stopped at the token limit (max tokens), so it may end mid-sentence. Raise the limit or ask for a shorter answer.</p>`
+        : nothing}
+      ${ctx.onEdit || ctx.onRegenerate
+        ? html`<div class="turn-actions">
+            ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" @click=${ctx.onEdit}>Edit question</button>` : nothing}
+            ${ctx.onRegenerate ? html`<button type="button" class="small ghost" part="regenerate-button" @click=${ctx.onRegenerate}>Regenerate</button>` : nothing}
+          </div>`
+        : nothing}
       ${ctx.compact || (!view.plan && !view.layers.length)
         ? nothing
         : html`<details class="details" part="details" ?open=${ctx.open} @toggle=${ctx.onToggleDetails}>
@@ -78,6 +91,18 @@ export function pendingTurnTemplate(question: string, loading: boolean): Templat
     <div class="question" part="question"><span class="who">You</span>${question}</div>
     <p class="placeholder muted">${loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
   </li>`;
+}
+
+/**
+ * The final answer was cut by max_tokens: the trace record that wrote it (the last aggregate/residual, or the single
+ * agent's answer) ended with finish reason "length".
+ */
+export function cutAtLimit(view: RunView): boolean {
+  const r = view.result;
+  if (!r || !r.answer.trim()) return false;
+  const answer = r.answer.trim();
+  const writer = [...r.trace].reverse().find((c) => !c.error && c.text.trim() === answer);
+  return writer?.finishReason === 'length';
 }
 
 function answerPlaceholder(view: RunView): string {
@@ -102,7 +127,9 @@ function summaryText(view: RunView): string {
 export function statusLine(view: RunView): string {
   const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
   const expected = view.plan?.expectedCalls;
-  const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+  // With an early stop (or an agent dropped) a run makes fewer calls than planned: the plan is a ceiling.
+  const ceiling = view.plan && view.plan.layers > 1 && view.plan.earlyStop !== 'off' ? 'up to ' : '';
+  const calls = expected ? `${finished} of ${ceiling}${expected} calls done` : plural(finished, 'call') + ' done';
   if (view.status === 'running') {
     const active = activeCalls(view);
     const layer = view.layers.at(-1)?.layer ?? 1;
@@ -113,6 +140,7 @@ export function statusLine(view: RunView): string {
   const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
   if (view.status === 'done') {
     const r = view.result;
+    if (!r && !view.callOrder.length) return 'Done';
     const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
     return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
   }

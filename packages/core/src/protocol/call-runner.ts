@@ -32,6 +32,8 @@ import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
 
 /** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
 export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** Sent as `top_p` when set (the run's `topP` option). */
+  topP?: number;
   /** The (engine, model) pair's permits; its concurrency is their number. */
   queue: PermitQueue;
   counter: TokenCounter;
@@ -252,6 +254,7 @@ export class CallRunner {
         stream: true as const,
         stream_options: { include_usage: true },
         temperature: endpoint.temperature,
+        ...(endpoint.topP !== undefined ? { top_p: endpoint.topP } : {}),
         max_tokens: request.maxTokens,
       };
       const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };

@@ -76,13 +76,15 @@ export interface ResolvedOptions {
   concurrency: number;
   callTimeoutMs?: number;
   temperature: number;
+  /** Nucleus sampling sent as `top_p` with every call; undefined = the engine's default. */
+  topP?: number;
   prompts: Required<PromptTemplates>;
   budget: { maxCalls?: number; maxDurationMs?: number };
 }
 
 const OPTION_KEYS = [
   'agents', 'aggregator', 'layers', 'attention', 'residual', 'earlyStop', 'similarityThreshold', 'stopPhrase',
-  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'prompts', 'budget',
+  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'topP', 'prompts', 'budget',
 ] as const satisfies readonly (keyof AttentionMoAOptions)[];
 const AGENT_KEYS = [
   'name', 'engine', 'model', 'temperature', 'maxTokens', 'system', 'contextWindow', 'noSystemRole', 'concurrency',
@@ -269,6 +271,10 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
   rejectUnknownKeys(options, OPTION_KEYS, '');
 
   const temperature = numberIn(options.temperature, 'temperature', 0, 2, DEFAULTS.temperature);
+  const topP = options.topP;
+  if (topP !== undefined && !(typeof topP === 'number' && topP > 0 && topP <= 1)) {
+    throw new ConfigError('topP', `must be a number above 0 and at most 1 (nucleus sampling; 1 keeps every token), got ${show(topP)}`);
+  }
   const maxTokens = roleLimits(options.maxTokens);
   const shared = { maxTokens, temperature };
 
@@ -329,6 +335,7 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     concurrency,
     callTimeoutMs,
     temperature,
+    ...(topP !== undefined ? { topP } : {}),
     prompts: prompts(options.prompts),
     budget: resolveBudget(options.budget),
   };

@@ -119,6 +119,8 @@ export interface AttentionMoAOptions {
   /** Per-call timeout in ms (default: none). A timed-out agent is dropped from the run. */
   callTimeoutMs?: number;
   temperature?: number;
+  /** Nucleus sampling for every call, 0 < topP ≤ 1 (default: the engine's own, usually 1). */
+  topP?: number;
   prompts?: PromptTemplates;
   /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
   budget?: RunBudget;

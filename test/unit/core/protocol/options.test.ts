@@ -24,6 +24,11 @@ function rejects(options: unknown, field: string, message: RegExp) {
 }
 
 describe('AttentionMoA options', () => {
+  it('rejects a topP outside (0, 1], naming the field and the range', () => {
+    for (const topP of [0, 1.5, -1, '0.9']) rejects({ ...base(), topP }, 'topP', /above 0 and at most 1/);
+    expect(new AttentionMoA({ ...base(), topP: 0.95 }).options.topP).toBe(0.95);
+  });
+
   it('fills in the defaults (the paper protocol) and exposes them', () => {
     const moa = new AttentionMoA(base());
     expect(moa.options).toMatchObject({
