@@ -14,7 +14,8 @@
  */
 import type { CallInfo, CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
 import { isRuntimeError, runtimeError } from '../engine/errors.js';
-import type { ModelRecordLike } from '../engine/model-record.js';
+import { webllmLimits, type ModelRecordLike } from '../engine/model-record.js';
+import type { ModelLimits } from '../engine/hosted-engine.js';
 import { chooseThreadCount, type BackendChoice, type ThreadChoice } from './backend-choice.js';
 import { assertWebGpu, detectCapabilities } from './capabilities.js';
 import { isBackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
@@ -304,6 +305,16 @@ export class EnginePool {
 
   status(): PoolSlotStatus[] {
     return [...this.slots.values()].map(slotStatus);
+  }
+
+  /**
+   * What a model key's model accepts (context window, system turn), from its record: the loaded worker's report, or
+   * for a WebLLM model not loaded yet (swap mode) its catalog record. Undefined before `plan()` / `load()`.
+   */
+  limits(key: string): ModelLimits | undefined {
+    const slot = this.slotOfKey.get(key);
+    if (!slot) return undefined;
+    return slot.limits ?? (slot.record ? webllmLimits(slot.record) : undefined);
   }
 
   /** The worker's own counters for a model key (requests, tokens, decode speed). */

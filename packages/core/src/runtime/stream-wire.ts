@@ -7,7 +7,7 @@
  */
 import type { CallInfo, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { SerializedError } from '../engine/errors.js';
-import type { EngineKind, EngineStats, LoadProgress } from '../engine/hosted-engine.js';
+import type { EngineKind, EngineStats, LoadProgress, ModelLimits } from '../engine/hosted-engine.js';
 import type { WebLLMSpec } from '../engine/webllm/webllm.js';
 import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
 import type { WllamaSpec } from '../engine/wllama/wllama.js';
@@ -61,7 +61,8 @@ export interface WorkerStats {
 /** The comlink API of an agent worker (see agent-worker.ts). */
 export interface AgentWorkerApi {
   /** Hands the worker the port its token streams go out on. Resolves when the worker is ready. */
-  connect(port: MessagePort): Promise<{ ready: true }>;
+  /** `url`: the worker's own script URL (self.location), which the page may not know when a bundler built it. */
+  connect(port: MessagePort): Promise<{ ready: true; url: string }>;
   load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo>;
   cancelLoad(): void;
   chat(id: number, params: ChatCompletionCreateParams, call?: CallInfo): void;

@@ -15,7 +15,7 @@ import type {
   ChatCompletionCreateParams,
   ChatEngine,
 } from '../engine/contract.js';
-import defaultWorkerUrl from './agent-worker.ts?worker&url';
+import { builtWorkerUrl, startDefaultWorker } from './default-worker.js';
 import { installErrorTransfer } from './comlink-errors.js';
 import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
 import type { LoadProgress } from '../engine/hosted-engine.js';
@@ -44,15 +44,30 @@ export interface WorkerStartOptions {
   startTimeoutMs?: number;
 }
 
-/** The agent worker script's URL as built with this library, resolved against the page. */
-export function defaultAgentWorkerUrl(): URL {
-  return new URL(defaultWorkerUrl, globalThis.location?.href);
+/**
+ * The agent worker script's URL as built with this library, resolved against the page; undefined when the page
+ * author's bundler built the worker (its URL is the bundler's: WorkerEngine.url has it once the worker answers).
+ */
+export function defaultAgentWorkerUrl(): URL | undefined {
+  return builtWorkerUrl === undefined ? undefined : new URL(builtWorkerUrl, globalThis.location?.href);
 }
 
-/** Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it and a cleanup. */
-export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL; cleanup: () => void } {
-  const url = new URL(options.workerUrl ?? defaultWorkerUrl, globalThis.location?.href);
+/**
+ * Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it, its URL (undefined for the
+ * worker the app's bundler built, until it answers) and a cleanup.
+ */
+export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL | undefined; cleanup: () => void } {
   const workerOptions: WorkerOptions = { type: 'module', ...(options.name ? { name: options.name } : {}) };
+  const requested = options.workerUrl ?? builtWorkerUrl;
+  if (requested === undefined) {
+    if (options.createWorker || options.bootstrap === 'blob') {
+      throw runtimeError('BAD_SPEC', { field: options.createWorker ? 'createWorker' : 'bootstrap' }, {
+        message: `${options.createWorker ? 'createWorker' : "bootstrap: 'blob'"} needs the worker's URL, and your bundler built the agent worker: pass workerUrl too, or leave it out.`,
+      });
+    }
+    return { worker: startDefaultWorker(workerOptions), url: undefined, cleanup: () => {} };
+  }
+  const url = new URL(requested, globalThis.location?.href);
   if (options.createWorker) return { worker: options.createWorker(url, workerOptions), url, cleanup: () => {} };
   const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
   const mode = options.bootstrap ?? 'auto';
@@ -89,8 +104,7 @@ export interface WorkerLoadOptions {
 export class WorkerEngine implements ChatEngine {
   readonly chat: ChatEngine['chat'];
   readonly name: string;
-  /** The script the worker runs. */
-  readonly url: URL;
+  private scriptUrl: URL | undefined;
   private readonly api: Remote<AgentWorkerApi>;
   private readonly worker: Worker;
   private readonly cleanup: () => void;
@@ -113,10 +127,10 @@ export class WorkerEngine implements ChatEngine {
   /** The stream port's other end, handed to the worker by start(). */
   private pendingPort: MessagePort | undefined;
 
-  private constructor(spawned: { worker: Worker; url: URL; cleanup: () => void }, options: WorkerStartOptions) {
+  private constructor(spawned: { worker: Worker; url: URL | undefined; cleanup: () => void }, options: WorkerStartOptions) {
     installErrorTransfer();
     this.worker = spawned.worker;
-    this.url = spawned.url;
+    this.scriptUrl = spawned.url;
     this.cleanup = spawned.cleanup;
     this.name = options.name ?? 'agent worker';
     this.pingIntervalMs = options.pingIntervalMs ?? 1000;
@@ -138,11 +152,12 @@ export class WorkerEngine implements ChatEngine {
   /** Starts a worker and waits until it answers. Fails with WORKER_START_FAILED if it cannot start. */
   static async start(options: WorkerStartOptions = {}): Promise<WorkerEngine> {
     let spawned: ReturnType<typeof spawnAgentWorker>;
-    const requested = options.workerUrl ?? defaultWorkerUrl;
+    const requested = options.workerUrl ?? builtWorkerUrl;
     try {
       spawned = spawnAgentWorker(options);
     } catch (error) {
-      throw runtimeError('WORKER_START_FAILED', { url: String(requested), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
+      if (isRuntimeError(error)) throw error;
+      throw runtimeError('WORKER_START_FAILED', { ...(requested !== undefined ? { url: String(requested) } : {}), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
     }
     const engine = new WorkerEngine(spawned, options);
     const port = engine.pendingPort!;
@@ -150,8 +165,12 @@ export class WorkerEngine implements ChatEngine {
     const timeoutMs = options.startTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      const hello = Promise.resolve(engine.api.connect(transfer(port, [port]))).then((answer) => {
+        // A blob bootstrap reports blob:…, not the script: keep the URL we started from.
+        if (!engine.scriptUrl && answer.url) engine.scriptUrl = new URL(answer.url);
+      });
       await Promise.race([
-        engine.api.connect(transfer(port, [port])),
+        hello,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
           engine.onCrash((error) => reject(error));
@@ -160,12 +179,18 @@ export class WorkerEngine implements ChatEngine {
     } catch (error) {
       engine.terminate();
       const message = isRuntimeError(error) ? error.details.causeMessage ?? error.message : (error as Error)?.message;
-      throw runtimeError('WORKER_START_FAILED', { url: engine.url.href, causeMessage: message }, { cause: error });
+      throw runtimeError('WORKER_START_FAILED', { ...(engine.url ? { url: engine.url.href } : {}), causeMessage: message }, { cause: error });
     } finally {
       clearTimeout(timer);
       spawned.cleanup();
     }
     return engine;
+  }
+
+  /** The script the worker runs: known at start for a given or prebuilt script; for the worker the app's bundler
+   *  built, as the worker reports it once it answers (undefined before). */
+  get url(): URL | undefined {
+    return this.scriptUrl;
   }
 
   get state(): WorkerEngineState {

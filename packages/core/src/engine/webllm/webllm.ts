@@ -13,6 +13,7 @@ import { contextWindowOf, modelFileUrls, needsShaderF16, type ModelRecordLike } 
 import { runtimeError } from '../errors.js';
 import { classifyEngineError } from '../classify-error.js';
 import { installFetchMonitor } from '../fetch-monitor.js';
+import { importBackend } from '../module-load.js';
 import { createWebLLMProgressMapper } from './webllm-progress.js';
 
 export interface WebLLMSpec {
@@ -49,7 +50,7 @@ function parseStats(text: string): EngineStats {
 
 export const createWebLLMEngine: HostedEngineFactory<WebLLMSpec> = async (spec, context) => {
   const monitor = installFetchMonitor();
-  const webllm = await import('@mlc-ai/web-llm');
+  const webllm = await importBackend('@mlc-ai/web-llm', () => import('@mlc-ai/web-llm'), (m) => typeof m.MLCEngine === 'function');
   const modelList = (spec.appConfig?.model_list ?? webllm.prebuiltAppConfig.model_list) as ModelRecordLike[];
   const record = modelList.find((r) => r.model_id === spec.model);
   if (!record) throw runtimeError('UNKNOWN_MODEL', { model: spec.model });

@@ -3,13 +3,11 @@
  * behind the same engine contract as WebLLM. No WebGPU needed.
  *
  * One engine = one model = one wllama instance. wllama runs llama.cpp in a worker of its own; the agent
- * worker that hosts this engine is its parent (a nested worker, fine in Chromium). The wasm ships with this
- * package (imported with Vite's `?url`, emitted as an asset): nothing is fetched from a CDN, and nothing
- * leaves the page's origin unless the model URL itself is remote.
+ * worker that hosts this engine is its parent (a nested worker, fine in Chromium). The wasm is @wllama/wllama's
+ * own file, emitted by the app's bundler as an asset next to the app's files (see WLLAMA_WASM_URL): nothing is
+ * fetched from a CDN, and nothing leaves the page's origin unless the model URL itself is remote.
  */
 import type { Wllama } from '@wllama/wllama';
-// `no-inline`: Vite's library mode would otherwise inline the 10 MB wasm as base64 into the JS.
-import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url&no-inline';
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
 import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
@@ -18,6 +16,14 @@ import { ggufTokenizer, type GgufTokenizer } from './gguf-tokenizer.js';
 import { chunkFactory, partsOf, toLlamaServerParams, usageOf, type LlamaServerChunk } from './wllama-chat.js';
 import { downloadToBlob, downloadToWllamaCache, openWllamaCached, deleteWllamaCached, type DownloadProgress } from './wllama-cache.js';
 import { WllamaEngineError, describeUnknown, loadFailure, looksOutOfMemory } from './wllama-errors.js';
+import { importBackend } from '../module-load.js';
+
+/**
+ * llama.cpp's wasm, as the page author's bundler emits it. A package path in `new URL(…, import.meta.url)` is
+ * resolved through node_modules by Vite and webpack 5 alike, which copy the file into the app's output (hashed)
+ * and put its URL here; so the library ships no copy of its own, and an app without @wllama/wllama emits none.
+ */
+const WLLAMA_WASM_URL = new URL('@wllama/wllama/esm/wasm/wllama.wasm', import.meta.url).href;
 
 export interface WllamaSpec {
   /**
@@ -413,9 +419,9 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     if (log.length > LOG_LINES_KEPT) log.splice(0, log.length - LOG_LINES_KEPT);
     if (spec.verbose) console[level](`[wllama ${fileNameOf(spec.model)}]`, line);
   };
-  const { Wllama } = await import('@wllama/wllama');
+  const { Wllama } = await importBackend('@wllama/wllama', () => import('@wllama/wllama'), (m) => typeof m.Wllama === 'function');
   const wllama = new Wllama(
-    { default: spec.wasmUrl ?? wllamaWasmUrl },
+    { default: spec.wasmUrl ?? WLLAMA_WASM_URL },
     { suppressNativeLog: false, logger: { debug: () => {}, log: keep('log'), warn: keep('warn'), error: keep('error') } },
   );
   wllama.setCompat(null); // the compat build would come from a CDN; checkBrowser() already refused browsers that need it
