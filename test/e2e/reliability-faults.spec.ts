@@ -72,6 +72,35 @@ test.describe('faults through workers', () => {
     expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
   });
 
+  test('a hung engine (deaf to its signal and to interruptGenerate) is cut off by the timeout; the watchdog restarts its worker, the model is reloaded, the next run has every agent', async () => {
+    const r: any = await page.evaluate(() => window.rel.faultRun('stuck'));
+    expect(r.first.error).toBeNull();
+    expect(r.first.answer).toBe(EXPECTED);
+    expect(r.first.dropped).toEqual([expect.objectContaining({ agent: 'B', role: 'propose', reason: 'CallTimeoutError: the call did not finish within callTimeoutMs (1500 ms)' })]);
+    expect(propose(r.first, 'B')).toMatchObject({ finish: 'timeout', error: { code: 'CALL_TIMEOUT' }, text: 'B proposes:' });
+    // The cancelled call was never released: after the grace period the worker was ended and started again.
+    const crashed = r.poolEvents.filter((e: any) => e.type === 'worker-crashed');
+    expect(crashed).toEqual([expect.objectContaining({ model: 'B', restarting: true, error: expect.objectContaining({ code: 'WORKER_CRASHED' }) })]);
+    expect(crashed[0].error.message).toMatch(/^The engine running "B" hung: a call it was told to stop 1 s ago was still running .* restarted with the model reloaded/);
+    expect(r.poolEvents.filter((e: any) => e.type === 'loaded' && e.model === 'B').map((e: any) => e.attempt)).toEqual([0, 1]);
+    expect(r.workersCreated).toBe(5); // 4 + B's restart
+    // Without the watchdog the stuck job keeps B's worker for good, and every later call to B times out too.
+    expectHealthy(r.second);
+    expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
+  });
+
+  test('Stop while an engine is hung, then ask again at once: the new question waits for the restarted worker and loses nothing', async () => {
+    const r: any = await page.evaluate(() => window.rel.stuckThenStop());
+    expect(r.first.error).toMatchObject({ code: 'ABORTED' });
+    expect(r.firstEndedMs).toBeLessThan(500); // Stop is immediate even though B's engine does not stop
+    // B's new proposal was sent to the stuck worker (queued behind the hung call); when the watchdog ended that
+    // worker it went back to the pool's queue and ran on the restarted one.
+    expectHealthy(r.second);
+    expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed').map((e: any) => [e.model, e.restarting, e.error.code])).toEqual([['B', true, 'WORKER_CRASHED']]);
+    expect(r.workersCreated).toBe(5);
+    expect(r.status.every((s: any) => s.state === 'loaded' && s.inFlight === 0 && s.queued === 0)).toBe(true);
+  });
+
   test('an agent that returns empty text is dropped with EMPTY_OUTPUT', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('empty'));
     expect(r.first.error).toBeNull();

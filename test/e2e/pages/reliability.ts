@@ -76,7 +76,7 @@ const rel = {
 
   /** One fault on cue in the first run; the second run, on the same pool and instance, must be healthy. */
   async faultRun(kind: FaultKind) {
-    const cast = makeCast({ kind, ...(kind === 'hang' ? { callTimeoutMs: 1500 } : {}), ...(kind === 'terminate' ? { tokenDelayMs: 10 } : {}) });
+    const cast = makeCast({ kind, ...(kind === 'hang' || kind === 'stuck' ? { callTimeoutMs: 1500 } : {}), ...(kind === 'terminate' ? { tokenDelayMs: 10 } : {}) });
     await cast.pool.load();
     let bTokens = 0;
     const first = await runOnce(cast.moa, {
@@ -93,6 +93,31 @@ const rel = {
     const status = json(cast.pool.status());
     await cast.pool.dispose();
     return { first, second, stats: json(stats), status, poolEvents: cast.poolEvents, workersCreated: cast.workers.length, unhandled: unhandled.slice() };
+  },
+
+  /** B's engine gets stuck mid-proposal (deaf to every signal); the user presses Stop after its 2nd token. The next
+   *  run, on the same pool and instance, must have every agent back once the watchdog restarted B's worker. */
+  async stuckThenStop() {
+    const cast = makeCast({ kind: 'stuck' });
+    await cast.pool.load();
+    const controller = new AbortController();
+    let bTokens = 0;
+    const t0 = performance.now();
+    let stoppedAt = 0;
+    const first = await runOnce(cast.moa, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'call-token' && event.agent === 'B' && ++bTokens === 2) setTimeout(() => {
+          stoppedAt = performance.now();
+          controller.abort();
+        }, 100);
+      },
+    });
+    const firstEndedMs = performance.now() - stoppedAt;
+    const second = await runOnce(cast.moa);
+    const status = json(cast.pool.status());
+    await cast.pool.dispose();
+    return { first, firstEndedMs, second, secondMs: second.ms, totalMs: performance.now() - t0, status, poolEvents: cast.poolEvents, workersCreated: cast.workers.length, unhandled: unhandled.slice() };
   },
 
   // ---- a run left running while the test does something to the page (freeze, hide) ----------------

@@ -241,7 +241,7 @@ export class EnginePool {
    *  request submitted in this one is queued (the protocol starts a phase's calls together). */
   private schedule(): void {
     if (this.disposed || !this.plan_) return;
-    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule());
+    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule(), () => this.disposed);
     if (this.loadStepQueued) return;
     this.loadStepQueued = true;
     setTimeout(() => {
