@@ -77,12 +77,12 @@ export interface Cast {
 /** The pool's watchdog grace for cancelled calls in these tests (the default is 15 s). */
 export const HANG_GRACE_MS = 1000;
 
-export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number } = {}): Cast {
+export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number; stuckOnCall?: number } = {}): Cast {
   const faults = faultsFor(options.kind ?? 'none');
   // 'stuck': B's first call stops after 2 tokens and never returns, deaf to its signal and to interruptGenerate
   // (a GPU await that never returns); its worker keeps answering pings. Only the first worker does it: the restart behaves.
   const b = script('B', faults.B, options.tokenDelayMs, options.words);
-  if (options.kind === 'stuck') b.crash = { how: 'stuck', onCall: 1, afterTokens: 2 };
+  if (options.kind === 'stuck') b.crash = { how: 'stuck', onCall: options.stuckOnCall ?? 1, afterTokens: 2 };
   const workers: Cast['workers'] = [];
   const poolEvents: Json[] = [];
   const pool = new EnginePool({

@@ -12,6 +12,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../engine/contract.js';
+import { autoCallDeadline, recordCallSpeed } from './call-deadline.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
 import type { PermitQueue } from './permit-queue.js';
@@ -65,7 +66,8 @@ export interface RunContext {
   /** ms since the run started. */
   now(): number;
   global: PermitQueue;
-  callTimeoutMs?: number;
+  /** A number of ms, 'auto' (per call, see call-deadline.ts) or undefined (none). */
+  callTimeoutMs?: number | 'auto';
 }
 
 const ignore = () => {};
@@ -230,8 +232,10 @@ export class CallRunner {
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onRunAbort, { once: true });
-    const timer =
-      ctx.callTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new CallTimeoutError(ctx.callTimeoutMs!)), ctx.callTimeoutMs);
+    const deadline = ctx.callTimeoutMs === 'auto'
+      ? autoCallDeadline(endpoint.engine, endpoint.model, fitted.promptTokens, request.maxTokens)
+      : ctx.callTimeoutMs === undefined ? undefined : { ms: ctx.callTimeoutMs, basis: undefined };
+    const timer = deadline && setTimeout(() => controller.abort(new CallTimeoutError(deadline.ms, deadline.basis)), deadline.ms);
     const stopped = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
@@ -241,6 +245,7 @@ export class CallRunner {
     let finish: FinishReason | null = null;
     let usage: CompletionUsage | undefined;
     let firstTokenAt: number | undefined;
+    let tokens = 0;
     let failure: unknown;
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     this.inFlight.set(endpoint.engine, (this.inFlight.get(endpoint.engine) ?? 0) + 1);
@@ -274,6 +279,7 @@ export class CallRunner {
         const token = choice?.delta?.content;
         if (typeof token === 'string' && token) {
           firstTokenAt ??= ctx.now();
+          tokens++;
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
@@ -339,6 +345,11 @@ export class CallRunner {
     };
     this.records.push(record);
     ctx.emit({ type: 'call-end', record });
+    if (!error) {
+      recordCallSpeed(endpoint.engine, endpoint.model, {
+        promptTokens: fitted.promptTokens, completionTokens: usage?.completion_tokens ?? tokens, startedAt, endedAt: record.endedAt, ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+      });
+    }
 
     if (ctx.signal.aborted) throw this.aborted();
     if (error) {
