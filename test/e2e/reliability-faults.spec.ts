@@ -160,6 +160,26 @@ test.describe('faults through workers', () => {
   });
 });
 
+test.describe('two runs at once on one ensemble (one pool): stopping one leaves the other whole', () => {
+  for (const instances of [1, 2] as const) {
+    for (const stop of ['first', 'second'] as const) {
+      test(`${instances === 1 ? 'one AttentionMoA' : 'two AttentionMoA instances'}, the ${stop} run stopped mid-run`, async ({ page }) => {
+        const errors = await open(page);
+        const r: any = await page.evaluate((o) => window.rel.concurrentRuns(o), { instances, stop });
+        const [stopped, left] = stop === 'first' ? [r.first, r.second] : [r.second, r.first];
+        expect(stopped.error).toMatchObject({ code: 'ABORTED' });
+        // The run left alone: every agent, every call finished normally, the aggregator's answer.
+        expectHealthy(left);
+        expectHealthy(r.after);
+        expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
+        expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed')).toEqual([]);
+        expect(r.unhandled).toEqual([]);
+        expect(errors).toEqual([]);
+      });
+    }
+  }
+});
+
 test('the page\'s own thread stalls mid-run for longer than the ping timeout (a long task, a throttled or paused tab): no worker is mistaken for dead, the run completes', async ({ page }) => {
   test.slow();
   const errors = await open(page);

@@ -120,6 +120,35 @@ const rel = {
     return { first, firstEndedMs, second, secondMs: second.ms, totalMs: performance.now() - t0, status, poolEvents: cast.poolEvents, workersCreated: cast.workers.length, unhandled: unhandled.slice() };
   },
 
+  /**
+   * Two runs at once on one ensemble (the same pool engines): `first` starts, `second` starts while the first is
+   * still proposing (its requests queue in the workers behind the first's), and one of them is stopped mid-run.
+   * `instances`: one AttentionMoA for both runs (shared permit queues) or one each (as two components, or the
+   * demo's comparison runs, would have). The run left alone must finish whole.
+   */
+  async concurrentRuns(options: { instances: 1 | 2; stop: 'first' | 'second' }) {
+    const cast = makeCast({ tokenDelayMs: 15 });
+    await cast.pool.load();
+    const other = options.instances === 1 ? cast.moa : new AttentionMoA({ agents: cast.agents, aggregator: cast.aggregator, ...cast.protocol });
+    const controllers = { first: new AbortController(), second: new AbortController() };
+    let secondTokens = 0;
+    const first = runOnce(cast.moa, { signal: controllers.first.signal });
+    await sleep(60);
+    const second = runOnce(other, {
+      signal: controllers.second.signal,
+      onEvent: (event) => {
+        // Stop once the second run is under way: its calls are streaming or waiting in the workers.
+        if (event.type === 'call-start' && ++secondTokens === 2) setTimeout(() => controllers[options.stop].abort(), 30);
+      },
+    });
+    const [a, b] = await Promise.all([first, second]);
+    await settle(cast.pool);
+    const after = await runOnce(cast.moa);
+    const stats = await Promise.all(['A', 'B', 'C', 'Agg'].map((key) => cast.pool.stats(key).then((s) => ({ key, active: s?.active ?? null, queued: s?.queued ?? null }))));
+    await cast.pool.dispose();
+    return { first: a, second: b, after, stats, poolEvents: cast.poolEvents, unhandled: unhandled.slice() };
+  },
+
   // ---- a run left running while the test does something to the page (freeze, hide) ----------------
   current: undefined as undefined | { cast: Cast; run: Promise<RunSummary>; tokens: number },
 

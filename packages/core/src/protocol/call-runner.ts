@@ -72,6 +72,18 @@ export interface RunContext {
 
 const ignore = () => {};
 
+/**
+ * Calls streaming per engine across every run in this realm (every CallRunner, every AttentionMoA instance).
+ * `interruptGenerate()` stops everything an engine is generating: it is only called when every call in flight on
+ * that engine belongs to the run that wants it stopped, so stopping one run never cuts another's answer.
+ */
+const streamingOn = new WeakMap<ChatEngine, number>();
+const countStreaming = (engine: ChatEngine, delta: 1 | -1) => {
+  const n = (streamingOn.get(engine) ?? 0) + delta;
+  if (n > 0) streamingOn.set(engine, n);
+  else streamingOn.delete(engine);
+};
+
 /** `promise`, or a rejection with the signal's reason as soon as it aborts (the promise is left to settle alone). */
 function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
   promise.catch(ignore);
@@ -125,9 +137,10 @@ export class CallRunner {
     clearTimeout(timer);
   }
 
-  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`. */
+  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`, unless another
+   *  run is streaming on them too (the aborted signal still reaches every engine that honours it). */
   interruptAll(): void {
-    for (const engine of this.inFlight.keys()) this.interrupt(engine);
+    for (const [engine, mine] of this.inFlight) if ((streamingOn.get(engine) ?? 0) <= mine) this.interrupt(engine);
   }
 
   private interrupt(engine: ChatEngine): void {
@@ -249,6 +262,7 @@ export class CallRunner {
     let failure: unknown;
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     this.inFlight.set(endpoint.engine, (this.inFlight.get(endpoint.engine) ?? 0) + 1);
+    countStreaming(endpoint.engine, 1);
     request.answer?.stream.begin(request.answer.stopPhrase);
     try {
       const params = {
@@ -294,6 +308,7 @@ export class CallRunner {
       const left = (this.inFlight.get(endpoint.engine) ?? 1) - 1;
       if (left > 0) this.inFlight.set(endpoint.engine, left);
       else this.inFlight.delete(endpoint.engine);
+      countStreaming(endpoint.engine, -1);
     }
 
     const stoppedByUs = controller.signal.aborted;
@@ -304,8 +319,8 @@ export class CallRunner {
       } catch {
         // nothing to free
       }
-      // A timed-out call on an engine that serves nothing else of ours: interrupt it (WebLLM has no AbortSignal).
-      if (!ctx.signal.aborted && !this.inFlight.has(endpoint.engine)) this.interrupt(endpoint.engine);
+      // A timed-out call on an engine that serves nothing else, in any run: interrupt it (WebLLM has no AbortSignal).
+      if (!ctx.signal.aborted && !streamingOn.has(endpoint.engine)) this.interrupt(endpoint.engine);
     }
 
     const text = stripReasoning(output);

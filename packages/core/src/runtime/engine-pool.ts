@@ -210,13 +210,10 @@ export class EnginePool {
     }
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
-    engine = {
-      chat: { completions: { create } } as ChatEngine['chat'],
-      interruptGenerate: async () => {
-        await this.plan();
-        await this.slotOfKey.get(key)?.worker?.interruptGenerate();
-      },
-    };
+    // No interruptGenerate(): each request's signal stops exactly that request in its worker (WebLLM's engine-wide
+    // interrupt is called there, for the one request it runs), while an interrupt of the whole worker would also
+    // cut the requests of other runs and of other keys sharing the model.
+    engine = { chat: { completions: { create } } as ChatEngine['chat'] };
     this.engines.set(key, engine);
     return engine;
   }
