@@ -122,6 +122,7 @@ export const styles = css`
   .md a { color: var(--_accent); }
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
+  .md .link-destination { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
   .md th, .md td { border: 1px solid var(--_border); padding: 0.3em 0.6em; text-align: left; }
   .md [data-align='center'] { text-align: center; }
