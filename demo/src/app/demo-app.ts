@@ -69,6 +69,8 @@ export class DemoApp extends LitElement {
     super.connectedCallback();
     this.monitor.start();
     this.monitor.subscribe(() => this.requestUpdate());
+    // Another tab saved or deleted a conversation: the list shows it (its turns are merged on save, never lost).
+    this.store.onChangeElsewhere(() => void this.refreshConversations());
     void this.boot();
   }
 
