@@ -8,6 +8,7 @@ import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { DEFAULT_SETTINGS, checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
 import type { SimulationSpeed } from '../simulation/simulated-agents.js';
 import type { Session } from '../run/session.js';
+import type { LoadedElsewhere } from '../run/models-elsewhere.js';
 
 export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
 
@@ -59,6 +60,8 @@ export interface DemoState {
   running: boolean;
   panel: 'cache' | 'privacy' | null;
   sidebarOpen: boolean;
+  /** Models other tabs of this demo hold loaded (each tab plans memory as if alone: loading here too doubles it). */
+  modelsElsewhere: LoadedElsewhere[];
   cache: { models: CachedModel[]; storage?: StorageEstimate; busy: boolean; notice?: Notice; loaded: boolean };
 }
 
@@ -143,6 +146,7 @@ export function initialState(): DemoState {
     running: false,
     panel: null,
     sidebarOpen: false,
+    modelsElsewhere: [],
     cache: { models: [], busy: false, loaded: false },
   };
 }
