@@ -185,3 +185,31 @@ test('hostile text in stored conversations (questions, answers, error messages, 
   expect(requests).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test('two tabs on one conversation: the turns asked in either tab are all kept, and each tab\'s list follows the other', async ({ context }) => {
+  test.slow();
+  const a = await context.newPage();
+  const b = await context.newPage();
+  const errors = [...watch(a), ...watch(b)];
+  await startSimulation(a, 'instant');
+  await askAndWait(a, 'Why is the sky blue?');
+  // Tab B opens the same conversation and continues it.
+  await b.goto(server.url);
+  await expect(b.locator('html[data-ready]')).toBeAttached();
+  await conversationItem(b, 'Why is the sky blue?').click();
+  await b.getByTestId('continue').getByRole('button', { name: 'Continue in the simulation' }).click();
+  await askAndWait(b, 'And why are sunsets red?');
+  // Tab A is told: its list counts B's turn without a reload.
+  await expect(conversationItem(a, 'Why is the sky blue?')).toContainText('2 questions');
+  // Tab A never saw B's turn and asks its own follow-up: saving it must not overwrite B's.
+  await askAndWait(a, 'Is the sky blue on Mars too?');
+  await expect(conversationItem(a, 'Why is the sky blue?')).toContainText('3 questions');
+  await expect(conversationItem(b, 'Why is the sky blue?')).toContainText('3 questions');
+  // Opened anywhere: every turn, in the order asked.
+  const c = await context.newPage();
+  await c.goto(server.url);
+  await expect(c.locator('html[data-ready]')).toBeAttached();
+  await conversationItem(c, 'Why is the sky blue?').click();
+  await expect(c.getByTestId('transcript').locator('.turn-q')).toHaveText(['Why is the sky blue?', 'And why are sunsets red?', 'Is the sky blue on Mars too?']);
+  expect(errors).toEqual([]);
+});

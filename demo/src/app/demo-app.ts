@@ -31,6 +31,7 @@ import { checkSettings, RUN_MODES, type ProtocolSettings, type RunMode } from '.
 import { loadModelSession } from '../run/model-session.js';
 import { loadWasmSession } from '../run/wasm-session.js';
 import { simulationSession, type Session } from '../run/session.js';
+import { ModelsElsewhere } from '../run/models-elsewhere.js';
 import { type SimulationSpeed } from '../simulation/simulated-agents.js';
 import { icons } from './icons.js';
 import { StartProgress, startErrorText } from './start-progress.js';
@@ -72,6 +73,8 @@ export class DemoApp extends LitElement {
   private readonly lastConversationId = loadPrefs().currentId;
   readonly monitor = new NetworkMonitor();
   private readonly store = new ConversationStore();
+  /** Models loaded in other tabs of the demo, and ours for them. */
+  private elsewhere: ModelsElsewhere | undefined;
 
   protected override createRenderRoot(): HTMLElement {
     return this; // light DOM: the page stylesheet styles everything
@@ -82,6 +85,9 @@ export class DemoApp extends LitElement {
     applyTheme(this.state.theme);
     this.monitor.start();
     this.monitor.subscribe(() => this.requestUpdate());
+    // Another tab saved or deleted a conversation: the list shows it (its turns are merged on save, never lost).
+    this.store.onChangeElsewhere(() => void this.refreshConversations());
+    this.elsewhere ??= new ModelsElsewhere((modelsElsewhere) => this.set({ modelsElsewhere }));
     void this.boot();
   }
 
@@ -214,6 +220,7 @@ export class DemoApp extends LitElement {
   }
 
   private async startSimulation(): Promise<void> {
+    this.elsewhere?.released();
     await this.state.session?.dispose();
     const blocked = this.state.verdict?.level === 'blocked';
     const agents = blocked ? 3 : Math.max(1, chosenModels(this.state).length || 3);
@@ -308,10 +315,13 @@ export class DemoApp extends LitElement {
     progress.say(intro);
     const abort = (this.startAbort = new AbortController());
     try {
+      this.elsewhere?.released();
       await this.state.session?.dispose();
       const session = await load(progress.onEvent, abort.signal);
       this.set({ starting: undefined });
       this.beginSession(session);
+      // Other tabs of the demo are told, so they do not load a second copy without saying so.
+      this.elsewhere?.holding(kind, models.map((m) => m.label));
       // Counting starts now: from here on the models answer on this device and nothing should be fetched.
       this.monitor.markLoaded();
     } catch (error) {

@@ -13,6 +13,7 @@ import { DEFAULT_SAMPLING, checkSampling, type SamplingSettings } from '../run/s
 export type Theme = 'system' | 'light' | 'dark';
 import type { Session } from '../run/session.js';
 import type { OwnModel } from '../catalog/own-models.js';
+import type { LoadedElsewhere } from '../run/models-elsewhere.js';
 
 export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
 
@@ -84,6 +85,8 @@ export interface DemoState {
   running: boolean;
   panel: 'cache' | 'privacy' | null;
   sidebarOpen: boolean;
+  /** Models other tabs of this demo hold loaded (each tab plans memory as if alone: loading here too doubles it). */
+  modelsElsewhere: LoadedElsewhere[];
   cache: { models: CachedModel[]; storage?: StorageEstimate; busy: boolean; notice?: Notice; loaded: boolean };
 }
 
@@ -186,6 +189,7 @@ export function initialState(): DemoState {
     running: false,
     panel: null,
     sidebarOpen: false,
+    modelsElsewhere: [],
     cache: { models: [], busy: false, loaded: false },
   };
 }

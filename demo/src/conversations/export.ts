@@ -3,6 +3,7 @@
  * everything, the protocol's full trace included, for analysis.
  */
 import type { CallRecord } from '@attention-moa/core';
+import { inertMarkdown } from '@attention-moa/element';
 import { RUN_MODES } from '../run/modes.js';
 import { type Conversation, type TurnRun, costOf } from './conversation.js';
 
@@ -30,14 +31,16 @@ export function toJSON(conversation: Conversation, now = new Date()): string {
 
 const modeLabel = (run: TurnRun) => RUN_MODES.find((m) => m.id === run.mode)?.label ?? run.mode;
 
+/** Markdown for reading anywhere: model and user text go through `inertMarkdown`, so opening the file in another
+ *  viewer loads no remote image and runs no HTML (an injected answer cannot send the conversation out that way). */
 export function toMarkdown(conversation: Conversation, now = new Date()): string {
-  const lines: string[] = [`# ${conversation.title}`, ''];
+  const lines: string[] = [`# ${inertMarkdown(oneLine(conversation.title))}`, ''];
   const simulated = conversation.turns.some((t) => t.ensemble.simulated);
   lines.push(`_Exported from the Attention-MoA Web demo on ${now.toISOString().slice(0, 10)}._`);
   if (simulated) lines.push('', '> **Simulation:** simulated agents — no model was running. The answers below are scripted.');
   for (const [i, turn] of conversation.turns.entries()) {
     const e = turn.ensemble;
-    lines.push('', `## ${i + 1}. ${oneLine(turn.question)}`, '', quote(turn.question), '');
+    lines.push('', `## ${i + 1}. ${inertMarkdown(oneLine(turn.question))}`, '', quote(inertMarkdown(turn.question)), '');
     lines.push(`**${modeLabel(turn.main)}** · agents: ${e.agents.join(', ')} · aggregator: ${e.aggregator} · up to ${e.settings.layers} layer(s), attention ${e.settings.attention}, early stop ${e.settings.earlyStop}${e.simulated ? ' · simulated' : ''}`);
     lines.push('', ...runSection(turn.main));
     for (const other of turn.comparisons ?? []) {
@@ -48,8 +51,8 @@ export function toMarkdown(conversation: Conversation, now = new Date()): string
 }
 
 function runSection(run: TurnRun): string[] {
-  if (run.error) return [`**Failed:** ${run.error.name}: ${run.error.message}`];
-  const out = [run.answer.trim(), ''];
+  if (run.error) return [`**Failed:** ${inertMarkdown(`${run.error.name}: ${run.error.message}`)}`];
+  const out = [inertMarkdown(run.answer.trim()), ''];
   const cost = costOf(run);
   if (cost) {
     const stop = cost.earlyStopLayer ? `, stopped early at layer ${cost.earlyStopLayer}` : '';

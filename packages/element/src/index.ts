@@ -18,6 +18,7 @@ export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';
 export { cssProps } from './css-props.js';
+export { inertMarkdown } from './markdown/inert-markdown.js';
 export type * from './events.js';
 export * from '@attention-moa/core';
 

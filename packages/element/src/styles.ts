@@ -124,6 +124,7 @@ export const styles = css`
   .md a { color: var(--_accent); }
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
+  .md .link-destination { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
   /* In a cell, words stay whole (overflow-wrap: anywhere would shrink columns to a letter wide); the table scrolls instead. */
   .md th, .md td { overflow-wrap: break-word; }

@@ -73,12 +73,25 @@ export function setupView(state: DemoState, a: SetupActions): TemplateResult {
       </ol>
     </section>
     ${verdictCard(state)}
+    ${elsewhereNotice(state)}
     ${v ? (blocked ? simulationCard(state, a) : quickSimulation(state, a)) : nothing}
     ${v && v.level !== 'ready' ? wasmCard(state, a) : nothing}
     ${v && !blocked ? ensembleSection(state, a) : nothing}
     ${v ? settingsCard(state, a) : nothing}
     ${v && !blocked ? startRow(state, a) : nothing}
   `;
+}
+
+/** Models another tab holds: loading here too needs their memory again (each tab plans as if it were alone). */
+function elsewhereNotice(state: DemoState): TemplateResult | typeof nothing {
+  const others = state.modelsElsewhere;
+  if (!others.length || (state.session && state.session.kind !== 'simulation')) return nothing;
+  const where = (kind: 'webgpu' | 'wasm') => (kind === 'wasm' ? 'on the CPU' : 'on the GPU');
+  const list = others.map((o) => `${o.models.join(', ')} (${where(o.kind)})`).join('; ');
+  return html`<p class="notice notice--warn" role="status" data-testid="models-elsewhere">
+    Models are already loaded in another tab of this demo: ${list}. Loading models here too needs that memory a second
+    time, which may not fit: use that tab, or close it before you start here.
+  </p>`;
 }
 
 function verdictCard(state: DemoState): TemplateResult {

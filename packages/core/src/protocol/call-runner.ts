@@ -12,6 +12,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../engine/contract.js';
+import { autoCallDeadline, recordCallSpeed } from './call-deadline.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
 import type { PermitQueue } from './permit-queue.js';
@@ -78,10 +79,23 @@ export interface RunContext {
   /** ms since the run started. */
   now(): number;
   global: PermitQueue;
-  callTimeoutMs?: number;
+  /** A number of ms, 'auto' (per call, see call-deadline.ts) or undefined (none). */
+  callTimeoutMs?: number | 'auto';
 }
 
 const ignore = () => {};
+
+/**
+ * Calls streaming per engine across every run in this realm (every CallRunner, every AttentionMoA instance).
+ * `interruptGenerate()` stops everything an engine is generating: it is only called when every call in flight on
+ * that engine belongs to the run that wants it stopped, so stopping one run never cuts another's answer.
+ */
+const streamingOn = new WeakMap<ChatEngine, number>();
+const countStreaming = (engine: ChatEngine, delta: 1 | -1) => {
+  const n = (streamingOn.get(engine) ?? 0) + delta;
+  if (n > 0) streamingOn.set(engine, n);
+  else streamingOn.delete(engine);
+};
 
 /** `promise`, or a rejection with the signal's reason as soon as it aborts (the promise is left to settle alone). */
 function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
@@ -136,9 +150,10 @@ export class CallRunner {
     clearTimeout(timer);
   }
 
-  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`. */
+  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`, unless another
+   *  run is streaming on them too (the aborted signal still reaches every engine that honours it). */
   interruptAll(): void {
-    for (const engine of this.inFlight.keys()) this.interrupt(engine);
+    for (const [engine, mine] of this.inFlight) if ((streamingOn.get(engine) ?? 0) <= mine) this.interrupt(engine);
   }
 
   private interrupt(engine: ChatEngine): void {
@@ -245,8 +260,10 @@ export class CallRunner {
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onRunAbort, { once: true });
-    const timer =
-      ctx.callTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new CallTimeoutError(ctx.callTimeoutMs!)), ctx.callTimeoutMs);
+    const deadline = ctx.callTimeoutMs === 'auto'
+      ? autoCallDeadline(endpoint.engine, endpoint.model, fitted.promptTokens, request.maxTokens)
+      : ctx.callTimeoutMs === undefined ? undefined : { ms: ctx.callTimeoutMs, basis: undefined };
+    const timer = deadline && setTimeout(() => controller.abort(new CallTimeoutError(deadline.ms, deadline.basis)), deadline.ms);
     const stopped = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
@@ -256,9 +273,11 @@ export class CallRunner {
     let finish: FinishReason | null = null;
     let usage: CompletionUsage | undefined;
     let firstTokenAt: number | undefined;
+    let tokens = 0;
     let failure: unknown;
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     this.inFlight.set(endpoint.engine, (this.inFlight.get(endpoint.engine) ?? 0) + 1);
+    countStreaming(endpoint.engine, 1);
     request.answer?.stream.begin(request.answer.stopPhrase);
     try {
       const params = {
@@ -290,6 +309,7 @@ export class CallRunner {
         const token = choice?.delta?.content;
         if (typeof token === 'string' && token) {
           firstTokenAt ??= ctx.now();
+          tokens++;
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
@@ -304,6 +324,7 @@ export class CallRunner {
       const left = (this.inFlight.get(endpoint.engine) ?? 1) - 1;
       if (left > 0) this.inFlight.set(endpoint.engine, left);
       else this.inFlight.delete(endpoint.engine);
+      countStreaming(endpoint.engine, -1);
     }
 
     const stoppedByUs = controller.signal.aborted;
@@ -314,8 +335,8 @@ export class CallRunner {
       } catch {
         // nothing to free
       }
-      // A timed-out call on an engine that serves nothing else of ours: interrupt it (WebLLM has no AbortSignal).
-      if (!ctx.signal.aborted && !this.inFlight.has(endpoint.engine)) this.interrupt(endpoint.engine);
+      // A timed-out call on an engine that serves nothing else, in any run: interrupt it (WebLLM has no AbortSignal).
+      if (!ctx.signal.aborted && !streamingOn.has(endpoint.engine)) this.interrupt(endpoint.engine);
     }
 
     let text = stripReasoning(output);
@@ -365,6 +386,11 @@ export class CallRunner {
     };
     this.records.push(record);
     ctx.emit({ type: 'call-end', record });
+    if (!error) {
+      recordCallSpeed(endpoint.engine, endpoint.model, {
+        promptTokens: fitted.promptTokens, completionTokens: usage?.completion_tokens ?? tokens, startedAt, endedAt: record.endedAt, ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+      });
+    }
 
     if (ctx.signal.aborted) throw this.aborted();
     if (error) {

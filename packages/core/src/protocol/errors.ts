@@ -95,8 +95,11 @@ export class ContextOverflowError extends AttentionMoAError {
 
 export class CallTimeoutError extends AttentionMoAError {
   readonly timeoutMs: number;
-  constructor(timeoutMs: number) {
-    super('CALL_TIMEOUT', `the call did not finish within callTimeoutMs (${timeoutMs} ms)`);
+  /** `basis`: how an 'auto' deadline was reached (see call-deadline.ts); absent for a set callTimeoutMs. */
+  constructor(timeoutMs: number, basis?: string) {
+    super('CALL_TIMEOUT', basis
+      ? `the call did not finish within its deadline of ${Math.round(timeoutMs / 1000)} s (callTimeoutMs 'auto': ${basis}; set callTimeoutMs to a number of ms, or 'off', to change it)`
+      : `the call did not finish within callTimeoutMs (${timeoutMs} ms)`);
     this.name = 'CallTimeoutError';
     this.timeoutMs = timeoutMs;
   }

@@ -107,7 +107,8 @@ export interface ResolvedOptions {
   maxTokens: Required<RoleTokenLimits>;
   /** Calls in flight across all engines; `Infinity` when unlimited. */
   concurrency: number;
-  callTimeoutMs?: number;
+  /** 'auto' (the default): from each call's token budget and its model's measured speed; undefined: none. */
+  callTimeoutMs?: number | 'auto';
   temperature: number;
   /** Nucleus sampling sent as `top_p` with every call; undefined = the engine's default. */
   topP?: number;
@@ -361,10 +362,11 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     throw new ConfigError('stopPhrase', `must contain letters or digits (it is matched ignoring case, punctuation and markdown), got ${show(stopPhrase)}`);
   }
   const concurrency = integer(options.concurrency, 'concurrency', 1, Infinity);
-  let callTimeoutMs: number | undefined;
-  if (options.callTimeoutMs !== undefined) {
+  let callTimeoutMs: number | 'auto' | undefined = 'auto';
+  if (options.callTimeoutMs === 'off') callTimeoutMs = undefined;
+  else if (options.callTimeoutMs !== undefined && options.callTimeoutMs !== 'auto') {
     if (typeof options.callTimeoutMs !== 'number' || !(options.callTimeoutMs > 0) || !Number.isFinite(options.callTimeoutMs)) {
-      throw new ConfigError('callTimeoutMs', `must be a number of milliseconds > 0, got ${show(options.callTimeoutMs)}`);
+      throw new ConfigError('callTimeoutMs', `must be a number of milliseconds > 0, 'auto' (the default: from each call's token budget and its model's measured speed) or 'off', got ${show(options.callTimeoutMs)}`);
     }
     callTimeoutMs = options.callTimeoutMs;
   }

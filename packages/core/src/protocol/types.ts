@@ -123,8 +123,12 @@ export interface AttentionMoAOptions {
   maxTokens?: RoleTokenLimits;
   /** Upper bound on calls in flight across all engines (default: unlimited). */
   concurrency?: number;
-  /** Per-call timeout in ms (default: none). A timed-out agent is dropped from the run. */
-  callTimeoutMs?: number;
+  /**
+   * Per-call deadline, counted from the call's start on its engine; a timed-out agent is dropped from the run.
+   * Default 'auto': 10 s + 4 × the time the call's prompt and max tokens take at the speed measured on its model
+   * (before any measurement, a slow CPU's speed is assumed: minutes). A number of ms sets it; 'off' waits forever.
+   */
+  callTimeoutMs?: number | 'auto' | 'off';
   temperature?: number;
   /** Nucleus sampling for every call, 0 < topP ≤ 1 (default: the engine's own, usually 1). */
   topP?: number;

@@ -65,6 +65,11 @@ function scheduleFlush(): void {
   flushScheduled = true;
   flushChannel.port2.postMessage(0);
 }
+/** Tells the page the worker is done with a request it cancelled (the page's hang watchdog waits for this). */
+function released(id: number): void {
+  update(id).released = true;
+  scheduleFlush();
+}
 function update(id: number): StreamUpdate {
   let u = pending.get(id);
   if (!u) pending.set(id, (u = { id }));
@@ -90,6 +95,7 @@ function pump(): void {
   void run(job).finally(() => {
     running = undefined;
     jobs.delete(job.id);
+    if (job.controller.signal.aborted) released(job.id);
     pump();
   });
 }
@@ -197,14 +203,17 @@ const api: AgentWorkerApi = {
 
   abort(id) {
     const job = jobs.get(id);
-    if (!job) return;
+    pending.delete(id); // tokens not yet sent are dropped: the page has ended this stream
+    if (!job) return released(id); // it had already ended
     job.controller.abort();
     const index = queue.indexOf(job);
     if (index >= 0) {
       queue.splice(index, 1);
       jobs.delete(id);
+      released(id);
     }
-    pending.delete(id); // tokens not yet sent are dropped: the page has ended this stream
+    // A running job is released when its engine call returns (see pump); one that never returns is the hang
+    // the page's watchdog is for.
   },
 
   async interrupt() {

@@ -212,12 +212,11 @@ export class EnginePool {
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
     const worker = () => this.slotOfKey.get(key)?.worker;
+    // No interruptGenerate(): each request's signal stops exactly that request in its worker (WebLLM's engine-wide
+    // interrupt is called there, for the one request it runs), while an interrupt of the whole worker would also
+    // cut the requests of other runs and of other keys sharing the model.
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
-      interruptGenerate: async () => {
-        await this.plan();
-        await worker()?.interruptGenerate();
-      },
       // The model's own tokenizer, in its worker; undefined (the protocol estimates) while the model is not loaded.
       countTokens: async (text: string) => worker()?.countTokens(text),
       // The loaded model's facts, read by the protocol as defaults when it is built after load().
@@ -252,7 +251,7 @@ export class EnginePool {
    *  request submitted in this one is queued (the protocol starts a phase's calls together). */
   private schedule(): void {
     if (this.disposed || !this.plan_) return;
-    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule());
+    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule(), () => this.disposed);
     if (this.loadStepQueued) return;
     this.loadStepQueued = true;
     setTimeout(() => {

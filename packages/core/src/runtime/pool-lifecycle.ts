@@ -122,6 +122,7 @@ export class SlotLifecycle {
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       ...(options.pingTimeoutMs !== undefined ? { pingTimeoutMs: options.pingTimeoutMs } : {}),
       ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      ...(options.hangGraceMs !== undefined ? { hangGraceMs: options.hangGraceMs } : {}),
       name: `agent worker ${slot.keys.join('/')} (${slot.model})`,
     });
     worker.onCrash((error) => this.onCrash(slot, worker, error));

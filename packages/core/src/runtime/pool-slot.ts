@@ -9,6 +9,7 @@ import type { ModelRecordLike } from '../engine/model-record.js';
 import type { BackendChoice } from './backend-choice.js';
 import type { ModelLoadProgress, OverallLoadProgress } from './load-progress.js';
 import type { PoolPlan } from './pool-plan.js';
+import type { RetryStream } from './retry-stream.js';
 import type { HostedSpec } from './stream-wire.js';
 import type { SlotState } from './swap-scheduler.js';
 import type { WorkerEngine } from './worker-engine.js';
@@ -50,6 +51,8 @@ export interface Pending {
   resolve: (stream: AsyncIterable<ChatCompletionChunk>) => void;
   reject: (error: unknown) => void;
   onAbort?: () => void;
+  /** A request back from a worker that died before answering: the stream its caller already holds. */
+  relay?: RetryStream;
 }
 
 export interface Slot {

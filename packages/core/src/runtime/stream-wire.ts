@@ -26,6 +26,8 @@ export interface StreamUpdate {
   end?: { finish: FinishReason | null; usage?: CompletionUsage | null };
   /** The stream failed. */
   error?: SerializedError;
+  /** The worker is done with a request the page cancelled: its engine call returned (or never started). */
+  released?: true;
 }
 
 export interface StreamMessage {

@@ -5,7 +5,10 @@
  * (the stream ends at once with an AbortError and the worker stops generating).
  *
  * It also watches the worker: an `error` event, or no answer to a ping within `pingTimeoutMs` while the worker has
- * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED.
+ * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED. So does a
+ * hung engine (a GPU await that never returns, deaf to its signal and to `interruptGenerate`): the worker still
+ * answers pings, but a request the page cancelled is not released within `hangGraceMs`, and the worker would
+ * stay stuck on it for good.
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type {
@@ -42,7 +45,17 @@ export interface WorkerStartOptions {
   pingTimeoutMs?: number;
   /** The worker must answer its first call within this time (ms). Default 30000. */
   startTimeoutMs?: number;
+  /**
+   * A request cancelled by the page (its signal aborted, a call timeout, Stop) must be released by the worker's
+   * engine within this time (ms); otherwise the engine is hung and the worker is restarted (WORKER_CRASHED with
+   * `details.hung`). Generous by default, 15000: WebLLM cannot stop mid-prefill, and a long prompt on a slow GPU
+   * takes seconds.
+   */
+  hangGraceMs?: number;
 }
+
+/** Default of `hangGraceMs`. */
+export const DEFAULT_HANG_GRACE_MS = 15_000;
 
 /**
  * The agent worker script's URL as built with this library, resolved against the page; undefined when the page
@@ -118,6 +131,9 @@ export class WorkerEngine implements ChatEngine {
   private pingSentAt: number | undefined;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly hangGraceMs: number;
+  /** Requests the page cancelled that the worker has not released yet: id → when the watchdog gives up. */
+  private readonly cancelling = new Map<number, ReturnType<typeof setTimeout>>();
   private _state: WorkerEngineState = 'ready';
   private _model: string | undefined;
   /** What the last load reported about its model (window, system role, exact counting). */
@@ -135,6 +151,7 @@ export class WorkerEngine implements ChatEngine {
     this.name = options.name ?? 'agent worker';
     this.pingIntervalMs = options.pingIntervalMs ?? 1000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 10_000;
+    this.hangGraceMs = options.hangGraceMs ?? DEFAULT_HANG_GRACE_MS;
     this.api = wrap<AgentWorkerApi>(this.worker);
     const channel = new MessageChannel();
     this.streamPort = channel.port1;
@@ -296,7 +313,22 @@ export class WorkerEngine implements ChatEngine {
   private cancel(id: number): void {
     if (!this.streams.has(id)) return;
     this.forget(id);
-    if (this._state === 'ready') void this.api.abort(id).catch(() => undefined);
+    if (this._state !== 'ready') return;
+    void this.api.abort(id).catch(() => undefined);
+    // The watchdog: the worker says when its engine let go of the request (`released`); if it never does, the
+    // engine is hung and every later request to this worker would wait behind it.
+    this.cancelling.set(id, setTimeout(() => this.hung(id), this.hangGraceMs));
+    this.watch();
+  }
+
+  private hung(id: number): void {
+    if (!this.cancelling.delete(id)) return;
+    const seconds = Math.round(this.hangGraceMs / 100) / 10;
+    const model = this._model ? `"${this._model}"` : this.name;
+    this.crash(`a request cancelled ${seconds} s ago was still running: the engine ignored the cancel and interruptGenerate`, {
+      hung: true,
+      message: `The engine running ${model} hung: a call it was told to stop ${seconds} s ago was still running (it ignored the cancel and interruptGenerate, as a GPU call that never returns does), so its worker was ended and is restarted with the model reloaded from the browser's cache; requests waiting behind that call run on the restarted worker. If it hangs again the model is given up: try a smaller model or reload the page.`,
+    });
   }
 
   private forget(id: number): void {
@@ -306,6 +338,10 @@ export class WorkerEngine implements ChatEngine {
 
   private onStream(message: StreamMessage): void {
     for (const update of message.updates) {
+      if (update.released) {
+        clearTimeout(this.cancelling.get(update.id));
+        if (this.cancelling.delete(update.id)) this.watch();
+      }
       const stream = this.streams.get(update.id);
       if (!stream) continue;
       if (update.meta) stream.meta = update.meta;
@@ -388,7 +424,7 @@ export class WorkerEngine implements ChatEngine {
 
   /** Pings run only while the worker has work: an idle worker costs nothing. */
   private watch(): void {
-    const busy = this._state === 'ready' && (this.streams.size > 0 || this.loading > 0);
+    const busy = this._state === 'ready' && (this.streams.size > 0 || this.loading > 0 || this.cancelling.size > 0);
     if (busy && !this.pingTimer) {
       this.pingTimer = setInterval(() => this.tick(), this.pingIntervalMs);
     } else if (!busy) this.stopWatching();
@@ -398,6 +434,10 @@ export class WorkerEngine implements ChatEngine {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     this.pingSentAt = undefined;
+    if (this._state !== 'ready') {
+      for (const timer of this.cancelling.values()) clearTimeout(timer);
+      this.cancelling.clear();
+    }
   }
 
   private tick(): void {
@@ -412,14 +452,14 @@ export class WorkerEngine implements ChatEngine {
     }, () => undefined);
   }
 
-  private crash(reason: string): void {
+  private crash(reason: string, hang?: { hung: true; message: string }): void {
     if (this._state !== 'ready') return;
     this._state = 'crashed';
     this.stopWatching();
     this.worker.terminate();
     this.streamPort.close();
-    const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason }, {
-      message: `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
+    const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason, ...(hang ? { hung: true } : {}) }, {
+      message: hang?.message ?? `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
     });
     this.crashError = error;
     this.failAll(error);

@@ -44,7 +44,10 @@ describe('AttentionMoA options', () => {
     });
     expect(moa.options.agents[0]).toMatchObject({ name: 'A', contextWindow: 4096, concurrency: 1, noSystemRole: false, temperature: 0.7 });
     expect(moa.options.aggregator.name).toBe('aggregator');
-    expect(moa.options.callTimeoutMs).toBeUndefined();
+    // Every call gets a deadline unless the caller turns it off (see call-deadline.test.ts).
+    expect(moa.options.callTimeoutMs).toBe('auto');
+    expect(new AttentionMoA({ ...base(), callTimeoutMs: 'off' }).options.callTimeoutMs).toBeUndefined();
+    expect(new AttentionMoA({ ...base(), callTimeoutMs: 90_000 }).options.callTimeoutMs).toBe(90_000);
   });
 
   it('an agent maxTokens caps its propose and refine answers, not its critiques', () => {
@@ -96,7 +99,8 @@ describe('AttentionMoA options', () => {
     rejects({ ...base(), temperature: -1 }, 'temperature', /from 0 to 2/);
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), temperature: 3 }] }, 'agents[0].temperature', /from 0 to 2, got 3/);
     rejects({ ...base(), concurrency: 0 }, 'concurrency', /whole number ≥ 1/);
-    rejects({ ...base(), callTimeoutMs: 0 }, 'callTimeoutMs', /> 0/);
+    rejects({ ...base(), callTimeoutMs: 0 }, 'callTimeoutMs', /> 0, 'auto' \(the default.*\) or 'off', got 0/);
+    rejects({ ...base(), callTimeoutMs: 'none' as never }, 'callTimeoutMs', /or 'off', got "none"/);
     rejects({ ...base(), maxTokens: { critique: 0 } }, 'maxTokens.critique', /whole number ≥ 1/);
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), concurrency: 1.5 }] }, 'agents[0].concurrency', /whole number/);
   });
