@@ -68,6 +68,13 @@ export interface CallRecord {
   verdict?: 'stop' | 'continue' | 'remark' | 'answer';
   /** The engine's finish reason; 'error' (threw, or prompt could not fit), 'timeout' (callTimeoutMs), 'abort' (run aborted). */
   finishReason: FinishReason | 'error' | 'timeout' | null;
+  /** The token cap the call was given (`max_tokens`). */
+  maxTokens?: number;
+  /**
+   * The answer was cut at that cap (finish reason 'length'): the model had more to say, and the text ends where the
+   * cap fell, possibly mid-sentence. The element marks such answers "cut at the token limit".
+   */
+  cut?: boolean;
   usage?: CompletionUsage;
   /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end. */
   queuedAt: number;

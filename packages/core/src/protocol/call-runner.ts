@@ -32,6 +32,8 @@ import type { AttentionMoAEvent, CallRecord, CallRole, RoleCheck } from './types
 
 /** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
 export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** Sent as `top_p` when set (the run's `topP` option). */
+  topP?: number;
   /** The (engine, model) pair's permits; its concurrency is their number. */
   queue: PermitQueue;
   counter: TokenCounter;
@@ -219,6 +221,8 @@ export class CallRunner {
       output: '',
       text: '',
       finishReason: 'error',
+      maxTokens: request.maxTokens,
+      cut: false,
       queuedAt,
       startedAt: at,
       endedAt: at,
@@ -263,6 +267,7 @@ export class CallRunner {
         stream: true as const,
         stream_options: { include_usage: true },
         temperature: endpoint.temperature,
+        ...(endpoint.topP !== undefined ? { top_p: endpoint.topP } : {}),
         max_tokens: request.maxTokens,
       };
       const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };
@@ -349,6 +354,8 @@ export class CallRunner {
       ...(review?.roleCheck ? { roleCheck: review.roleCheck } : {}),
       ...(review?.verdict ? { verdict: review.verdict } : {}),
       finishReason,
+      maxTokens: request.maxTokens,
+      cut: finishReason === 'length',
       ...(usage ? { usage } : {}),
       queuedAt,
       startedAt,

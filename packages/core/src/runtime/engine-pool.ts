@@ -14,7 +14,8 @@
  */
 import type { CallInfo, CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
 import { isRuntimeError, runtimeError } from '../engine/errors.js';
-import type { ModelRecordLike } from '../engine/model-record.js';
+import { webllmLimits, type ModelRecordLike } from '../engine/model-record.js';
+import type { ModelLimits } from '../engine/hosted-engine.js';
 import { chooseThreadCount, type BackendChoice, type ThreadChoice } from './backend-choice.js';
 import { assertWebGpu, detectCapabilities } from './capabilities.js';
 import { isBackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
@@ -210,11 +211,21 @@ export class EnginePool {
     }
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
+    const worker = () => this.slotOfKey.get(key)?.worker;
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
       interruptGenerate: async () => {
         await this.plan();
-        await this.slotOfKey.get(key)?.worker?.interruptGenerate();
+        await worker()?.interruptGenerate();
+      },
+      // The model's own tokenizer, in its worker; undefined (the protocol estimates) while the model is not loaded.
+      countTokens: async (text: string) => worker()?.countTokens(text),
+      // The loaded model's facts, read by the protocol as defaults when it is built after load().
+      get contextWindow() {
+        return worker()?.contextWindow;
+      },
+      get noSystemRole() {
+        return worker()?.noSystemRole;
       },
     };
     this.engines.set(key, engine);
@@ -294,6 +305,16 @@ export class EnginePool {
 
   status(): PoolSlotStatus[] {
     return [...this.slots.values()].map(slotStatus);
+  }
+
+  /**
+   * What a model key's model accepts (context window, system turn), from its record: the loaded worker's report, or
+   * for a WebLLM model not loaded yet (swap mode) its catalog record. Undefined before `plan()` / `load()`.
+   */
+  limits(key: string): ModelLimits | undefined {
+    const slot = this.slotOfKey.get(key);
+    if (!slot) return undefined;
+    return slot.limits ?? (slot.record ? webllmLimits(slot.record) : undefined);
   }
 
   /** The worker's own counters for a model key (requests, tokens, decode speed). */

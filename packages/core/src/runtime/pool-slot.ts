@@ -4,7 +4,7 @@
  */
 import type { CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams } from '../engine/contract.js';
 import type { RuntimeError } from '../engine/errors.js';
-import type { EngineKind } from '../engine/hosted-engine.js';
+import type { EngineKind, ModelLimits } from '../engine/hosted-engine.js';
 import type { ModelRecordLike } from '../engine/model-record.js';
 import type { BackendChoice } from './backend-choice.js';
 import type { ModelLoadProgress, OverallLoadProgress } from './load-progress.js';
@@ -59,6 +59,8 @@ export interface Slot {
   model: string;
   spec: HostedSpec;
   record?: ModelRecordLike;
+  /** The loaded model's limits, as its worker reported them at the last load. */
+  limits?: ModelLimits;
   vramMB: number;
   state: SlotState;
   worker?: WorkerEngine;

@@ -98,7 +98,6 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
   const hosted: HostedEngine = {
     chat: { completions: { create } } as HostedEngine['chat'],
     interruptGenerate: () => engine.interruptGenerate(),
-    countTokens: (text: string) => engine.countTokens(text),
     async unload() {},
     stats(): EngineStats {
       return { text: `scripted: ${engine.callCount} calls`, calls: engine.callCount };
