@@ -72,3 +72,28 @@ export type { WasmCatalogModel } from './engine/wllama/wllama-catalog.js';
 // Backend choice (WebGPU vs WASM) and WASM thread count.
 export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError } from './runtime/backend-choice.js';
 export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
+
+// ── OpenAI-compatible in and out (issue 17): the ensemble as one model, a fetch handler, remote agents ──────────
+export type { OpenAIClientLike, AnyChatEngine } from './engine/contract.js';
+export { EnsembleCompletions, DEFAULT_MODEL_NAME } from './protocol/openai/completions.js';
+export { createOpenAIHandler } from './protocol/openai/handler.js';
+export type { OpenAIHandlerOptions, OpenAIFetchHandler, OpenAIServedEnsemble } from './protocol/openai/handler.js';
+export { OpenAIRequestError } from './protocol/openai/errors.js';
+export type { OpenAIErrorBody, OpenAIErrorType } from './protocol/openai/errors.js';
+export type {
+  EnsembleCompletionParams,
+  ChatCompletionMessageParam,
+  ChatContentTextPart,
+  EnsembleChatCompletion,
+  EnsembleChatCompletionChunk,
+  EnsembleChunkStream,
+  EnsembleUsage,
+} from './protocol/openai/types.js';
+export { createRemoteEngine } from './engine/remote/remote-engine.js';
+export type { RemoteEngine, RemoteEngineOptions } from './engine/remote/remote-engine.js';
+export { validateRemoteSpec } from './engine/remote/remote-spec.js';
+export type { RemoteEngineSpec } from './engine/remote/remote-spec.js';
+export { RemoteEngineError } from './engine/remote/remote-errors.js';
+export type { RemoteEngineErrorCode, RemoteEngineErrorDetails } from './engine/remote/remote-errors.js';
+export { offDevice } from './engine/remote/off-device.js';
+export type { OffDevice } from './engine/remote/off-device.js';

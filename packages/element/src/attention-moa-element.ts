@@ -9,11 +9,13 @@ import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValue
 import { live } from 'lit/directives/live.js';
 import {
   ScriptedEngine,
+  offDevice,
   type AgentConfig,
   type AggregatorConfig,
   type AttentionMoAOptions,
   type AttentionMoAResult,
   type ChatMessage,
+  type OffDevice,
   type RoleTokenLimits,
 } from '@attention-moa/core';
 import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
@@ -28,7 +30,7 @@ import { defaultModelLoader } from './engine-pool-loader.js';
 import { chooseRunner, loadRequestFor, runnerInputProblems } from './runner-choice.js';
 import { forwardRunAction, loadProgressDetail } from './event-forwarding.js';
 import { errorInfo, type RunAction, type RunView } from './view-model.js';
-import { simulatedBadge, type DetailsContext } from './run-details.js';
+import { offDeviceBadge, offDeviceNotice, simulatedBadge, type DetailsContext } from './run-details.js';
 import type { MapSelection } from './attention-map.js';
 import { loadingTemplate } from './loading-view.js';
 import { pendingTurnTemplate, turnTemplate } from './turn-view.js';
@@ -54,7 +56,7 @@ function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDec
   return out;
 }
 
-const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -67,6 +69,7 @@ export class AttentionMoAElement extends LitElement {
   static readonly parts = CSS_PARTS.map((p) => p.name);
 
   declare models: string | undefined;
+  declare remoteModels: string | undefined;
   declare aggregator: string | AggregatorConfig | undefined;
   declare layers: number | undefined;
   declare attention: string | undefined;
@@ -90,7 +93,7 @@ export class AttentionMoAElement extends LitElement {
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
   #messages: ChatMessage[] = [];
-  #settings: Settings = { models: [], protocol: {} };
+  #settings: Settings = { models: [], remote: [], protocol: {} };
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
@@ -275,7 +278,7 @@ export class AttentionMoAElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
-      models: this.models, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
+      models: this.models, remoteModels: this.remoteModels, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
       maxTokens: this.maxTokens, memoryBudget: this.memoryBudget,
     });
     problems.push(...runnerInputProblems(this));
@@ -337,6 +340,31 @@ export class AttentionMoAElement extends LitElement {
       (this.agents?.some?.((a) => a?.engine instanceof ScriptedEngine) ?? false) ||
       this.#allTurns().some((t) => t.simulated)
     );
+  }
+
+  /**
+   * The agents (and aggregator) whose prompts leave this browser, by name: engines of the runner that answers
+   * (the `moa` property's agents, the `agents` property, or the loaded models). Server models named by
+   * `remote-models` count before they are loaded, so the notice is there before the first question.
+   */
+  #offDevice(): Map<string, OffDevice> {
+    const out = new Map<string, OffDevice>();
+    const moaOptions = (this.moa as { options?: { agents?: AgentConfig[]; aggregator?: AggregatorConfig & { name?: string } } } | undefined)?.options;
+    const agents = moaOptions?.agents ?? (this.moa ? [] : this.agents ?? this.#announcedEngines?.agents ?? []);
+    for (const agent of agents) {
+      const where = offDevice(agent?.engine);
+      if (where) out.set(agent.name, where);
+    }
+    const aggregator = moaOptions?.aggregator ?? (this.moa ? undefined : typeof this.aggregator === 'object' ? this.aggregator : this.#announcedEngines?.aggregator);
+    const aggregatorWhere = offDevice(aggregator?.engine);
+    if (aggregator && aggregatorWhere) out.set(aggregator.name ?? 'aggregator', aggregatorWhere);
+    if (!this.moa && !this.agents && !this.#announcedEngines) {
+      for (const r of this.#settings.remote) {
+        const where = offDevice({ remote: { baseURL: r.baseURL } });
+        if (where) out.set(`${r.model} (${where.host})`, where);
+      }
+    }
+    return out;
   }
 
   // ------------------------------------------------------------------ events
@@ -453,14 +481,17 @@ export class AttentionMoAElement extends LitElement {
   protected override render(): TemplateResult {
     const turns = this.#allTurns();
     const simulated = this.#isSimulated();
+    const remote = this.#offDevice();
     const busy = this.#busy;
     return html`
       <div class="panel" part="panel">
         <header class="top" part="header">
           <h2>Attention-MoA</h2>
           ${simulated ? simulatedBadge() : nothing}
+          ${remote.size ? offDeviceBadge() : nothing}
           <span class="status-text">${this.#headerStatus()}</span>
         </header>
+        ${remote.size ? offDeviceNotice(remote) : nothing}
         ${this.#problem ? problemTemplate(this.#problem, () => this.#dismissProblem()) : nothing}
         ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
         ${turns.length || this.#pendingQuestion
@@ -468,7 +499,7 @@ export class AttentionMoAElement extends LitElement {
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
               ${this.#pendingQuestion ? pendingTurnTemplate(this.#pendingQuestion, this.#loading.loading) : nothing}
             </ol>`
-          : html`<p class="empty-state">${this.#emptyText(simulated)}</p>`}
+          : html`<p class="empty-state">${this.#emptyText(simulated, remote.size > 0)}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
           <label for="${this.#uid}-input">${this.#editing !== undefined
             ? `Edit question ${this.#editing + 1} (sending replaces it and the answers after it)`
@@ -501,12 +532,12 @@ export class AttentionMoAElement extends LitElement {
     `;
   }
 
-  #emptyText(simulated: boolean): string {
-    const n = this.agents?.length ?? this.#settings.models.length;
+  #emptyText(simulated: boolean, remote: boolean): string {
+    const n = this.agents?.length ?? this.#settings.models.length + this.#settings.remote.length;
     const how = n === 1
       ? 'One model answers: it proposes, critiques its own answer, refines it, and writes the final answer.'
       : `${n ? plural(n, 'model') : 'Several models'} answer together: each proposes, critiques the others and itself, refines, and one writes the final answer.`;
-    return `${how} It all runs on this device.${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
+    return `${how} ${remote ? 'Some agents run on servers (see above); the others run on this device.' : 'It all runs on this device.'}${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
   }
 
   #headerStatus(): string {
@@ -532,6 +563,7 @@ export class AttentionMoAElement extends LitElement {
     const details: DetailsContext = {
       now: performance.now(),
       simulated,
+      offDevice: this.#offDevice(),
       idPrefix: id,
       selection: (layer) => this.#selection.get(`${key}:${layer}`),
       onSelect: (layer, selection) => {

@@ -36,6 +36,7 @@ export const TAG_NAME = 'attention-moa';
 
 export const PROPERTIES: readonly PropertyDoc[] = [
   { name: 'models', attribute: 'models', kind: 'string', type: 'string', description: 'Comma-separated WebLLM model ids, one agent each, loaded (with progress bars) by the loader on the first question or `load()`. Ignored when `moa` or `agents` is set.' },
+  { name: 'remoteModels', attribute: 'remote-models', kind: 'string', type: 'string', description: 'Comma-separated `model@baseURL` entries, e.g. `"smollm2@http://127.0.0.1:8080/v1"`: agents on OpenAI-compatible servers (vLLM, Ollama, llama.cpp\'s server), after the `models` agents. Their prompts leave the browser, and the component says so. No API keys here (attributes are public): for a server that needs one, set `agents` with `createRemoteEngine({ apiKey })`. Ignored when `moa` or `agents` is set.' },
   { name: 'aggregator', attribute: 'aggregator', kind: 'string', type: 'string | AggregatorConfig', description: 'The aggregator: an agent name or model id (default: the first agent), or an `AggregatorConfig` object together with `agents`.' },
   { name: 'layers', attribute: 'layers', kind: 'number', type: 'number', default: 'protocol default (1)', description: 'Maximum number of layers, 1–10.' },
   { name: 'attention', attribute: 'attention', kind: 'string', type: "'full' | 'self' | 'ring' | 'none'", default: "'full'", description: 'Who critiques whom: every agent every answer (`full`), only itself, a ring neighbour and itself, or nobody (classic MoA).' },
@@ -129,6 +130,8 @@ export const CSS_PARTS: readonly { name: string; description: string }[] = [
   { name: 'panel', description: 'The whole component box.' },
   { name: 'header', description: 'Title, status and badges.' },
   { name: 'badge', description: 'Badges such as "simulated".' },
+  { name: 'off-device-badge', description: 'The badge on an agent that runs on a server (and in the header when any does).' },
+  { name: 'off-device-notice', description: 'The notice naming the agents whose prompts leave the browser.' },
   { name: 'error', description: 'The error panel (message and next step).' },
   { name: 'loading', description: 'The model loading section.' },
   { name: 'progress', description: 'One model\'s loading row.' },

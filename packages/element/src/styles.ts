@@ -75,6 +75,8 @@ export const styles = css`
   header.top .status-text { color: var(--_muted); font-size: 0.9em; }
   .badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 999px; font-size: 0.8em; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
   .badge.simulated { color: var(--_sim); background: var(--_sim-bg); }
+  .badge.off-device { color: var(--_error); background: var(--_error-bg); }
+  .off-device-notice { margin: 0 0 var(--_space); padding: 0.5em 0.75em; border: 1px solid var(--_error); border-radius: var(--_radius); background: var(--_error-bg); font-size: 0.9em; }
 
   button {
     font: inherit; color: inherit; cursor: pointer; border-radius: var(--_radius);

@@ -43,7 +43,8 @@ export interface ChatCompletionCreateParams {
 
 export interface ChatCompletionChunkChoice {
   index: number;
-  delta: { content?: string | null; role?: ChatRole };
+  /** `role` is only read as text: servers also send roles the protocol never writes ('developer', 'tool'). */
+  delta: { content?: string | null; role?: string };
   finish_reason: FinishReason | null;
 }
 
@@ -102,6 +103,31 @@ export interface ChatEngine {
   readonly noSystemRole?: boolean;
   /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
   interruptGenerate?(): void | Promise<void>;
+}
+
+/**
+ * An engine whose requests must name their model: the official `openai` client (`new OpenAI({ baseURL, apiKey })`)
+ * or any other client of an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server), which reject a request
+ * without `model`. Accepted wherever an engine is, without a cast; the agent (or aggregator) must then give `model`.
+ */
+export interface OpenAIClientLike {
+  chat: {
+    completions: {
+      create(
+        params: ChatCompletionCreateParams & { stream: true; model: string },
+        options?: RequestOptions,
+      ): PromiseLike<AsyncIterable<ChatCompletionChunk>> | AsyncIterable<ChatCompletionChunk>;
+    };
+  };
+}
+
+/** What an agent or the aggregator may be given as its engine. */
+export type AnyChatEngine = ChatEngine | OpenAIClientLike;
+
+/** The official `openai` client and its kind carry the server's `baseURL`: they need a `model` in every request. */
+export function remoteBaseURL(engine: unknown): string | undefined {
+  const url = (engine as { baseURL?: unknown } | null)?.baseURL;
+  return typeof url === 'string' && url ? url : undefined;
 }
 
 /** True when `value` has the contract's shape (used to reject bad configs with a clear message). */

@@ -3,7 +3,7 @@
  * `ConfigError` naming the field, what it got and what is allowed; unknown keys are rejected too (a typo such
  * as `layer: 3` would otherwise silently run one layer).
  */
-import { isChatEngine, type ChatEngine } from '../engine/contract.js';
+import { isChatEngine, remoteBaseURL, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
 import { TOPOLOGIES } from './topology.js';
@@ -190,13 +190,23 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
   return value as T;
 }
 
-function engine(value: unknown, field: string): ChatEngine {
+function engine(value: unknown, field: string, model: unknown): ChatEngine {
   if (value === undefined || value === null) {
     throw new ConfigError(field, 'is missing: pass an engine with chat.completions.create (a WebLLM engine, an openai client, a ScriptedEngine)');
   }
   if (!isChatEngine(value)) {
     throw new ConfigError(field, `is not an engine: it needs a chat.completions.create(params) method (OpenAI chat-completions shape), got ${show(value)}`);
   }
+  const baseURL = remoteBaseURL(value);
+  if (baseURL !== undefined && (typeof model !== 'string' || !model.trim())) {
+    const modelField = field.replace(/engine$/, 'model');
+    throw new ConfigError(
+      modelField,
+      `is missing: ${field} is a client of the OpenAI-compatible server at ${baseURL}, and such servers (vLLM, Ollama, llama.cpp's server) ` +
+        `reject a request without a model. Name the model it serves, e.g. ${modelField.split('.').pop()}: "qwen2.5:0.5b"`,
+    );
+  }
+  // An OpenAIClientLike is called with the model named above, so the contract holds for it.
   return value;
 }
 
@@ -245,7 +255,7 @@ function resolveAgent(value: unknown, i: number, shared: { maxTokens: RoleLimits
   const name = optionalString(value.name, `${field}.name`);
   if (name === undefined) throw new ConfigError(`${field}.name`, 'is missing: every agent needs a unique name (shown in the UI and the trace)');
   const answerCap = integer(value.maxTokens, `${field}.maxTokens`, 1);
-  const agentEngine = engine(value.engine, `${field}.engine`);
+  const agentEngine = engine(value.engine, `${field}.engine`, value.model);
   // Window and system role: the agent's options, else what its engine reports for the loaded model, else 4096 / false.
   const contextWindow = integer(value.contextWindow, `${field}.contextWindow`, 1, reportedWindow(agentEngine) ?? DEFAULTS.contextWindow);
   const scaled = defaultMaxTokens(contextWindow);
@@ -276,7 +286,7 @@ function resolveAggregator(value: unknown, shared: { maxTokens: RoleLimits; temp
   }
   if (!isRecord(value)) throw new ConfigError('aggregator', `must be an object { engine, model? }, got ${show(value)}`);
   rejectUnknownKeys(value, AGGREGATOR_KEYS, 'aggregator');
-  const aggregatorEngine = engine(value.engine, 'aggregator.engine');
+  const aggregatorEngine = engine(value.engine, 'aggregator.engine', value.model);
   const contextWindow = integer(value.contextWindow, 'aggregator.contextWindow', 1, reportedWindow(aggregatorEngine) ?? DEFAULTS.contextWindow);
   const aggregator: ResolvedAggregator = {
     name: optionalString(value.name, 'aggregator.name') ?? DEFAULTS.aggregatorName,

@@ -3,7 +3,7 @@
  * Spec: shared docs attention-moa.md. Events flow out of `AttentionMoA.run()`; the element,
  * the demo and the benchmarks consume exactly these shapes.
  */
-import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { AnyChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { AttentionMoAError } from './errors.js';
 import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
@@ -19,8 +19,9 @@ export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 export interface AgentConfig {
   /** Unique, shown in the UI and the trace. */
   name: string;
-  engine: ChatEngine;
-  /** For engines that serve several models. */
+  /** A WebLLM engine, a ScriptedEngine, an `EnginePool` engine, another `AttentionMoA`, or an `openai` client. */
+  engine: AnyChatEngine;
+  /** For engines that serve several models; required for an `openai` client (servers reject requests without it). */
   model?: string;
   temperature?: number;
   /** Cap for this agent's propose/refine answers (critiques use `maxTokens.critique`). */
@@ -39,7 +40,8 @@ export interface AgentConfig {
 
 export interface AggregatorConfig {
   /** May be the same engine (and model) as an agent's: it then waits its turn on that model. */
-  engine: ChatEngine;
+  engine: AnyChatEngine;
+  /** Required for an `openai` client, as for agents. */
   model?: string;
   name?: string;
   temperature?: number;

@@ -9,6 +9,8 @@
  * WORKER_CRASHED, so the protocol drops the agents that use it and finishes with the others. `dispose()` ends all.
  *
  * `engine(key)` returns an object satisfying the engine contract, to put in the protocol's agent configs.
+ * A `kind: 'openai'` key is a model on an OpenAI-compatible server: no slot, no worker, no GPU memory here; its
+ * engine is the remote engine itself, called from the page.
  * The parts: pool-options (checks), pool-plan (planning, slot ids), swap-scheduler (pure load/evict decisions),
  * pool-lifecycle (loading, crash restarts, eviction), pool-queue (waiting requests).
  */
@@ -16,6 +18,8 @@ import type { CallInfo, CallRequestOptions, ChatCompletionChunk, ChatCompletionC
 import { isRuntimeError, runtimeError } from '../engine/errors.js';
 import { webllmLimits, type ModelRecordLike } from '../engine/model-record.js';
 import type { ModelLimits } from '../engine/hosted-engine.js';
+import { offDevice } from '../engine/remote/off-device.js';
+import { createRemoteEngine, type RemoteEngine } from '../engine/remote/remote-engine.js';
 import { chooseThreadCount, type BackendChoice, type ThreadChoice } from './backend-choice.js';
 import { assertWebGpu, detectCapabilities } from './capabilities.js';
 import { isBackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
@@ -47,10 +51,15 @@ export class EnginePool {
   private currentPhase: string | undefined;
   private phases: PhaseDemand[] = [];
   private readonly engines = new Map<string, ChatEngine>();
+  /** Keys of models on OpenAI-compatible servers, and their engines. */
+  private readonly remotes = new Map<string, RemoteEngine>();
 
   constructor(options: EnginePoolOptions) {
     checkPoolOptions(options);
     this.options = options;
+    for (const [key, spec] of Object.entries(options.models)) {
+      if (spec.kind === 'openai') this.remotes.set(key, createRemoteEngine(spec));
+    }
     if (options.onEvent) this.listeners.add(options.onEvent);
     this.lifecycle = new SlotLifecycle({
       options,
@@ -113,6 +122,13 @@ export class EnginePool {
     const base = globalThis.location?.href;
     const models: PlannedPoolModel[] = [];
     for (const [key, spec] of specs) {
+      if (spec.kind === 'openai') {
+        const where = offDevice(this.remotes.get(key))!;
+        const remote = { baseURL: where.baseURL, host: where.host, loopback: where.loopback };
+        models.push({ key, kind: 'openai', requested: `${spec.model} @ ${spec.baseURL}`, model: spec.model, vramMB: 0, slot: `openai:${spec.model}@${where.baseURL}`, remote });
+        this.emit({ type: 'remote', key, model: spec.model, ...remote });
+        continue;
+      }
       const { hosted, model, vramMB, slotId, resolved, record } = planSpec(key, spec, { prebuilt, base, f16: capabilities?.f16 ?? false });
       let slot = this.slots.get(slotId);
       if (!slot) {
@@ -148,7 +164,9 @@ export class EnginePool {
       }
     }
 
-    const phasesByKey = options.phases ?? (options.protocol ? protocolPhases(options.protocol) : undefined);
+    // Server models use no memory here: they are left out of the phases the memory plan schedules.
+    const local = (phases: PhaseDemand[]) => phases.map((p) => ({ ...p, calls: Object.fromEntries(Object.entries(p.calls).filter(([key]) => !this.remotes.has(key))) }));
+    const phasesByKey = options.phases ? local(options.phases) : options.protocol ? local(protocolPhases(options.protocol)) : undefined;
     const phases = phasesByKey
       ? phasesOverSlots(phasesByKey, (key) => this.slotOfKey.get(key)?.id, { field: options.phases ? 'phases' : 'protocol', keys: Object.keys(options.models) })
       : undefined;
@@ -206,6 +224,17 @@ export class EnginePool {
   engine(key: string): ChatEngine {
     let engine = this.engines.get(key);
     if (engine) return engine;
+    const remote = this.remotes.get(key);
+    if (remote) {
+      // The server's engine, refusing requests once the pool is disposed; `remote` keeps it marked off the device.
+      const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => {
+        this.assertAlive();
+        return remote.chat.completions.create(params, options);
+      };
+      const wrapped: RemoteEngine = { remote: remote.remote, chat: { completions: { create } } as ChatEngine['chat'], interruptGenerate: () => remote.interruptGenerate() };
+      this.engines.set(key, wrapped);
+      return wrapped;
+    }
     if (!(key in this.options.models)) {
       throw runtimeError('BAD_SPEC', { field: 'key', model: key }, { message: `EnginePool: no model named "${key}"; known keys: ${Object.keys(this.options.models).join(', ')}` });
     }
@@ -329,6 +358,7 @@ export class EnginePool {
     this.disposed = true;
     if (this.swapTimer) clearTimeout(this.swapTimer);
     const error = runtimeError('DISPOSED');
+    for (const remote of this.remotes.values()) remote.interruptGenerate();
     for (const slot of this.slots.values()) {
       rejectQueued(slot, error);
       const worker = slot.worker;

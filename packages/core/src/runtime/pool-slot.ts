@@ -21,6 +21,8 @@ export type PoolEvent =
   /** A `{ webgpu, wasm }` spec was resolved: the backend, and a sentence saying why (for the UI). */
   | { type: 'backend'; key: string; choice: BackendChoice }
   | { type: 'swap-mode'; message: string; loads: number; reloads: number }
+  /** A model key runs on an OpenAI-compatible server: its prompts leave the browser (and the device, unless `loopback`). */
+  | { type: 'remote'; key: string; model: string; baseURL: string; host: string; loopback: boolean }
   | { type: 'load-start'; slot: string; model: string; attempt: number }
   | { type: 'progress'; slot: string; model: string; progress: ModelLoadProgress; overall: OverallLoadProgress }
   | { type: 'loaded'; slot: string; model: string; loadMs: number; attempt: number }
