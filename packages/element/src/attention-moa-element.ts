@@ -35,6 +35,7 @@ import type { MapSelection } from './attention-map.js';
 import { loadingTemplate } from './loading-view.js';
 import { pendingTurnTemplate, turnTemplate } from './turn-view.js';
 import { problemTemplate } from './problem-view.js';
+import { checkRestoredTurn, messagesOf, restoredView, type RestoredTurn } from './restored-turn.js';
 import { plural } from './format.js';
 import { styles } from './styles.js';
 
@@ -102,6 +103,8 @@ export class AttentionMoAElement extends LitElement {
   #loadedSimulated = false;
   #announcedEngines: LoadedEngines | undefined;
   #draft = '';
+  /** The turn whose question is being edited in the prompt box (Send replaces it and what follows). */
+  #editing: number | undefined;
   #openDetails = new Set<string>();
   #selection = new Map<string, MapSelection>();
   #copiedAnswer: RunView | undefined;
@@ -176,15 +179,17 @@ export class AttentionMoAElement extends LitElement {
         this.#messages = [...messages, { role: 'assistant', content: view.result.answer }];
         return view.result;
       }
+      // A stopped or failed question goes back into the prompt box (unless something new was typed), to send again
+      // or edit; the partial answer stays visible above.
+      started = false;
       if (view.status === 'stopped') return null;
-      // A question the protocol refused as it is goes back into the prompt box, to be edited.
-      if (view.error?.code === 'MESSAGES_INVALID') started = false;
       throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
     } finally {
       this.#busy = false;
       this.#pendingQuestion = undefined;
-      // A question that never started (stopped or failed while loading) goes back into the prompt box.
+      // A question without an answer (stopped, failed, or never started) goes back into the prompt box.
       if (!started && !this.#draft) this.#draft = question;
+      if (!started) this.#focusInput();
       this.requestUpdate();
     }
   }
@@ -203,10 +208,52 @@ export class AttentionMoAElement extends LitElement {
     this.#run.clear();
     this.#turns = [];
     this.#messages = [];
+    this.#editing = undefined;
     this.#openDetails.clear();
     this.#selection.clear();
     this.#problem = this.#configProblems[0];
     this.requestUpdate();
+  }
+
+  /**
+   * Shows finished turns, e.g. a conversation saved earlier: each `{ question, result }` (the `result` of `moa-done`
+   * or `lastResult`, trace included) renders as it did live, with its details, and becomes history for the next
+   * question. Replaces the current conversation, like `reset()` followed by those turns.
+   */
+  restoreTurns(turns: readonly RestoredTurn[]): void {
+    if (!Array.isArray(turns)) throw new TypeError('restoreTurns(turns): turns must be an array of { question, result }, e.g. el.restoreTurns([{ question, result: el.lastResult }]).');
+    const checked = turns.map((t, i) => checkRestoredTurn(t, i));
+    this.reset();
+    this.#turns = checked.map(restoredView);
+    this.#messages = messagesOf(this.#turns);
+    this.requestUpdate();
+  }
+
+  /** Asks the last question again, replacing its answer. Resolves like `ask`; null when there is nothing to redo. */
+  async regenerate(): Promise<AttentionMoAResult | null> {
+    const turns = this.#allTurns();
+    const last = turns.at(-1);
+    if (!last) return null;
+    if (this.#busy) throw new AttentionMoABusyError();
+    return this.editTurn(turns.length - 1, last.question);
+  }
+
+  /**
+   * Sends `text` in place of turn `index`'s question (0-based): that turn and every later one are removed, and the
+   * new question is asked with the turns before it as history. `moa-run-start`'s `turn` is then `index`.
+   */
+  async editTurn(index: number, text: string): Promise<AttentionMoAResult | null> {
+    const turns = this.#allTurns();
+    if (!Number.isInteger(index) || index < 0 || index >= turns.length) {
+      throw new RangeError(`editTurn(index, text): index must be a turn number from 0 to ${turns.length - 1}, got ${String(index)}.`);
+    }
+    if (this.#busy) throw new AttentionMoABusyError();
+    this.#editing = undefined;
+    this.#run.clear();
+    this.#turns = turns.slice(0, index);
+    this.#messages = messagesOf(this.#turns);
+    for (const key of [...this.#openDetails]) if (Number(key) >= index) this.#openDetails.delete(key);
+    return this.ask(text);
   }
 
   /** Loads `models` now (otherwise the first question does). */
@@ -357,8 +404,11 @@ export class AttentionMoAElement extends LitElement {
     if (!text || this.#busy) return;
     this.#draft = '';
     this.requestUpdate();
+    const editing = this.#editing;
     // Failures are shown in the component and sent as moa-error; nothing to do with the rejection here.
-    this.ask(text).catch(() => undefined);
+    if (editing !== undefined && editing < this.#allTurns().length) this.editTurn(editing, text).catch(() => undefined);
+    else this.ask(text).catch(() => undefined);
+    this.#editing = undefined;
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -371,6 +421,25 @@ export class AttentionMoAElement extends LitElement {
   #onInput(event: Event): void {
     this.#draft = (event.target as HTMLTextAreaElement).value;
     this.requestUpdate();
+  }
+
+  #startEdit(index: number): void {
+    const turn = this.#allTurns()[index];
+    if (!turn || this.#busy) return;
+    this.#editing = index;
+    this.#draft = turn.question;
+    this.requestUpdate();
+    this.#focusInput();
+  }
+
+  #cancelEdit(): void {
+    this.#editing = undefined;
+    this.#draft = '';
+    this.requestUpdate();
+  }
+
+  #focusInput(): void {
+    this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus());
   }
 
   #onStop(): void {
@@ -432,7 +501,9 @@ export class AttentionMoAElement extends LitElement {
             </ol>`
           : html`<p class="empty-state">${this.#emptyText(simulated, remote.size > 0)}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
-          <label for="${this.#uid}-input">${turns.length ? 'Follow-up question' : 'Your question'}</label>
+          <label for="${this.#uid}-input">${this.#editing !== undefined
+            ? `Edit question ${this.#editing + 1} (sending replaces it and the answers after it)`
+            : turns.length ? 'Follow-up question' : 'Your question'}</label>
           <textarea
             id="${this.#uid}-input"
             part="input"
@@ -446,6 +517,9 @@ export class AttentionMoAElement extends LitElement {
           <div class="prompt-row">
             <span class="hint" id="${this.#uid}-hint">Enter to send, Shift+Enter for a new line.</span>
             <div class="buttons">
+              ${this.#editing !== undefined
+                ? html`<button type="button" class="ghost" part="cancel-edit-button" @click=${() => this.#cancelEdit()}>Cancel edit</button>`
+                : nothing}
               ${turns.length
                 ? html`<button type="button" class="ghost" part="reset-button" @click=${() => this.reset()}>New conversation</button>`
                 : nothing}
@@ -510,6 +584,10 @@ export class AttentionMoAElement extends LitElement {
       copy: (text) => this.#copy(text),
       onCopyAnswer: () => this.#copyAnswer(view),
       onToggleDetails: (e) => this.#toggleDetails(key, e),
+      ...(this.#busy || view.status === 'running' ? {} : {
+        onEdit: () => this.#startEdit(index),
+        ...(index === this.#allTurns().length - 1 ? { onRegenerate: () => void this.regenerate().catch(() => undefined) } : {}),
+      }),
     });
   }
 

@@ -68,6 +68,23 @@ export const METHODS: readonly MethodDoc[] = [
   },
   { name: 'stop', signature: 'stop(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops the question in flight (and a model load in progress); the partial answer stays visible.' },
   { name: 'reset', signature: 'reset(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops any run and starts a new conversation. Loaded models stay loaded.' },
+  {
+    name: 'restoreTurns', signature: 'restoreTurns(turns: RestoredTurn[]): void',
+    parameters: [{ name: 'turns', type: 'RestoredTurn[]', description: 'Finished turns, oldest first: `{ question, result?, answer?, error? }`, `result` being the `AttentionMoAResult` of `moa-done` (trace included).' }],
+    returns: { type: 'void', description: '' },
+    description: 'Shows finished turns (e.g. a saved conversation) as they looked live: Markdown answer, status line, "How this answer was made". They become the history of the next question. Replaces the current conversation; throws a `TypeError` naming the bad turn.',
+  },
+  {
+    name: 'regenerate', signature: 'regenerate(): Promise<AttentionMoAResult | null>', parameters: [],
+    returns: { type: 'Promise<AttentionMoAResult | null>', description: 'As `ask`; null when there is no turn.' },
+    description: 'Asks the last question again, replacing its answer (the Regenerate button).',
+  },
+  {
+    name: 'editTurn', signature: 'editTurn(index: number, text: string): Promise<AttentionMoAResult | null>',
+    parameters: [{ name: 'index', type: 'number', description: '0-based turn to replace.' }, { name: 'text', type: 'string', description: 'The new question.' }],
+    returns: { type: 'Promise<AttentionMoAResult | null>', description: 'As `ask`.' },
+    description: 'Replaces turn `index` and every later turn with a new question asked on the earlier history (the Edit question button). `moa-run-start` then carries `turn: index`.',
+  },
   { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models are ready.' }, description: 'Loads `models` now (the first question does it otherwise).' },
 ];
 
@@ -123,7 +140,11 @@ export const CSS_PARTS: readonly { name: string; description: string }[] = [
   { name: 'answer', description: 'A final answer (the current one is an aria-live region).' },
   { name: 'copy-button', description: 'Copy buttons (answer and code blocks).' },
   { name: 'status', description: 'The run status line.' },
+  { name: 'edit-button', description: 'A turn\'s Edit question button.' },
+  { name: 'regenerate-button', description: 'The last turn\'s Regenerate button.' },
+  { name: 'cancel-edit-button', description: 'The Cancel edit button in the prompt form while a question is edited.' },
   { name: 'early-stop', description: 'The early-stop notice.' },
+  { name: 'cut-mark', description: 'The mark on an answer (or a call in the details) that stopped at its token limit: "Cut at the token limit (N tokens)".' },
   { name: 'details', description: 'The collapsible "how this answer was made" section.' },
   { name: 'stats', description: 'The per-agent token/speed table.' },
   { name: 'layer', description: 'One layer of the timeline.' },

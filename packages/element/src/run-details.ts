@@ -6,7 +6,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { OffDevice } from '@attention-moa/core';
 import { repeat } from 'lit/directives/repeat.js';
-import { agentStats, callText, type CallView, type LayerView, type RunView } from './view-model.js';
+import { agentStats, callText, wasCut, type CallView, type LayerView, type RunView } from './view-model.js';
 import { attentionMapTemplate, type MapSelection } from './attention-map.js';
 import { markdown } from './markdown/markdown-directive.js';
 import { formatRate, plural } from './format.js';
@@ -53,6 +53,21 @@ function tokensOf(call: CallView): number {
   return call.record?.usage?.completion_tokens ?? call.tokens;
 }
 
+/** The visible mark of an answer that stopped at its token limit, not because the model finished. */
+export function cutMark(maxTokens: number | undefined): TemplateResult {
+  return html`<p class="note cut-mark" part="cut-mark">Cut at the token limit${maxTokens ? ` (${plural(maxTokens, 'token')})` : ''}: the model had more to say.</p>`;
+}
+
+/**
+ * The protocol's role check on a finished call (`CallRecord.roleCheck`): what the model did instead of its task
+ * ("Not a critique: …") and what the protocol did about it ("Not passed on to the refinement."). One short line.
+ */
+export function roleCheckText(call: CallView): string {
+  const check = call.record?.roleCheck;
+  if (!check) return '';
+  return [...check.problems.map((p) => sentence(p.note)), ...(check.action ? [sentence(check.action)] : [])].join(' ');
+}
+
 function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = 'Waiting…'): TemplateResult {
   if (!call) return html`<p class="muted">${emptyText}</p>`;
   const text = callText(call);
@@ -62,7 +77,9 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
       : nothing}
     ${text === '' && call.status === 'streaming' ? html`<p class="muted">${call.output ? 'Thinking…' : 'Waiting for the first token…'}</p>` : nothing}
     <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
+    ${wasCut(call) ? cutMark(call.record?.maxTokens) : nothing}
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
+    ${call.record?.roleCheck ? html`<p class="note role-check">${roleCheckText(call)}</p>` : nothing}
   `;
 }
 

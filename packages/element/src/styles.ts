@@ -110,8 +110,10 @@ export const styles = css`
   .answer-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5em; }
   .answer .placeholder { color: var(--_muted); font-style: italic; }
   .status-line { font-size: 0.9em; color: var(--_muted); margin: 0; }
+  .turn-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.25rem; }
   .notice { border: 1px dashed var(--_border); border-radius: var(--_radius); padding: 0.5em 0.75em; background: var(--_surface); margin: 0.5em 0; }
   .note { font-size: 0.85em; color: var(--_muted); }
+  .cut-mark { font-style: italic; margin: 0.25em 0 0; }
 
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }
@@ -124,7 +126,10 @@ export const styles = css`
   .md a { color: var(--_accent); }
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
+  .md .link-destination { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+  /* In a cell, words stay whole (overflow-wrap: anywhere would shrink columns to a letter wide); the table scrolls instead. */
+  .md th, .md td { overflow-wrap: break-word; }
   .md th, .md td { border: 1px solid var(--_border); padding: 0.3em 0.6em; text-align: left; }
   .md [data-align='center'] { text-align: center; }
   .md [data-align='right'] { text-align: right; }

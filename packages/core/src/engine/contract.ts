@@ -89,8 +89,18 @@ export interface ChatEngine {
       ): Promise<AsyncIterable<ChatCompletionChunk>> | AsyncIterable<ChatCompletionChunk>;
     };
   };
-  /** Optional exact token counter; the protocol estimates conservatively when absent. */
-  countTokens?(text: string): number | Promise<number>;
+  /**
+   * Optional exact token counter (the model's own tokenizer); the protocol estimates conservatively when absent, and
+   * for a text where it resolves to `undefined` (an engine that cannot count this time, e.g. its model is not loaded).
+   */
+  countTokens?(text: string): number | undefined | Promise<number | undefined>;
+  /**
+   * Optional facts about the loaded model, read by the protocol as defaults (an agent's own options win): its context
+   * window in tokens (e.g. llama.cpp's `n_ctx`, WebLLM's `context_window_size`) and whether its chat template lacks a
+   * system role. Undefined when unknown.
+   */
+  readonly contextWindow?: number;
+  readonly noSystemRole?: boolean;
   /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
   interruptGenerate?(): void | Promise<void>;
 }

@@ -56,6 +56,7 @@ export class AttentionMoA {
       engine: e.engine,
       ...(e.model ? { model: e.model } : {}),
       temperature: e.temperature,
+      ...(resolved.topP !== undefined ? { topP: resolved.topP } : {}),
       contextWindow: e.contextWindow,
       noSystemRole: e.noSystemRole,
       queue: queues.get(e.engine, e.model),

@@ -16,9 +16,10 @@
  */
 import type { CallInfo, CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
 import { isRuntimeError, runtimeError } from '../engine/errors.js';
+import { webllmLimits, type ModelRecordLike } from '../engine/model-record.js';
+import type { ModelLimits } from '../engine/hosted-engine.js';
 import { offDevice } from '../engine/remote/off-device.js';
 import { createRemoteEngine, type RemoteEngine } from '../engine/remote/remote-engine.js';
-import type { ModelRecordLike } from '../engine/model-record.js';
 import { chooseThreadCount, type BackendChoice, type ThreadChoice } from './backend-choice.js';
 import { assertWebGpu, detectCapabilities } from './capabilities.js';
 import { isBackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
@@ -239,11 +240,20 @@ export class EnginePool {
     }
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
+    const worker = () => this.slotOfKey.get(key)?.worker;
+    // No interruptGenerate(): each request's signal stops exactly that request in its worker (WebLLM's engine-wide
+    // interrupt is called there, for the one request it runs), while an interrupt of the whole worker would also
+    // cut the requests of other runs and of other keys sharing the model.
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
-      interruptGenerate: async () => {
-        await this.plan();
-        await this.slotOfKey.get(key)?.worker?.interruptGenerate();
+      // The model's own tokenizer, in its worker; undefined (the protocol estimates) while the model is not loaded.
+      countTokens: async (text: string) => worker()?.countTokens(text),
+      // The loaded model's facts, read by the protocol as defaults when it is built after load().
+      get contextWindow() {
+        return worker()?.contextWindow;
+      },
+      get noSystemRole() {
+        return worker()?.noSystemRole;
       },
     };
     this.engines.set(key, engine);
@@ -270,7 +280,7 @@ export class EnginePool {
    *  request submitted in this one is queued (the protocol starts a phase's calls together). */
   private schedule(): void {
     if (this.disposed || !this.plan_) return;
-    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule());
+    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule(), () => this.disposed);
     if (this.loadStepQueued) return;
     this.loadStepQueued = true;
     setTimeout(() => {
@@ -323,6 +333,16 @@ export class EnginePool {
 
   status(): PoolSlotStatus[] {
     return [...this.slots.values()].map(slotStatus);
+  }
+
+  /**
+   * What a model key's model accepts (context window, system turn), from its record: the loaded worker's report, or
+   * for a WebLLM model not loaded yet (swap mode) its catalog record. Undefined before `plan()` / `load()`.
+   */
+  limits(key: string): ModelLimits | undefined {
+    const slot = this.slotOfKey.get(key);
+    if (!slot) return undefined;
+    return slot.limits ?? (slot.record ? webllmLimits(slot.record) : undefined);
   }
 
   /** The worker's own counters for a model key (requests, tokens, decode speed). */
