@@ -26,6 +26,8 @@ const MODELS_SCRIPT = '../../scripts/models.mjs';
 const modelsScript = fileURLToPath(new URL(MODELS_SCRIPT, import.meta.url));
 const why = unavailable(existsSync(modelsScript) ? undefined : modelPath);
 test.skip(why !== undefined, `skipped: ${why}`);
+// Said in the run's output too (the list reporter shows skipped tests without their reason).
+if (why) console.log(`[skip] remote-agents.spec.ts: ${why}`);
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
