@@ -128,7 +128,7 @@ test('<attention-moa remote-models> answers from the server and says the privacy
   await expect(notice).toContainText(`smollm2 (${host}) runs on the server at ${host}`);
   await expect(notice).toContainText('the promise that nothing leaves this device does not hold for that agent');
   await expect(elementPage.locator('attention-moa').locator('header [part="off-device-badge"]')).toHaveText('not all on this device');
-  await expect(elementPage.locator('attention-moa').locator('.empty-state')).toContainText('Some agents run on servers');
+  await expect(elementPage.locator('attention-moa').locator('.empty-state')).toContainText('The agents run on servers (see above), not in this browser.');
 
   const result = await elementPage.evaluate(() => (document.querySelector('attention-moa') as HTMLElement & { ask(q: string): Promise<{ answer: string } | null> }).ask('What is 2 + 2?'));
   expect(result!.answer.trim().length).toBeGreaterThan(0);
