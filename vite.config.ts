@@ -7,10 +7,11 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
 // Source aliases: tests, the demo and the dev server run against the packages' sources,
 // so nothing needs building first. Library builds resolve the same way, then externalize.
-const alias = {
-  '@attention-moa/core': here('./packages/core/src/index.ts'),
-  '@attention-moa/element': here('./packages/element/src/index.ts'),
-};
+const alias = [
+  { find: /^@attention-moa\/core$/, replacement: here('./packages/core/src/index.ts') },
+  { find: /^@attention-moa\/core\/lite$/, replacement: here('./packages/core/src/lite.ts') },
+  { find: /^@attention-moa\/element$/, replacement: here('./packages/element/src/index.ts') },
+];
 
 /** Library builds' workers: the worker's copy of the wllama wasm lands on the page bundle's file (same name, same
  *  bytes, at the package root), so a package carries one 10 MB wasm, not two. */
@@ -32,7 +33,13 @@ export default defineConfig(({ mode }): UserConfig => {
         emptyOutDir: true,
         sourcemap: true,
         target: 'es2022',
-        lib: { entry: here('./packages/core/src/index.ts'), formats: ['es'], fileName: 'index' },
+        // Two entries: the whole API (index.js) and `@attention-moa/core/lite` (lite.js: what a page needs before any
+        // question, loaded without the protocol or the runtime).
+        lib: {
+          entry: { index: here('./packages/core/src/index.ts'), lite: here('./packages/core/src/lite.ts') },
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.js`,
+        },
         rolldownOptions: {
           // A library leaves its dependencies to the app's bundler; workers bundle their own.
           // `?url` imports stay in: the wllama wasm ships as an asset of this package (no CDN at run time).
@@ -54,8 +61,14 @@ export default defineConfig(({ mode }): UserConfig => {
         target: 'es2022',
         // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
         rolldownOptions: { output: { minify: true } },
-        // Self-contained: a page with no build step loads this one file (Lit and core inside).
-        lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
+        // Self-contained: a page with no build step loads attention-moa.js (Lit and the element; the protocol,
+        // runtime and Markdown parser are chunks it imports on first use), and core.js when it wants core's API
+        // itself (engines, AttentionMoA): the same chunks the element loads, so nothing is fetched twice.
+        lib: {
+          entry: { 'attention-moa': here('./packages/element/src/index.ts'), core: here('./packages/core/src/index.ts') },
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.js`,
+        },
       },
       worker: libraryWorker,
     };

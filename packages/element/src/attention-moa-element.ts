@@ -7,14 +7,14 @@
  */
 import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import {
-  ScriptedEngine,
-  type AgentConfig,
-  type AggregatorConfig,
-  type AttentionMoAOptions,
-  type AttentionMoAResult,
-  type ChatMessage,
-  type RoleTokenLimits,
+import type {
+  AgentConfig,
+  AggregatorConfig,
+  AttentionMoAOptions,
+  AttentionMoAResult,
+  ChatEngine,
+  ChatMessage,
+  RoleTokenLimits,
 } from '@attention-moa/core';
 import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
 import { moaEvent, type AttentionMoAElementEventMap, type AttentionMoAElementEventName } from './events.js';
@@ -35,6 +35,7 @@ import { pendingTurnTemplate, turnTemplate } from './turn-view.js';
 import { problemTemplate } from './problem-view.js';
 import { plural } from './format.js';
 import { styles } from './styles.js';
+import { loadMarkdown } from './markdown/markdown-directive.js';
 
 /** Attribute text → number when it is a whole number, else the text itself, so validation can quote it back. */
 const numberOrText = {
@@ -148,6 +149,8 @@ export class AttentionMoAElement extends LitElement {
     this.#problem = undefined;
     this.#pendingQuestion = question;
     this.requestUpdate();
+    // The Markdown renderer arrives while the models load or the agents propose, before the first answer token.
+    loadMarkdown().catch(() => undefined);
     let started = false;
     try {
       if (this.#configProblems.length) throw new AttentionMoAElementError(this.#configProblems[0]!);
@@ -276,7 +279,7 @@ export class AttentionMoAElement extends LitElement {
     if (engines !== this.#announcedEngines) {
       // Once per load: later questions reuse the loaded engines.
       this.#announcedEngines = engines;
-      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => a.engine instanceof ScriptedEngine);
+      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => isSimulatedEngine(a.engine));
       this.#emit('moa-ready', { source: 'models', agents: engines.agents.map((a) => a.name), simulated: this.#isSimulated() });
       this.requestUpdate();
     }
@@ -287,7 +290,7 @@ export class AttentionMoAElement extends LitElement {
     return (
       this.simulated ||
       this.#loadedSimulated ||
-      (this.agents?.some?.((a) => a?.engine instanceof ScriptedEngine) ?? false) ||
+      (this.agents?.some?.((a) => isSimulatedEngine(a?.engine)) ?? false) ||
       this.#allTurns().some((t) => t.simulated)
     );
   }
@@ -488,6 +491,11 @@ export class AttentionMoAElement extends LitElement {
     else this.#openDetails.delete(key);
     this.requestUpdate();
   }
+}
+
+/** A ScriptedEngine (or any engine that says it is a test double), told without loading core's engine classes. */
+function isSimulatedEngine(engine: ChatEngine | undefined): boolean {
+  return engine?.simulated === true;
 }
 
 function problemKey(p: Problem): string {

@@ -3,8 +3,10 @@
  * any download, progress per model) turned into the element's `ModelLoader`. By default every model id is a WebLLM
  * model; `createPoolLoader({ spec })` maps ids to other engine specs (scripted engines in workers, wllama).
  */
-import { agentName, agentNames, EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
+import { agentName, agentNames } from '@attention-moa/core/lite';
+import type { EnginePoolOptions, EngineSpec } from '@attention-moa/core';
 import type { LoadedEngines, ModelLoader } from './loader-contract.js';
+import { loadCore } from './core-loader.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
   /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. A spec with a
@@ -28,6 +30,8 @@ export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
       });
     }
     const specs = Object.fromEntries(models.map((m) => [m, spec(m)]));
+    // The runtime (pool, workers, memory plan) is loaded with the first load, not with the page.
+    const { EnginePool, hasCachedModel } = await loadCore();
     const slotKeys = new Map<string, string[]>();
     const pool = new EnginePool({
       ...poolOptions,

@@ -3,7 +3,8 @@
  * attribute, what is wrong and the fix. Attribute values arrive as text (`layers="abc"`), property values as any
  * JavaScript value; both go through here, and nothing is thrown.
  */
-import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionMoAOptions, type AttentionTopology, type EarlyStopMode, type RoleTokenLimits } from '@attention-moa/core';
+import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionTopology, type EarlyStopMode } from '@attention-moa/core/lite';
+import type { AttentionMoAOptions, RoleTokenLimits } from '@attention-moa/core';
 import { attributeProblem, type Problem } from './problems.js';
 
 export interface RawSettings {

@@ -13,7 +13,7 @@ import type {
   PromptCut,
   RunPlan,
 } from '@attention-moa/core';
-import { stripPartialReasoning } from '@attention-moa/core';
+import { stripPartialReasoning } from '@attention-moa/core/lite';
 
 export type RunStatus = 'running' | 'done' | 'stopped' | 'error';
 export type CallStatus = 'streaming' | 'done' | 'failed' | 'stopped';

@@ -92,6 +92,8 @@ export interface ChatEngine {
   countTokens?(text: string): number | Promise<number>;
   /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
   interruptGenerate?(): void | Promise<void>;
+  /** True for a test double (scripted replies, not a model): UIs label what it writes as simulated. */
+  readonly simulated?: boolean;
 }
 
 /** True when `value` has the contract's shape (used to reject bad configs with a clear message). */

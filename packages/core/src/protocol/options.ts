@@ -7,6 +7,7 @@ import { isChatEngine, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
 import { TOPOLOGIES } from './topology.js';
+import { EARLY_STOP_MODES } from './early-stop-modes.js';
 import type {
   AgentConfig,
   AggregatorConfig,
@@ -18,8 +19,7 @@ import type {
   RoleTokenLimits,
 } from './types.js';
 
-export { TOPOLOGIES };
-export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
+export { TOPOLOGIES, EARLY_STOP_MODES };
 export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
 
 export const DEFAULTS = {
