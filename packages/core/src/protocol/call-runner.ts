@@ -14,6 +14,7 @@ import type {
 } from '../engine/contract.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
+import type { CallTap } from './draft-stream.js';
 import type { PermitQueue } from './permit-queue.js';
 import { placeSystem } from './prompts.js';
 import { stripReasoning } from './reasoning.js';
@@ -49,6 +50,8 @@ export interface CallRequest {
   allowEmpty?: boolean;
   /** Stream the reply as the final answer. */
   answer?: { stream: AnswerStream; stopPhrase?: string };
+  /** Observes the reply as it streams (a draft of the answer). */
+  tap?: CallTap;
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
 }
@@ -225,6 +228,7 @@ export class CallRunner {
     const startedAt = ctx.now();
     const identity = { role, layer, agent, ...(target ? { target } : {}) };
     ctx.emit({ type: 'call-start', call: id, ...identity, promptTokens: fitted.promptTokens, cuts: fitted.cuts });
+    request.tap?.start(id);
 
     // One signal per call: the run's abort, or this call's timeout.
     const controller = new AbortController();
@@ -277,6 +281,7 @@ export class CallRunner {
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
+          request.tap?.token(token);
         }
         if (choice?.finish_reason) finish = choice.finish_reason;
       }
@@ -341,6 +346,7 @@ export class CallRunner {
     ctx.emit({ type: 'call-end', record });
 
     if (ctx.signal.aborted) throw this.aborted();
+    request.tap?.end(error ? undefined : text);
     if (error) {
       request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
       return { status: 'failed', error, record };
