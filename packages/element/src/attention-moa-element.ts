@@ -43,18 +43,25 @@ const numberOrText = {
   toAttribute: (value: unknown) => (value === undefined || value === null ? null : String(value)),
 };
 
+/** An on-by-default attribute: removed → true, "false" → false; other text stays text, so validation can quote it. */
+const onByDefault = {
+  fromAttribute: (value: string | null) => (value === null ? true : value.trim().toLowerCase() === 'false' ? false : value),
+  toAttribute: (value: unknown) => (value === false ? 'false' : null),
+};
+
 function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDeclaration> {
   const out: Record<string, PropertyDeclaration> = {};
   for (const doc of docs) {
     if (doc.kind === 'object') out[doc.name] = { attribute: false };
     else if (doc.kind === 'boolean') out[doc.name] = { type: Boolean, attribute: doc.attribute, reflect: doc.reflect ?? false };
     else if (doc.kind === 'number') out[doc.name] = { attribute: doc.attribute, converter: numberOrText };
+    else if (doc.kind === 'switch') out[doc.name] = { attribute: doc.attribute, converter: onByDefault };
     else out[doc.name] = { attribute: doc.attribute };
   }
   return out;
 }
 
-const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -77,6 +84,7 @@ export class AttentionMoAElement extends LitElement {
   declare compact: boolean;
   declare simulated: boolean;
   declare preload: boolean;
+  declare drafts: boolean | string;
   declare moa: MoaRunner | undefined;
   declare agents: AgentConfig[] | undefined;
   declare options: Partial<AttentionMoAOptions> | undefined;
@@ -90,7 +98,7 @@ export class AttentionMoAElement extends LitElement {
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
   #messages: ChatMessage[] = [];
-  #settings: Settings = { models: [], protocol: {} };
+  #settings: Settings = { models: [], protocol: {}, drafts: true };
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
@@ -111,6 +119,7 @@ export class AttentionMoAElement extends LitElement {
     this.compact = false;
     this.simulated = false;
     this.preload = false;
+    this.drafts = true;
   }
 
   // ------------------------------------------------------------------ public API
@@ -232,7 +241,7 @@ export class AttentionMoAElement extends LitElement {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
       models: this.models, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
-      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget,
+      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget, drafts: this.drafts,
     });
     problems.push(...runnerInputProblems(this));
     this.#settings = settings;
@@ -312,6 +321,7 @@ export class AttentionMoAElement extends LitElement {
       emit: (name, detail) => this.#emit(name, detail),
       turn: this.#turns.length,
       messages: this.#pendingMessages,
+      drafts: this.#settings.drafts,
       showProblem: (problem) => this.#showProblem(problem),
     });
   }
@@ -475,6 +485,7 @@ export class AttentionMoAElement extends LitElement {
       current,
       simulated,
       compact: this.compact,
+      drafts: this.#settings.drafts,
       open: this.#openDetails.has(key),
       copied: this.#copiedAnswer === view,
       details,

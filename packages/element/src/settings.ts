@@ -14,13 +14,16 @@ export interface RawSettings {
   earlyStop?: unknown;
   maxTokens?: unknown;
   memoryBudget?: unknown;
+  drafts?: unknown;
 }
 
 export interface Settings {
   models: string[];
   /** Protocol options set by attributes (unset ones are left to the protocol's defaults). */
-  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens'>;
+  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens' | 'drafts'>;
   memoryBudgetBytes?: number;
+  /** Show the run's drafts until the final answer replaces them (default on). */
+  drafts: boolean;
 }
 
 export const MAX_LAYERS = 10;
@@ -46,7 +49,7 @@ export function parseModelList(value: unknown): string[] {
 
 export function parseSettings(raw: RawSettings): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const settings: Settings = { models: [], protocol: {} };
+  const settings: Settings = { models: [], protocol: {}, drafts: true };
 
   if (!isUnset(raw.models)) {
     if (typeof raw.models !== 'string' && !Array.isArray(raw.models)) {
@@ -99,7 +102,27 @@ export function parseSettings(raw: RawSettings): { settings: Settings; problems:
     } else settings.memoryBudgetBytes = bytes;
   }
 
+  const drafts = parseSwitch(raw.drafts);
+  if (drafts === undefined) {
+    problems.push(attributeProblem('drafts', `drafts must be true or false, got ${show(raw.drafts)}`, 'Leave it out to show drafts (the default), or set drafts="false" to show only the final answer.'));
+  } else if (!drafts) {
+    settings.drafts = false;
+    // Off: the protocol writes no drafts at all (a page's options.drafts applies when the attribute is left on).
+    settings.protocol.drafts = false;
+  }
+
   return { settings, problems };
+}
+
+/** An on-by-default switch, like `spellcheck`: unset, true, "", "true" or "on" → true; false, "false" or "off" → false. */
+export function parseSwitch(value: unknown): boolean | undefined {
+  if (value === undefined || value === null || value === true) return true;
+  if (value === false) return false;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'true' || v === 'on') return true;
+  if (v === 'false' || v === 'off') return false;
+  return undefined;
 }
 
 /** "512" → the cap for answers (propose, refine, aggregate, residual); "propose:512, critique:128" → per role. */

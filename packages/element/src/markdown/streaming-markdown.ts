@@ -61,15 +61,21 @@ export class StreamingMarkdown {
     this.schedule();
   }
 
-  /** Shows `full`: appends the difference when it extends what is shown, otherwise starts over. */
+  /**
+   * Shows `full`: appends the difference when it extends what is shown, otherwise starts over. Text arriving in an
+   * empty container is rendered at once, not on the next frame: a box that replaces another (a draft by the answer)
+   * is never shown empty for a frame.
+   */
   set(full: string): void {
     const current = this.source;
     if (full.length >= current.length && !this.pendingCR && full.startsWith(current)) {
       this.append(full.slice(current.length));
+      if (!current && full) this.flush();
       return;
     }
     this.reset();
     this.append(full);
+    if (full) this.flush();
   }
 
   reset(): void {
