@@ -120,7 +120,7 @@ test('a labelled draft shows while the ensemble works; the final answer replaces
   const firstAnswer = frames.findIndex((f) => f.live);
   expect(firstAnswer).toBeGreaterThan(frames.indexOf(first));
   expect(frames.slice(firstAnswer).every((f) => !f.draft)).toBe(true);
-  expect(frames[firstAnswer]!.label).toBe('Final answer being written; it replaces the draft.');
+  expect(frames[firstAnswer]!.label).toBe('Final answer being written in place of the draft.');
   await expect(el(page).locator('[part=draft]')).toHaveCount(0);
   await expect(el(page).locator('[part=draft-label]')).toHaveCount(0);
   const answer = el(page).locator('[part=answer]');
@@ -170,7 +170,7 @@ test('two layers: layer 1\'s synthesis replaces the first draft, then the final 
     "Draft layer 2's synthesis, by Aggregator — the ensemble is still working on the final answer.",
   ]);
   // The residual's answer may arrive whole at the end (it is held while it could be the judge's stop verdict).
-  expect(labels.slice(3)).toEqual(labels.length > 3 ? ['Final answer being written; it replaces the draft.'] : []);
+  expect(labels.slice(3)).toEqual(labels.length > 3 ? ['Final answer being written in place of the draft.'] : []);
   const synthesis = frames.find((f) => f.label.startsWith("Draft layer 1's synthesis"))!;
   expect(synthesis.draft).toMatch(/^Answer/);
   const fromDraft = frames.slice(frames.findIndex((f) => f.draft));
@@ -207,4 +207,48 @@ test('a bad drafts value is a problem that names the attribute and the fix', asy
   await expect(alert).toContainText('drafts="false"');
   const problem = (await events(page)).find((e) => e.type === 'moa-error');
   expect(problem?.detail).toMatchObject({ code: 'invalid-attribute', field: 'drafts' });
+});
+
+test('screenshots: a draft on screen, then the final answer, at 1280 and 390 px, light and dark', async ({ page }) => {
+  test.setTimeout(120_000);
+  const dir = 'test-results/screenshots';
+  // Slow critiques keep the finished draft on screen while the shots are taken.
+  const rules = [
+    { when: { role: 'critique' as const }, reply: '{agent} on {target}: clear; add the year of the figure.', tokenDelayMs: 400 },
+    { when: { role: 'aggregate' as const }, reply: '**Paris** is the capital of France, on the Seine, with about 2.1 million people (2023). It has been the capital for most of the time since 987, and it is by far the largest city of the country.', tokenDelayMs: 250 },
+  ];
+  await open(page, { layers: 1, tokenDelayMs: 6, rules });
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const input = el(page).locator('textarea');
+  await input.fill('What is the capital of France, and what should I know about it?');
+  await input.press('Enter');
+  await expect(el(page).locator('[part=draft]')).toContainText('Population about 2.1 million');
+  await expect(el(page).locator('[part=draft-label]')).toContainText('still working');
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.screenshot({ path: `${dir}/element-draft-${width}-${colorScheme}.png`, fullPage: true });
+    }
+  }
+  // The final answer streaming in the draft's place (the area holds the draft's height until the run ends).
+  await expect(el(page).locator('[part=answer] [aria-live]')).toContainText('capital of France, on', { timeout: 60_000 });
+  await expect(el(page).locator('[part=draft]')).toHaveCount(0);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.screenshot({ path: `${dir}/element-replacing-${width}-${colorScheme}.png`, fullPage: true });
+    }
+  }
+  await expect(el(page).locator('[part=status]')).toHaveText(/^Done/, { timeout: 60_000 });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 800 });
+      await page.screenshot({ path: `${dir}/element-final-${width}-${colorScheme}.png`, fullPage: true });
+    }
+  }
+  // The phone width never scrolls sideways, draft or not.
+  expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
 });

@@ -50,6 +50,7 @@ const createProtocol: ProtocolFactory = (options) => new AttentionMoA(options);
 /** What the demo uses of <attention-moa> (its public methods). */
 interface AssistantElement extends HTMLElement {
   ask(text: string): Promise<unknown>;
+  load(): Promise<void>;
   stop(): void;
   reset(): void;
 }
@@ -179,7 +180,14 @@ export class DemoApp extends LitElement {
       stopPhrase: DEFAULTS.stopPhrase, // the protocol's own phrase: the script answers it when the judge asks
     });
     this.beginSession(session);
+    await this.elementReady();
     this.monitor.markLoaded();
+  }
+
+  /** The element has its runner and the code a run needs (it loads the protocol and Markdown renderer on first use). */
+  private async elementReady(): Promise<void> {
+    await this.updateComplete;
+    await this.element()?.load().catch(() => undefined);
   }
 
   /** A new session answers from now on: the element starts fresh and gets the earlier turns as history. */
@@ -252,6 +260,7 @@ export class DemoApp extends LitElement {
       const session = await load(progress.onEvent, abort.signal);
       this.set({ starting: undefined });
       this.beginSession(session);
+      await this.elementReady();
       // Counting starts now: from here on the models answer on this device and nothing should be fetched.
       this.monitor.markLoaded();
     } catch (error) {

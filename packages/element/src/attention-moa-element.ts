@@ -36,6 +36,7 @@ import { problemTemplate } from './problem-view.js';
 import { plural } from './format.js';
 import { styles } from './styles.js';
 import { loadMarkdown } from './markdown/markdown-directive.js';
+import { loadCore } from './core-loader.js';
 
 /** Attribute text → number when it is a whole number, else the text itself, so validation can quote it back. */
 const numberOrText = {
@@ -159,7 +160,7 @@ export class AttentionMoAElement extends LitElement {
     this.#pendingQuestion = question;
     this.requestUpdate();
     // The Markdown renderer arrives while the models load or the agents propose, before the first answer token.
-    loadMarkdown().catch(() => undefined);
+    this.#warmUp();
     let started = false;
     try {
       if (this.#configProblems.length) throw new AttentionMoAElementError(this.#configProblems[0]!);
@@ -218,11 +219,16 @@ export class AttentionMoAElement extends LitElement {
     this.requestUpdate();
   }
 
-  /** Loads `models` now (otherwise the first question does). */
+  /**
+   * Loads what answering needs now (otherwise the first question does): the models of `models`, with progress, and
+   * the element's own code for a run (the protocol, the Markdown renderer), which a page that only shows the
+   * element never loads.
+   */
   async load(): Promise<void> {
-    if (this.moa || this.agents) return;
+    const code = this.#warmUp();
     try {
-      await this.#loadModels();
+      if (this.moa || this.agents) await code;
+      else await Promise.all([this.#loadModels(), code]);
     } catch (error) {
       if (this.#stopRequested) return;
       const problem = error instanceof AttentionMoAElementError ? error.problem : describeError(errorInfo(error), {
@@ -261,6 +267,8 @@ export class AttentionMoAElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     for (const problem of this.#freshProblems) this.#emit('moa-error', problem);
     this.#freshProblems = [];
+    // Engines handed over: a question is coming, so fetch what answering needs now, not with the first token.
+    if ((changed.has('moa') && this.moa) || (changed.has('agents') && this.agents)) this.#warmUp();
     if (changed.has('moa') && this.moa && isMoaRunner(this.moa)) {
       this.#emit('moa-ready', { source: 'moa', agents: [], simulated: this.simulated });
     } else if (changed.has('agents') && this.agents && !this.moa && !this.#configProblems.some((p) => p.field === 'agents')) {
@@ -273,6 +281,17 @@ export class AttentionMoAElement extends LitElement {
   }
 
   // ------------------------------------------------------------------ engines
+
+  /**
+   * Starts loading what a question needs (the Markdown renderer; the protocol unless a prepared runner answers):
+   * the element's page chunk has neither, so a page that only shows the element never loads them. Callers that do
+   * not wait for it drop its failure: the question itself loads them again and reports what fails.
+   */
+  #warmUp(): Promise<unknown> {
+    const code = Promise.all([loadMarkdown(), this.moa ? undefined : loadCore()]);
+    code.catch(() => undefined);
+    return code;
+  }
 
   #resolveRunner(): Promise<MoaRunner> {
     return chooseRunner(

@@ -68,7 +68,7 @@ export const METHODS: readonly MethodDoc[] = [
   },
   { name: 'stop', signature: 'stop(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops the question in flight (and a model load in progress); the partial answer stays visible.' },
   { name: 'reset', signature: 'reset(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops any run and starts a new conversation. Loaded models stay loaded.' },
-  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models are ready.' }, description: 'Loads `models` now (the first question does it otherwise).' },
+  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models and the code a run needs are ready.' }, description: 'Loads what answering needs now (the first question does it otherwise): the models of `models`, and the element\'s own code for a run (the protocol, the Markdown renderer), which is not part of its page chunk.' },
 ];
 
 export const EVENTS: Readonly<Record<AttentionMoAElementEventName, { type: string; description: string }>> = {

@@ -126,6 +126,10 @@ export const styles = css`
   .md > :first-child, .md .md-open > :first-child { margin-top: 0; }
   .md p, .md ul, .md ol, .md blockquote, .md table, .md .code-block { margin: 0.6em 0; }
   .md ul, .md ol { padding-left: 1.5em; }
+  /* The answer sits in the conversation's list: without this, its lists get the browser's nested-list circles. */
+  .md ul { list-style-type: disc; }
+  .md ul ul { list-style-type: circle; }
+  .md ul ul ul { list-style-type: square; }
   .md blockquote { border-left: 3px solid var(--_border); padding-left: 0.9em; color: var(--_muted); margin-left: 0; }
   .md code { font-family: var(--_mono); font-size: 0.9em; background: var(--_surface); padding: 0.1em 0.3em; border-radius: 0.25em; }
   .md a { color: var(--_accent); }

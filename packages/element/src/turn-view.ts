@@ -107,7 +107,7 @@ function draftNote(view: RunView, area: AnswerArea): TemplateResult | typeof not
       <span class="draft-chip">Draft</span> ${draftSource(draft)}${draft.status === 'failed' ? ' (cut short: its call failed)' : ''} — ${draftState(view)}
     </span>
     ${running
-      ? html`<span class="${drafting ? 'held' : ''}" aria-hidden=${drafting ? 'true' : 'false'}><span class="draft-chip final">Final answer</span> being written; it replaces the draft.</span>`
+      ? html`<span class="${drafting ? 'held' : ''}" aria-hidden=${drafting ? 'true' : 'false'}><span class="draft-chip final">Final answer</span> being written in place of the draft.</span>`
       : nothing}
   </p>`;
 }
