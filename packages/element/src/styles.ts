@@ -123,7 +123,10 @@ export const styles = css`
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }
   .md .md-open { display: contents; }
-  .md > :first-child, .md .md-open > :first-child { margin-top: 0; }
+  .md > :first-child, .md .md-group > :first-child, .md .md-open > :first-child { margin-top: 0; }
+  /* Committed blocks in groups (streaming-markdown.ts): off screen, a group is skipped by style, layout and paint,
+     so a frame late in a long answer costs what an early one does. The clip margin keeps focus rings visible. */
+  .md-group { content-visibility: auto; contain-intrinsic-size: auto 30em; overflow-clip-margin: 8px; }
   .md p, .md ul, .md ol, .md blockquote, .md table, .md .code-block { margin: 0.6em 0; }
   .md ul, .md ol { padding-left: 1.5em; }
   /* The answer sits in the conversation's list: without this, its lists get the browser's nested-list circles. */
