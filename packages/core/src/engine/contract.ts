@@ -103,6 +103,8 @@ export interface ChatEngine {
   readonly noSystemRole?: boolean;
   /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
   interruptGenerate?(): void | Promise<void>;
+  /** True for a test double (scripted replies, not a model): UIs label what it writes as simulated. */
+  readonly simulated?: boolean;
 }
 
 /**

@@ -15,6 +15,7 @@
 import { estimateTokens } from '../engine/tokens.js';
 import type { ChatMessage } from '../engine/contract.js';
 import { AnswerStream } from './answer-stream.js';
+import { DraftStream, type CallTap } from './draft-stream.js';
 import { CallRunner, type CallOutcome, type CallRequest, type Endpoint } from './call-runner.js';
 import type { PromptSpec } from './context-budget.js';
 import { splitConversation } from './prompts.js';
@@ -58,11 +59,16 @@ function reasonOf(outcome: CallOutcome): string {
   return error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
 }
 
+function tapOf(tap: CallTap | undefined): { tap?: CallTap } {
+  return tap ? { tap } : {};
+}
+
 export class ProtocolRun {
   private readonly options: ResolvedOptions;
   private readonly t0 = performance.now();
   private readonly runner: CallRunner;
   private readonly answer: AnswerStream;
+  private readonly drafts: DraftStream;
   private readonly alive: Set<string>;
   private readonly dropped: DroppedAgent[] = [];
   private readonly layerOutputs: string[] = [];
@@ -81,7 +87,12 @@ export class ProtocolRun {
     this.options = setup.options;
     this.aggregator = setup.aggregator;
     this.alive = new Set(setup.agents.map((a) => a.config.name));
-    this.answer = new AnswerStream(emit);
+    this.drafts = new DraftStream(emit, setup.options.drafts);
+    // The final answer replaces any draft: once it streams, no draft event follows.
+    this.answer = new AnswerStream((event) => {
+      this.drafts.close();
+      emit(event);
+    });
     this.runner = new CallRunner({
       signal,
       emit,
@@ -267,6 +278,10 @@ export class ProtocolRun {
         });
       }
     }
+    if (source === 'residual' && !isLast && !this.earlyStop) {
+      const call = this.runner.records.filter((r) => r.role === 'residual' && r.layer === layer && !r.error).pop();
+      if (call) this.drafts.whole({ role: 'residual', layer, agent: call.agent, call: call.id }, output);
+    }
     this.layerOutputs.push(output);
     this.emit({ type: 'layer-end', layer, output, source });
   }
@@ -294,6 +309,7 @@ export class ProtocolRun {
             }),
           ),
           ...(streamAnswer ? { answer: { stream: this.answer } } : {}),
+          ...tapOf(layer === 1 && !streamAnswer ? this.drafts.proposal(config.name) : undefined),
           skip: () => !this.alive.has(config.name),
           review: this.review({ role: 'propose', layer, inputs: reference === undefined ? [] : [reference], maxTokens: config.maxTokens.propose }),
         });
@@ -440,6 +456,8 @@ export class ProtocolRun {
         // A residual may be empty: a stop verdict, or no usable answer (the layer's aggregate then stands).
         ...(role === 'residual' ? { allowEmpty: true } : {}),
         review: this.review({ role, layer, inputs, maxTokens: this.options.maxTokens[role], judge }),
+        // An aggregate that is not the answer is the next draft, live (a residual is shown once judged: see runLayer).
+        ...tapOf(!streamAnswer && role === 'aggregate' ? this.drafts.aggregate(layer, endpoint.name) : undefined),
       });
       if (outcome.status === 'ok') return outcome;
       this.replaceAggregator(layer, role, reasonOf(outcome), true);
