@@ -8,8 +8,10 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 // Source aliases: tests, the demo, the dev server and the element's self-contained file build from the packages'
 // sources, so nothing needs building first. (The npm packages' modules are compiled by tsc, file for file.)
 const alias = [
-  { find: '@attention-moa/core', replacement: here('./packages/core/src/index.ts') },
-  { find: '@attention-moa/element', replacement: here('./packages/element/src/index.ts') },
+  { find: /^@attention-moa\/core$/, replacement: here('./packages/core/src/index.ts') },
+  { find: /^@attention-moa\/core\/lite$/, replacement: here('./packages/core/src/lite.ts') },
+  { find: /^@attention-moa\/core\/protocol$/, replacement: here('./packages/core/src/protocol.ts') },
+  { find: /^@attention-moa\/element$/, replacement: here('./packages/element/src/index.ts') },
   // Builds from source start the agent worker prebuilt, with a known URL (see runtime/default-worker.ts): the
   // published modules leave that worker to the page author's bundler instead.
   { find: /^\.\/default-worker\.js$/, replacement: here('./packages/core/src/runtime/default-worker-prebuilt.ts') },
@@ -86,8 +88,14 @@ export default defineConfig(({ mode }): UserConfig => {
         target: 'es2022',
         // Served as is from a CDN: fully minified (lib mode's ES default keeps whitespace).
         rolldownOptions: { output: { minify: true } },
-        // Self-contained: a page with no build step loads this one file (Lit and core inside).
-        lib: { entry: here('./packages/element/src/index.ts'), formats: ['es'], fileName: 'attention-moa' },
+        // Self-contained: a page with no build step loads attention-moa.js (Lit and the element; the protocol,
+        // runtime and Markdown parser are chunks it imports on first use), and core.js when it wants core's API
+        // itself (engines, AttentionMoA): the same chunks the element loads, so nothing is fetched twice.
+        lib: {
+          entry: { 'attention-moa': here('./packages/element/src/index.ts'), core: here('./packages/core/src/index.ts') },
+          formats: ['es'],
+          fileName: (_format, name) => `${name}.js`,
+        },
       },
       worker: libraryWorker,
     };

@@ -145,7 +145,11 @@ test('stop() mid-run: the UI settles at once, the partial work stays, no further
   expect(after.length).toBe(count);
   expect(after.filter((e) => e.type === 'moa-stopped')).toHaveLength(1);
   expect(after.map((e) => e.type)).not.toContain('moa-done');
-  await expect(el(page).locator('[part=answer] .placeholder')).toHaveText('Stopped before an answer was ready.');
+  // No final answer: the draft written so far stays, labelled as a draft that never became the answer.
+  // (The first agent to write is the draft's: with equal engines, any of them.)
+  await expect(el(page).locator('[part=draft-label]')).toContainText(/Draft from (Ada|Ben|Cy)'s proposal — stopped before the final answer\./);
+  await expect(el(page).locator('[part=draft]')).toContainText(/Ada|Ben|Cy/);
+  await expect(el(page).locator('[part=answer] [aria-live]')).toHaveText('');
   await el(page).getByText('How this answer was made').click();
   await expect(el(page).locator('[part=agent-card]').first()).toContainText('Ada');
   await expect(el(page).locator('[part=stop-button]')).toHaveAttribute('aria-disabled', 'true');

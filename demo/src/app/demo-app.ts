@@ -53,6 +53,7 @@ const createProtocol: ProtocolFactory = (options) => new AttentionMoA(options);
 /** What the demo uses of <attention-moa> (its public methods). */
 interface AssistantElement extends HTMLElement {
   ask(text: string): Promise<unknown>;
+  load(): Promise<void>;
   stop(): void;
   reset(): void;
   restoreTurns(turns: { question: string; result?: AttentionMoAResult; answer?: string; error?: { name: string; message: string; code?: string } }[]): void;
@@ -231,7 +232,14 @@ export class DemoApp extends LitElement {
       stopPhrase: DEFAULTS.stopPhrase, // the protocol's own phrase: the script answers it when the judge asks
     });
     this.beginSession(session);
+    await this.elementReady();
     this.monitor.markLoaded();
+  }
+
+  /** The element has its runner and the code a run needs (it loads the protocol and Markdown renderer on first use). */
+  private async elementReady(): Promise<void> {
+    await this.updateComplete;
+    await this.element()?.load().catch(() => undefined);
   }
 
   /** A new session answers from now on; the element keeps showing the conversation, its turns the history. */
@@ -322,6 +330,7 @@ export class DemoApp extends LitElement {
       this.beginSession(session);
       // Other tabs of the demo are told, so they do not load a second copy without saying so.
       this.elsewhere?.holding(kind, models.map((m) => m.label));
+      await this.elementReady();
       // Counting starts now: from here on the models answer on this device and nothing should be fetched.
       this.monitor.markLoaded();
     } catch (error) {

@@ -5,18 +5,19 @@
  * engines. Which runner answers is `runner-choice.ts`, the DOM events are `event-forwarding.ts`, a turn's markup is
  * `turn-view.ts`. Every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
  */
+import { offDevice } from '@attention-moa/core/lite';
 import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
-import {
-  ScriptedEngine,
-  offDevice,
-  type AgentConfig,
-  type AggregatorConfig,
-  type AttentionMoAOptions,
-  type AttentionMoAResult,
-  type ChatMessage,
-  type OffDevice,
-  type RoleTokenLimits,
+import type {
+  AgentConfig,
+  AggregatorConfig,
+  AttentionMoAOptions,
+  AnyChatEngine,
+  AttentionMoAResult,
+  ChatEngine,
+  ChatMessage,
+  OffDevice,
+  RoleTokenLimits,
 } from '@attention-moa/core';
 import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
 import { moaEvent, type AttentionMoAElementEventMap, type AttentionMoAElementEventName } from './events.js';
@@ -38,11 +39,19 @@ import { problemTemplate } from './problem-view.js';
 import { checkRestoredTurn, messagesOf, restoredView, type RestoredTurn } from './restored-turn.js';
 import { plural } from './format.js';
 import { styles } from './styles.js';
+import { loadMarkdown } from './markdown/markdown-directive.js';
+import { loadCore } from './core-loader.js';
 
 /** Attribute text → number when it is a whole number, else the text itself, so validation can quote it back. */
 const numberOrText = {
   fromAttribute: (value: string | null) => (value === null ? undefined : /^\s*\d+\s*$/.test(value) ? Number(value) : value),
   toAttribute: (value: unknown) => (value === undefined || value === null ? null : String(value)),
+};
+
+/** An on-by-default attribute: removed → true, "false" → false; other text stays text, so validation can quote it. */
+const onByDefault = {
+  fromAttribute: (value: string | null) => (value === null ? true : value.trim().toLowerCase() === 'false' ? false : value),
+  toAttribute: (value: unknown) => (value === false ? 'false' : null),
 };
 
 function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDeclaration> {
@@ -51,12 +60,13 @@ function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDec
     if (doc.kind === 'object') out[doc.name] = { attribute: false };
     else if (doc.kind === 'boolean') out[doc.name] = { type: Boolean, attribute: doc.attribute, reflect: doc.reflect ?? false };
     else if (doc.kind === 'number') out[doc.name] = { attribute: doc.attribute, converter: numberOrText };
+    else if (doc.kind === 'switch') out[doc.name] = { attribute: doc.attribute, converter: onByDefault };
     else out[doc.name] = { attribute: doc.attribute };
   }
   return out;
 }
 
-const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -80,6 +90,7 @@ export class AttentionMoAElement extends LitElement {
   declare compact: boolean;
   declare simulated: boolean;
   declare preload: boolean;
+  declare drafts: boolean | string;
   declare moa: MoaRunner | undefined;
   declare agents: AgentConfig[] | undefined;
   declare options: Partial<AttentionMoAOptions> | undefined;
@@ -93,7 +104,7 @@ export class AttentionMoAElement extends LitElement {
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
   #messages: ChatMessage[] = [];
-  #settings: Settings = { models: [], remote: [], protocol: {} };
+  #settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
@@ -116,6 +127,7 @@ export class AttentionMoAElement extends LitElement {
     this.compact = false;
     this.simulated = false;
     this.preload = false;
+    this.drafts = true;
   }
 
   // ------------------------------------------------------------------ public API
@@ -154,6 +166,8 @@ export class AttentionMoAElement extends LitElement {
     this.#problem = undefined;
     this.#pendingQuestion = question;
     this.requestUpdate();
+    // The Markdown renderer arrives while the models load or the agents propose, before the first answer token.
+    this.#warmUp();
     let started = false;
     try {
       if (this.#configProblems.length) throw new AttentionMoAElementError(this.#configProblems[0]!);
@@ -256,11 +270,16 @@ export class AttentionMoAElement extends LitElement {
     return this.ask(text);
   }
 
-  /** Loads `models` now (otherwise the first question does). */
+  /**
+   * Loads what answering needs now (otherwise the first question does): the models of `models`, with progress, and
+   * the element's own code for a run (the protocol, the Markdown renderer), which a page that only shows the
+   * element never loads.
+   */
   async load(): Promise<void> {
-    if (this.moa || this.agents) return;
+    const code = this.#warmUp();
     try {
-      await this.#loadModels();
+      if (this.moa || this.agents) await code;
+      else await Promise.all([this.#loadModels(), code]);
     } catch (error) {
       if (this.#stopRequested) return;
       const problem = error instanceof AttentionMoAElementError ? error.problem : describeError(errorInfo(error), {
@@ -279,7 +298,7 @@ export class AttentionMoAElement extends LitElement {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
       models: this.models, remoteModels: this.remoteModels, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
-      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget,
+      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget, drafts: this.drafts,
     });
     problems.push(...runnerInputProblems(this));
     this.#settings = settings;
@@ -299,6 +318,8 @@ export class AttentionMoAElement extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     for (const problem of this.#freshProblems) this.#emit('moa-error', problem);
     this.#freshProblems = [];
+    // Engines handed over: a question is coming, so fetch what answering needs now, not with the first token.
+    if ((changed.has('moa') && this.moa) || (changed.has('agents') && this.agents)) this.#warmUp();
     if (changed.has('moa') && this.moa && isMoaRunner(this.moa)) {
       this.#emit('moa-ready', { source: 'moa', agents: [], simulated: this.simulated });
     } else if (changed.has('agents') && this.agents && !this.moa && !this.#configProblems.some((p) => p.field === 'agents')) {
@@ -311,6 +332,17 @@ export class AttentionMoAElement extends LitElement {
   }
 
   // ------------------------------------------------------------------ engines
+
+  /**
+   * Starts loading what a question needs (the Markdown renderer; the protocol unless a prepared runner answers):
+   * the element's page chunk has neither, so a page that only shows the element never loads them. Callers that do
+   * not wait for it drop its failure: the question itself loads them again and reports what fails.
+   */
+  #warmUp(): Promise<unknown> {
+    const code = Promise.all([loadMarkdown(), this.moa ? undefined : loadCore()]);
+    code.catch(() => undefined);
+    return code;
+  }
 
   #resolveRunner(): Promise<MoaRunner> {
     return chooseRunner(
@@ -326,7 +358,7 @@ export class AttentionMoAElement extends LitElement {
     if (engines !== this.#announcedEngines) {
       // Once per load: later questions reuse the loaded engines.
       this.#announcedEngines = engines;
-      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => a.engine instanceof ScriptedEngine);
+      this.#loadedSimulated = engines.simulated === true || engines.agents.some((a) => isSimulatedEngine(a.engine));
       this.#emit('moa-ready', { source: 'models', agents: engines.agents.map((a) => a.name), simulated: this.#isSimulated() });
       this.requestUpdate();
     }
@@ -337,7 +369,7 @@ export class AttentionMoAElement extends LitElement {
     return (
       this.simulated ||
       this.#loadedSimulated ||
-      (this.agents?.some?.((a) => a?.engine instanceof ScriptedEngine) ?? false) ||
+      (this.agents?.some?.((a) => isSimulatedEngine(a?.engine)) ?? false) ||
       this.#allTurns().some((t) => t.simulated)
     );
   }
@@ -398,6 +430,7 @@ export class AttentionMoAElement extends LitElement {
       emit: (name, detail) => this.#emit(name, detail),
       turn: this.#turns.length,
       messages: this.#pendingMessages,
+      drafts: this.#settings.drafts,
       showProblem: (problem) => this.#showProblem(problem),
     });
   }
@@ -592,6 +625,7 @@ export class AttentionMoAElement extends LitElement {
       current,
       simulated,
       compact: this.compact,
+      drafts: this.#settings.drafts,
       open: this.#openDetails.has(key),
       copied: this.#copiedAnswer === view,
       details,
@@ -612,6 +646,11 @@ export class AttentionMoAElement extends LitElement {
     else this.#openDetails.delete(key);
     this.requestUpdate();
   }
+}
+
+/** A ScriptedEngine (or any engine that says it is a test double), told without loading core's engine classes. */
+function isSimulatedEngine(engine: AnyChatEngine | undefined): boolean {
+  return !!engine && 'simulated' in engine && engine.simulated === true;
 }
 
 function problemKey(p: Problem): string {

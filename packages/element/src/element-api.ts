@@ -9,8 +9,8 @@ export interface PropertyDoc {
   name: string;
   /** The attribute, for attribute-backed settings; properties holding objects have none. */
   attribute?: string;
-  /** How an attribute value is converted. */
-  kind: 'string' | 'number' | 'boolean' | 'object';
+  /** How an attribute value is converted ('switch': on by default, like `spellcheck`; "false" turns it off). */
+  kind: 'string' | 'number' | 'boolean' | 'switch' | 'object';
   /** The TypeScript type, as documented. */
   type: string;
   default?: string;
@@ -46,6 +46,7 @@ export const PROPERTIES: readonly PropertyDoc[] = [
   { name: 'placeholder', attribute: 'placeholder', kind: 'string', type: 'string', default: "'Ask a question…'", description: 'Placeholder of the prompt box.' },
   { name: 'compact', attribute: 'compact', kind: 'boolean', type: 'boolean', default: 'false', description: 'Denser layout without the per-layer timeline (answer, status and early-stop notice only).', reflect: true },
   { name: 'simulated', attribute: 'simulated', kind: 'boolean', type: 'boolean', default: 'false', description: 'Label every agent as simulated (scripted replies, not a model). Set automatically when a ScriptedEngine is detected.', reflect: true },
+  { name: 'drafts', attribute: 'drafts', kind: 'switch', type: 'boolean', default: 'true', description: 'While the ensemble works, show its best text so far as a clearly labelled draft (a first proposal, then each earlier layer\'s synthesis); the final answer replaces it in place. Screen readers are told the final answer only. `drafts="false"` shows only the final answer (and the protocol writes no drafts).' },
   { name: 'preload', attribute: 'preload', kind: 'boolean', type: 'boolean', default: 'false', description: 'Start loading `models` as soon as the element is connected instead of on the first question.' },
   { name: 'moa', kind: 'object', type: 'MoaRunner | undefined', description: 'A prepared protocol runner (an `AttentionMoA` from @attention-moa/core, or anything with the same `run(messages, { signal })`). Takes precedence over `agents` and `models`.' },
   { name: 'agents', kind: 'object', type: 'AgentConfig[] | undefined', description: 'Agents with their engines (scripted, remote, or loaded by your code); the element builds the protocol from them and the attributes.' },
@@ -85,7 +86,7 @@ export const METHODS: readonly MethodDoc[] = [
     returns: { type: 'Promise<AttentionMoAResult | null>', description: 'As `ask`.' },
     description: 'Replaces turn `index` and every later turn with a new question asked on the earlier history (the Edit question button). `moa-run-start` then carries `turn: index`.',
   },
-  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models are ready.' }, description: 'Loads `models` now (the first question does it otherwise).' },
+  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models and the code a run needs are ready.' }, description: 'Loads what answering needs now (the first question does it otherwise): the models of `models`, and the element\'s own code for a run (the protocol, the Markdown renderer), which is not part of its page chunk.' },
 ];
 
 export const EVENTS: Readonly<Record<AttentionMoAElementEventName, { type: string; description: string }>> = {
@@ -98,6 +99,9 @@ export const EVENTS: Readonly<Record<AttentionMoAElementEventName, { type: strin
   'moa-agent-dropped': { type: 'AgentDroppedDetail', description: 'An agent failed and the run continues without it: `{ dropped }`.' },
   'moa-layer-end': { type: 'LayerEndDetail', description: 'A layer finished: `{ layer, output, source }`.' },
   'moa-early-stop': { type: 'EarlyStopDetail', description: 'The run stopped early: `{ layer, mode, reason, similarity? }`.' },
+  'moa-draft-start': { type: 'DraftStartDetail', description: 'A draft (a provisional answer, shown until a better one) started: `{ draft, source: { role, layer, agent, call }, final: false }`. Not sent with `drafts="false"`.' },
+  'moa-draft-token': { type: 'DraftTokenDetail', description: 'The current draft streamed text: `{ draft, token, text, final: false }` (`text`: the draft so far).' },
+  'moa-draft-end': { type: 'DraftEndDetail', description: 'The draft\'s call ended: `{ draft, status: \'done\' | \'failed\', text, final: false }`. The next draft, or the final answer, replaces it.' },
   'moa-answer-token': { type: 'AnswerTokenDetail', description: 'The final answer streamed a token: `{ token, answer }`.' },
   'moa-done': { type: 'DoneDetail', description: 'The answer is complete: `{ question, result }`, `result.trace` holding every call.' },
   'moa-stopped': { type: 'StoppedDetail', description: 'The question was stopped by `stop()` or the Stop button: `{ question, partialAnswer }`.' },
@@ -137,7 +141,9 @@ export const CSS_PARTS: readonly { name: string; description: string }[] = [
   { name: 'progress', description: 'One model\'s loading row.' },
   { name: 'conversation', description: 'The list of turns.' },
   { name: 'question', description: 'A user question.' },
-  { name: 'answer', description: 'A final answer (the current one is an aria-live region).' },
+  { name: 'answer', description: 'A turn\'s answer area (the current answer is an aria-live region; a draft shown there is not).' },
+  { name: 'draft', description: 'A draft shown in the answer area until the final answer replaces it.' },
+  { name: 'draft-label', description: 'The line that labels a draft (where it comes from, that the ensemble is still working).' },
   { name: 'copy-button', description: 'Copy buttons (answer and code blocks).' },
   { name: 'status', description: 'The run status line.' },
   { name: 'edit-button', description: 'A turn\'s Edit question button.' },

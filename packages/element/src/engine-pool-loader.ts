@@ -5,8 +5,10 @@
  * The `remote-models` entries become `kind: 'openai'` specs: agents on OpenAI-compatible servers, named
  * "model (host)", with no download and no worker.
  */
-import { agentName, agentNames, EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
+import { agentName, agentNames } from '@attention-moa/core/lite';
+import type { EnginePoolOptions, EngineSpec } from '@attention-moa/core';
 import type { LoadedEngines, ModelLoader } from './loader-contract.js';
+import { loadCore } from './core-loader.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
   /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. A spec with a
@@ -35,6 +37,8 @@ export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
       ...request.models.map((m) => [m, spec(m)]),
       ...remote.map((r) => [`${r.model}@${r.baseURL}`, { kind: 'openai', baseURL: r.baseURL, model: r.model } satisfies EngineSpec]),
     ]);
+    // The runtime (pool, workers, memory plan) is loaded with the first load, not with the page.
+    const { EnginePool, hasCachedModel } = await loadCore();
     const slotKeys = new Map<string, string[]>();
     const pool = new EnginePool({
       ...poolOptions,

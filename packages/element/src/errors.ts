@@ -1,5 +1,5 @@
 /** Errors the element's methods reject with: MoAErrors, each with an explicit `name` (minifiers mangle class names) and a `code`. */
-import { MoAError } from '@attention-moa/core';
+import { MoAError } from '@attention-moa/core/lite';
 import type { Problem } from './problems.js';
 
 /** `ask()` while another question is in flight. The element does not queue: stop() first, or wait for `moa-done`. */

@@ -3,7 +3,8 @@
  * property (engines the page made), or the `models` attribute (engines the loader makes). Also the checks of those
  * properties and the aggregator choice, so a wrong value becomes a problem naming the property and the fix.
  */
-import { isChatEngine, type AgentConfig, type AggregatorConfig, type AttentionMoAOptions } from '@attention-moa/core';
+import { isChatEngine } from '@attention-moa/core/lite';
+import type { AgentConfig, AggregatorConfig, AttentionMoAOptions } from '@attention-moa/core';
 import { AttentionMoAElementError } from './errors.js';
 import { attributeProblem, type Problem } from './problems.js';
 import { createProtocol } from './protocol-factory.js';
@@ -88,6 +89,6 @@ export function aggregatorFor(agents: AgentConfig[], choice: RunnerInputs['aggre
   return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
 }
 
-function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {
+function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): Promise<MoaRunner> {
   return createProtocol({ ...inputs.options, ...inputs.settings.protocol, agents, aggregator });
 }

@@ -3,7 +3,8 @@
  * attribute, what is wrong and the fix. Attribute values arrive as text (`layers="abc"`), property values as any
  * JavaScript value; both go through here, and nothing is thrown.
  */
-import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionMoAOptions, type AttentionTopology, type EarlyStopMode, type RoleTokenLimits } from '@attention-moa/core';
+import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionTopology, type EarlyStopMode } from '@attention-moa/core/lite';
+import type { AttentionMoAOptions, RoleTokenLimits } from '@attention-moa/core';
 import { attributeProblem, type Problem } from './problems.js';
 
 export interface RawSettings {
@@ -14,6 +15,7 @@ export interface RawSettings {
   earlyStop?: unknown;
   maxTokens?: unknown;
   memoryBudget?: unknown;
+  drafts?: unknown;
 }
 
 /** A model on an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server): one agent, run off the browser. */
@@ -27,8 +29,10 @@ export interface Settings {
   /** `remote-models`: agents on OpenAI-compatible servers, after the `models` agents. */
   remote: RemoteModel[];
   /** Protocol options set by attributes (unset ones are left to the protocol's defaults). */
-  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens'>;
+  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens' | 'drafts'>;
   memoryBudgetBytes?: number;
+  /** Show the run's drafts until the final answer replaces them (default on). */
+  drafts: boolean;
 }
 
 export const MAX_LAYERS = 10;
@@ -76,7 +80,7 @@ export function parseRemoteModels(value: unknown): RemoteModel[] | string {
 
 export function parseSettings(raw: RawSettings): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const settings: Settings = { models: [], remote: [], protocol: {} };
+  const settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
 
   if (!isUnset(raw.remoteModels)) {
     const parsed = parseRemoteModels(raw.remoteModels);
@@ -136,7 +140,27 @@ export function parseSettings(raw: RawSettings): { settings: Settings; problems:
     } else settings.memoryBudgetBytes = bytes;
   }
 
+  const drafts = parseSwitch(raw.drafts);
+  if (drafts === undefined) {
+    problems.push(attributeProblem('drafts', `drafts must be true or false, got ${show(raw.drafts)}`, 'Leave it out to show drafts (the default), or set drafts="false" to show only the final answer.'));
+  } else if (!drafts) {
+    settings.drafts = false;
+    // Off: the protocol writes no drafts at all (a page's options.drafts applies when the attribute is left on).
+    settings.protocol.drafts = false;
+  }
+
   return { settings, problems };
+}
+
+/** An on-by-default switch, like `spellcheck`: unset, true, "", "true" or "on" → true; false, "false" or "off" → false. */
+export function parseSwitch(value: unknown): boolean | undefined {
+  if (value === undefined || value === null || value === true) return true;
+  if (value === false) return false;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'true' || v === 'on') return true;
+  if (v === 'false' || v === 'off') return false;
+  return undefined;
 }
 
 /** "512" → the cap for answers (propose, refine, aggregate, residual); "propose:512, critique:128" → per role. */

@@ -15,6 +15,7 @@ import type {
 import { autoCallDeadline, recordCallSpeed } from './call-deadline.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
+import type { CallTap } from './draft-stream.js';
 import type { PermitQueue } from './permit-queue.js';
 import { placeSystem } from './prompts.js';
 import { stripReasoning } from './reasoning.js';
@@ -52,6 +53,8 @@ export interface CallRequest {
   allowEmpty?: boolean;
   /** Stream the reply as the final answer. */
   answer?: { stream: AnswerStream; stopPhrase?: string };
+  /** Observes the reply as it streams (a draft of the answer). */
+  tap?: CallTap;
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
   /** Cleans and checks a completed call's output (reasoning already stripped), before the record is written. */
@@ -255,6 +258,7 @@ export class CallRunner {
     const startedAt = ctx.now();
     const identity = { role, layer, agent, ...(target ? { target } : {}) };
     ctx.emit({ type: 'call-start', call: id, ...identity, promptTokens: fitted.promptTokens, cuts: fitted.cuts });
+    request.tap?.start(id);
 
     // One signal per call: the run's abort, or this call's timeout.
     const controller = new AbortController();
@@ -313,6 +317,7 @@ export class CallRunner {
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
+          request.tap?.token(token);
         }
         if (choice?.finish_reason) finish = choice.finish_reason;
       }
@@ -393,6 +398,7 @@ export class CallRunner {
     }
 
     if (ctx.signal.aborted) throw this.aborted();
+    request.tap?.end(error ? undefined : text);
     if (error) {
       request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
       return { status: 'failed', error, record };

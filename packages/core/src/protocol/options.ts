@@ -7,19 +7,20 @@ import { isChatEngine, remoteBaseURL, type ChatEngine } from '../engine/contract
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
 import { TOPOLOGIES } from './topology.js';
+import { EARLY_STOP_MODES } from './early-stop-modes.js';
 import type {
   AgentConfig,
   AggregatorConfig,
   AttentionMoAOptions,
   AttentionTopology,
   CallRole,
+  DraftOptions,
   EarlyStopMode,
   PromptTemplates,
   RoleTokenLimits,
 } from './types.js';
 
-export { TOPOLOGIES };
-export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
+export { TOPOLOGIES, EARLY_STOP_MODES };
 export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
 
 export const DEFAULTS = {
@@ -114,11 +115,18 @@ export interface ResolvedOptions {
   topP?: number;
   prompts: Required<PromptTemplates>;
   budget: { maxCalls?: number; maxDurationMs?: number };
+  /** `false` when drafts are off. */
+  drafts: ResolvedDrafts | false;
+}
+
+export interface ResolvedDrafts {
+  first: 'first-token' | 'first-finished' | { agent: string };
+  layers: boolean;
 }
 
 const OPTION_KEYS = [
   'agents', 'aggregator', 'layers', 'attention', 'residual', 'earlyStop', 'similarityThreshold', 'stopPhrase',
-  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'topP', 'prompts', 'budget',
+  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'topP', 'prompts', 'budget', 'drafts',
 ] as const satisfies readonly (keyof AttentionMoAOptions)[];
 const AGENT_KEYS = [
   'name', 'engine', 'model', 'temperature', 'maxTokens', 'system', 'contextWindow', 'noSystemRole', 'concurrency',
@@ -127,6 +135,8 @@ const AGGREGATOR_KEYS = [
   'engine', 'model', 'name', 'temperature', 'contextWindow', 'noSystemRole', 'concurrency',
 ] as const satisfies readonly (keyof AggregatorConfig)[];
 const BUDGET_KEYS = ['maxCalls', 'maxDurationMs'] as const;
+const DRAFT_KEYS = ['first', 'layers'] as const satisfies readonly (keyof DraftOptions)[];
+const FIRST_DRAFTS = ['first-token', 'first-finished'] as const;
 
 const show = (value: unknown): string => {
   if (typeof value === 'string') return JSON.stringify(value);
@@ -321,6 +331,29 @@ function resolveBudget(value: unknown): ResolvedOptions['budget'] {
   return budget;
 }
 
+function resolveDrafts(value: unknown, agents: readonly ResolvedAgent[]): ResolvedDrafts | false {
+  const defaults: ResolvedDrafts = { first: 'first-token', layers: true };
+  if (value === undefined || value === true) return defaults;
+  if (value === false) return false;
+  if (!isRecord(value)) throw new ConfigError('drafts', `must be true, false or { first?, layers? }, got ${show(value)}`);
+  rejectUnknownKeys(value, DRAFT_KEYS, 'drafts');
+  const layers = boolean(value.layers, 'drafts.layers', defaults.layers);
+  const first = value.first;
+  if (first === undefined) return { ...defaults, layers };
+  if (isRecord(first)) {
+    rejectUnknownKeys(first, ['agent'], 'drafts.first');
+    const agent = optionalString(first.agent, 'drafts.first.agent');
+    if (agent === undefined || !agents.some((a) => a.name === agent)) {
+      throw new ConfigError('drafts.first.agent', `must name one of the agents (${list(agents.map((a) => a.name))}), got ${show(first.agent)}`);
+    }
+    return { first: { agent }, layers };
+  }
+  if (typeof first !== 'string' || !(FIRST_DRAFTS as readonly string[]).includes(first)) {
+    throw new ConfigError('drafts.first', `must be ${list(FIRST_DRAFTS)} or { agent: 'name' }, got ${show(first)}`);
+  }
+  return { first: first as ResolvedDrafts['first'], layers };
+}
+
 /** Validates `options` and fills in every default. Throws `ConfigError` (code CONFIG_INVALID). */
 export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
   if (!isRecord(options)) throw new ConfigError('', `must be an object { agents, aggregator, … }, got ${show(options)}`);
@@ -397,5 +430,6 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     ...(topP !== undefined ? { topP } : {}),
     prompts: prompts(options.prompts),
     budget: resolveBudget(options.budget),
+    drafts: resolveDrafts(options.drafts, agents),
   };
 }

@@ -15,6 +15,7 @@
 import { estimateTokens } from '../engine/tokens.js';
 import type { ChatMessage } from '../engine/contract.js';
 import { AnswerStream } from './answer-stream.js';
+import { DraftStream, type CallTap } from './draft-stream.js';
 import { CallRunner, type CallOutcome, type CallRequest, type Endpoint } from './call-runner.js';
 import type { PromptSpec } from './context-budget.js';
 import { splitConversation } from './prompts.js';
@@ -27,10 +28,12 @@ import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type {
   AttentionMoAEvent,
   AttentionMoAResult,
+  CallRecord,
   CallRole,
   DroppedAgent,
   RefinePromptContext,
   RunPlan,
+  RunUsage,
 } from './types.js';
 
 export interface RunAgent {
@@ -58,11 +61,29 @@ function reasonOf(outcome: CallOutcome): string {
   return error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
 }
 
+/** Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in. */
+function runUsage(trace: readonly CallRecord[]): RunUsage {
+  const promptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0);
+  const reusedPromptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens_details?.cached_tokens ?? 0), 0);
+  return {
+    calls: trace.length,
+    promptTokens,
+    processedPromptTokens: promptTokens - reusedPromptTokens,
+    reusedPromptTokens,
+    completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
+  };
+}
+
+function tapOf(tap: CallTap | undefined): { tap?: CallTap } {
+  return tap ? { tap } : {};
+}
+
 export class ProtocolRun {
   private readonly options: ResolvedOptions;
   private readonly t0 = performance.now();
   private readonly runner: CallRunner;
   private readonly answer: AnswerStream;
+  private readonly drafts: DraftStream;
   private readonly alive: Set<string>;
   private readonly dropped: DroppedAgent[] = [];
   private readonly layerOutputs: string[] = [];
@@ -81,7 +102,12 @@ export class ProtocolRun {
     this.options = setup.options;
     this.aggregator = setup.aggregator;
     this.alive = new Set(setup.agents.map((a) => a.config.name));
-    this.answer = new AnswerStream(emit);
+    this.drafts = new DraftStream(emit, setup.options.drafts);
+    // The final answer replaces any draft: once it streams, no draft event follows.
+    this.answer = new AnswerStream((event) => {
+      this.drafts.close();
+      emit(event);
+    });
     this.runner = new CallRunner({
       signal,
       emit,
@@ -142,12 +168,7 @@ export class ProtocolRun {
       trace,
       dropped: this.dropped.slice(),
       ...(this.aggregatorFallback ? { aggregatorFallback: this.aggregatorFallback } : {}),
-      usage: {
-        calls: trace.length,
-        // Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in.
-        promptTokens: trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0),
-        completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
-      },
+      usage: runUsage(trace),
       durationMs: this.now(),
     };
   }
@@ -267,6 +288,10 @@ export class ProtocolRun {
         });
       }
     }
+    if (source === 'residual' && !isLast && !this.earlyStop) {
+      const call = this.runner.records.filter((r) => r.role === 'residual' && r.layer === layer && !r.error).pop();
+      if (call) this.drafts.whole({ role: 'residual', layer, agent: call.agent, call: call.id }, output);
+    }
     this.layerOutputs.push(output);
     this.emit({ type: 'layer-end', layer, output, source });
   }
@@ -294,6 +319,7 @@ export class ProtocolRun {
             }),
           ),
           ...(streamAnswer ? { answer: { stream: this.answer } } : {}),
+          ...tapOf(layer === 1 && !streamAnswer ? this.drafts.proposal(config.name) : undefined),
           skip: () => !this.alive.has(config.name),
           review: this.review({ role: 'propose', layer, inputs: reference === undefined ? [] : [reference], maxTokens: config.maxTokens.propose }),
         });
@@ -440,6 +466,8 @@ export class ProtocolRun {
         // A residual may be empty: a stop verdict, or no usable answer (the layer's aggregate then stands).
         ...(role === 'residual' ? { allowEmpty: true } : {}),
         review: this.review({ role, layer, inputs, maxTokens: this.options.maxTokens[role], judge }),
+        // An aggregate that is not the answer is the next draft, live (a residual is shown once judged: see runLayer).
+        ...tapOf(!streamAnswer && role === 'aggregate' ? this.drafts.aggregate(layer, endpoint.name) : undefined),
       });
       if (outcome.status === 'ok') return outcome;
       this.replaceAggregator(layer, role, reasonOf(outcome), true);

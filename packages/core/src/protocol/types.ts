@@ -137,6 +137,32 @@ export interface AttentionMoAOptions {
   prompts?: PromptTemplates;
   /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
   budget?: RunBudget;
+  /**
+   * A progressive answer: `draft-*` events stream a provisional answer long before the final one (a layer-1 proposal,
+   * then each layer's output before the last), at no extra call. Default true; `false` turns them off.
+   */
+  drafts?: boolean | DraftOptions;
+}
+
+export interface DraftOptions {
+  /**
+   * The first draft, from layer 1's proposals: 'first-token' (default) streams live the first proposal to write a
+   * visible token; 'first-finished' shows the first proposal to complete, whole; `{ agent }` streams that agent's
+   * proposal live (name your fastest model). When the chosen proposal fails, the first one that completed stands in.
+   */
+  first?: 'first-token' | 'first-finished' | { agent: string };
+  /** Also show each layer's output before the last as the next draft (an aggregate live, a residual once done). Default true. */
+  layers?: boolean;
+}
+
+/** The call a draft comes from. */
+export interface DraftSource {
+  role: 'propose' | 'aggregate' | 'residual';
+  layer: number;
+  /** The agent (or the aggregator's name, or its stand-in's). */
+  agent: string;
+  /** The call's id, as in `call-*` events and the trace. */
+  call: number;
 }
 
 export interface RunBudget {
@@ -180,8 +206,20 @@ export interface AttentionMoAResult {
   dropped: DroppedAgent[];
   /** When the aggregator failed and another engine stood in. */
   aggregatorFallback?: { from: string; to: string; reason: string };
-  usage: { calls: number; promptTokens: number; completionTokens: number };
+  usage: RunUsage;
   durationMs: number;
+}
+
+/** Tokens of a run, summed over its calls (engine usage where reported, else the measured prompt and an estimate). */
+export interface RunUsage {
+  calls: number;
+  /** Every prompt token of every call, computed or reused from the engine's KV cache. */
+  promptTokens: number;
+  /** Prompt tokens the engines computed (prefill): `promptTokens − reusedPromptTokens`. */
+  processedPromptTokens: number;
+  /** Prompt tokens the engines reused from their KV cache (reported by wllama/llama.cpp; 0 where an engine does not say). */
+  reusedPromptTokens: number;
+  completionTokens: number;
 }
 
 export type AttentionMoAEvent =
@@ -205,6 +243,19 @@ export type AttentionMoAEvent =
   | { type: 'answer-token'; token: string }
   /** Discard the answer tokens so far (the streaming call failed and another engine answers instead). */
   | { type: 'answer-reset'; reason: string }
+  /**
+   * A provisional answer (`final: false`), shown until a better one comes: a new draft replaces the one shown (a UI
+   * may keep the old text until the new draft's first token), and the first `answer-token` (or `done`) replaces any
+   * draft; no draft event follows it. Drafts are runs of `draft-start`, `draft-token`… and `draft-end`, one at a time.
+   */
+  | { type: 'draft-start'; draft: number; source: DraftSource; final: false }
+  /** Visible text of the current draft (reasoning stripped, no leading whitespace), live as its call writes. */
+  | { type: 'draft-token'; draft: number; token: string; final: false }
+  /**
+   * The draft's call ended: `status` 'done' with its whole `text` (what the tokens joined say, trimmed), or 'failed'
+   * (its call failed; `text` is what was shown). A failed draft stays until the next draft or the answer replaces it.
+   */
+  | { type: 'draft-end'; draft: number; status: 'done' | 'failed'; text: string; final: false }
   | { type: 'done'; result: AttentionMoAResult }
   /** The last event of a failed run; `error.trace` holds the calls made. */
   | { type: 'error'; error: AttentionMoAError };
