@@ -141,6 +141,12 @@ function chunkStream(
     for await (const event of events) {
       if (event.type === 'answer-token') yield chunk(delta({ content: event.token }));
       else if (event.type === 'answer-reset') yield chunk(delta({}), { attention_moa_reset: { reason: event.reason } });
+      else if (event.type === 'draft-start' || event.type === 'draft-token' || event.type === 'draft-end') {
+        // Provisional text never goes into `content` (a plain client would keep it): an extension on an empty chunk.
+        const { final: _final, ...draft } = event;
+        void _final;
+        yield chunk(undefined, { attention_moa_draft: draft });
+      }
       else if (event.type === 'error') throw event.error;
       else if (event.type === 'done') {
         yield chunk(delta({}, 'stop'), { attention_moa: event.result });
