@@ -22,7 +22,7 @@ import { AttentionMoAElement, TAG_NAME } from '@attention-moa/element';
 import { detectCapabilities, formatBytes, verdictFor } from '../capability.js';
 import { formatMB, loadModelCatalog, type ModelCatalog } from '../catalog/model-catalog.js';
 import { recommendPreset, resolvePresets } from '../catalog/presets.js';
-import { type Conversation, type Turn, type TurnRun, newConversation, newId, withTurn } from '../conversations/conversation.js';
+import { type Conversation, type Turn, type TurnRun, newConversation, newId, withTurn, withoutTurnsFrom } from '../conversations/conversation.js';
 import { ConversationStore } from '../conversations/conversation-store.js';
 import { downloadText, exportFileName, parseImport, toJSON, toMarkdown } from '../conversations/export.js';
 import { NetworkMonitor } from '../privacy/network-monitor.js';
@@ -378,7 +378,7 @@ export class DemoApp extends LitElement {
     this.set({ running: true });
     // Regenerate or an edited question replaces turn `turn` and those after it: the saved conversation follows.
     const current = this.state.current;
-    if (current && turn < current.turns.length) void this.persist({ ...current, turns: current.turns.slice(0, turn) });
+    if (current && turn < current.turns.length) void this.persist(withoutTurnsFrom(current, turn));
   }
 
   private async onRunDone(event: CustomEvent<{ question: string; result: AttentionMoAResult }>): Promise<void> {
@@ -401,7 +401,7 @@ export class DemoApp extends LitElement {
       main,
     };
     const base = this.state.current ?? newConversation();
-    let conversation = withTurn({ ...base, turns: base.turns.slice(0, pending.turn) }, turn);
+    let conversation = withTurn(withoutTurnsFrom(base, pending.turn), turn);
     await this.persist(conversation);
     this.set({ running: false });
     if (!this.state.compare) return;
