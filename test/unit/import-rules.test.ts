@@ -67,8 +67,13 @@ const allowed: Record<string, (to: string) => boolean> = {
     to.startsWith('runtime/') ||
     // The memory plan counts calls per topology with the protocol's own counter, not a copy.
     to === 'protocol/topology.ts',
-  // The protocol drives any engine through the contract: it sees the contract's types, never an implementation.
-  protocol: (to) => to.startsWith('protocol/') || to === 'engine/contract.ts' || to === 'engine/tokens.ts',
+  // The protocol drives any engine through the contract: it sees the contract's types, never an implementation
+  // (and the library's one error base class).
+  protocol: (to) => to.startsWith('protocol/') || to === 'engine/contract.ts' || to === 'engine/tokens.ts' || to === 'engine/moa-error.ts',
+  // The entries on top. `@attention-moa/core/protocol` is the protocol alone: what imports in Node without workers.
+  'protocol.ts': (to) => to.startsWith('protocol/') || ['engine/contract.ts', 'engine/tokens.ts', 'engine/moa-error.ts', 'engine/scripted/scripted.ts'].includes(to),
+  // The easy start combines the runtime and the protocol, so it sits beside index.ts, above both.
+  'ensemble.ts': (to) => to !== 'index.ts' && to !== 'protocol.ts',
   'index.ts': () => true,
   // `@attention-moa/core/lite`, what a page loads before any question: only modules that import nothing at run time.
   'lite.ts': (to) => LITE_MODULES.includes(to),
@@ -100,7 +105,7 @@ describe('import floors of packages/core/src', () => {
     const unknown = tsFiles(coreSrc)
       .map((f) => relative(root, f))
       .filter((f) => !(floorOf(f) in allowed));
-    expect(unknown, 'files outside engine/, cache/, runtime/, protocol/, index.ts').toEqual([]);
+    expect(unknown, 'files outside engine/, cache/, runtime/, protocol/ and the entries (index.ts, protocol.ts, ensemble.ts)').toEqual([]);
   });
 
   it('no floor imports one above it', () => {

@@ -42,6 +42,8 @@ export interface Conversation {
   createdAt: number;
   updatedAt: number;
   turns: Turn[];
+  /** The visitor renamed it: the title no longer follows the first question. */
+  renamed?: boolean;
 }
 
 export function newId(prefix: string): string {
@@ -76,9 +78,27 @@ export function withTurn(conversation: Conversation, turn: Turn): Conversation {
   const turns = [...conversation.turns.filter((t) => t.id !== turn.id), turn];
   return {
     ...conversation,
-    title: conversation.turns.length === 0 ? titleFrom(turn.question) : conversation.title,
+    title: conversation.turns.length === 0 && !conversation.renamed ? titleFrom(turn.question) : conversation.title,
     updatedAt: Math.max(conversation.updatedAt, turn.askedAt),
     turns,
+  };
+}
+
+/**
+ * Two copies of one conversation (what is stored, what this tab has): every turn of both, in the order they were
+ * asked; a turn in both is taken from `mine` (it may have gained comparisons since). The title stays the first one.
+ */
+export function mergeConversations(stored: Conversation, mine: Conversation): Conversation {
+  const turns = new Map(stored.turns.map((t) => [t.id, t] as const));
+  for (const turn of mine.turns) turns.set(turn.id, turn);
+  const ordered = [...turns.values()].sort((a, b) => a.askedAt - b.askedAt);
+  const untitled = (c: Conversation) => c.turns.length === 0 || c.title === 'New conversation';
+  return {
+    ...mine,
+    title: untitled(stored) ? mine.title : stored.title,
+    createdAt: Math.min(stored.createdAt, mine.createdAt),
+    updatedAt: Math.max(stored.updatedAt, mine.updatedAt),
+    turns: ordered,
   };
 }
 

@@ -13,3 +13,6 @@ export type { EarlyStopMode } from './protocol/types.js';
 export { stripReasoning, stripPartialReasoning } from './protocol/reasoning.js';
 export { agentName, agentNames } from './protocol/agent-names.js';
 export { formatBytes } from './runtime/format-bytes.js';
+export { MoAError, isMoAError } from './engine/moa-error.js';
+export { offDevice } from './engine/remote/off-device.js';
+export type { OffDevice } from './engine/remote/off-device.js';

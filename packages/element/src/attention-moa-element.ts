@@ -5,15 +5,18 @@
  * engines. Which runner answers is `runner-choice.ts`, the DOM events are `event-forwarding.ts`, a turn's markup is
  * `turn-view.ts`. Every problem is shown in the component and sent as a `moa-error` event, never thrown into the void.
  */
+import { offDevice } from '@attention-moa/core/lite';
 import { LitElement, html, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type {
   AgentConfig,
   AggregatorConfig,
   AttentionMoAOptions,
+  AnyChatEngine,
   AttentionMoAResult,
   ChatEngine,
   ChatMessage,
+  OffDevice,
   RoleTokenLimits,
 } from '@attention-moa/core';
 import { CSS_PARTS, PROPERTIES, type PropertyDoc } from './element-api.js';
@@ -28,11 +31,12 @@ import { defaultModelLoader } from './engine-pool-loader.js';
 import { chooseRunner, loadRequestFor, runnerInputProblems } from './runner-choice.js';
 import { forwardRunAction, loadProgressDetail } from './event-forwarding.js';
 import { errorInfo, type RunAction, type RunView } from './view-model.js';
-import { simulatedBadge, type DetailsContext } from './run-details.js';
+import { offDeviceBadge, offDeviceNotice, simulatedBadge, type DetailsContext } from './run-details.js';
 import type { MapSelection } from './attention-map.js';
 import { loadingTemplate } from './loading-view.js';
 import { pendingTurnTemplate, turnTemplate } from './turn-view.js';
 import { problemTemplate } from './problem-view.js';
+import { checkRestoredTurn, messagesOf, restoredView, type RestoredTurn } from './restored-turn.js';
 import { plural } from './format.js';
 import { styles } from './styles.js';
 import { loadMarkdown } from './markdown/markdown-directive.js';
@@ -62,7 +66,7 @@ function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDec
   return out;
 }
 
-const SETTINGS_KEYS = ['models', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -75,6 +79,7 @@ export class AttentionMoAElement extends LitElement {
   static readonly parts = CSS_PARTS.map((p) => p.name);
 
   declare models: string | undefined;
+  declare remoteModels: string | undefined;
   declare aggregator: string | AggregatorConfig | undefined;
   declare layers: number | undefined;
   declare attention: string | undefined;
@@ -99,7 +104,7 @@ export class AttentionMoAElement extends LitElement {
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
   #messages: ChatMessage[] = [];
-  #settings: Settings = { models: [], protocol: {}, drafts: true };
+  #settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
@@ -109,6 +114,8 @@ export class AttentionMoAElement extends LitElement {
   #loadedSimulated = false;
   #announcedEngines: LoadedEngines | undefined;
   #draft = '';
+  /** The turn whose question is being edited in the prompt box (Send replaces it and what follows). */
+  #editing: number | undefined;
   #openDetails = new Set<string>();
   #selection = new Map<string, MapSelection>();
   #copiedAnswer: RunView | undefined;
@@ -186,15 +193,17 @@ export class AttentionMoAElement extends LitElement {
         this.#messages = [...messages, { role: 'assistant', content: view.result.answer }];
         return view.result;
       }
+      // A stopped or failed question goes back into the prompt box (unless something new was typed), to send again
+      // or edit; the partial answer stays visible above.
+      started = false;
       if (view.status === 'stopped') return null;
-      // A question the protocol refused as it is goes back into the prompt box, to be edited.
-      if (view.error?.code === 'MESSAGES_INVALID') started = false;
       throw new AttentionMoAElementError(this.#problem ?? describeError(view.error ?? { name: 'Error', message: 'The run failed' }));
     } finally {
       this.#busy = false;
       this.#pendingQuestion = undefined;
-      // A question that never started (stopped or failed while loading) goes back into the prompt box.
+      // A question without an answer (stopped, failed, or never started) goes back into the prompt box.
       if (!started && !this.#draft) this.#draft = question;
+      if (!started) this.#focusInput();
       this.requestUpdate();
     }
   }
@@ -213,10 +222,52 @@ export class AttentionMoAElement extends LitElement {
     this.#run.clear();
     this.#turns = [];
     this.#messages = [];
+    this.#editing = undefined;
     this.#openDetails.clear();
     this.#selection.clear();
     this.#problem = this.#configProblems[0];
     this.requestUpdate();
+  }
+
+  /**
+   * Shows finished turns, e.g. a conversation saved earlier: each `{ question, result }` (the `result` of `moa-done`
+   * or `lastResult`, trace included) renders as it did live, with its details, and becomes history for the next
+   * question. Replaces the current conversation, like `reset()` followed by those turns.
+   */
+  restoreTurns(turns: readonly RestoredTurn[]): void {
+    if (!Array.isArray(turns)) throw new TypeError('restoreTurns(turns): turns must be an array of { question, result }, e.g. el.restoreTurns([{ question, result: el.lastResult }]).');
+    const checked = turns.map((t, i) => checkRestoredTurn(t, i));
+    this.reset();
+    this.#turns = checked.map(restoredView);
+    this.#messages = messagesOf(this.#turns);
+    this.requestUpdate();
+  }
+
+  /** Asks the last question again, replacing its answer. Resolves like `ask`; null when there is nothing to redo. */
+  async regenerate(): Promise<AttentionMoAResult | null> {
+    const turns = this.#allTurns();
+    const last = turns.at(-1);
+    if (!last) return null;
+    if (this.#busy) throw new AttentionMoABusyError();
+    return this.editTurn(turns.length - 1, last.question);
+  }
+
+  /**
+   * Sends `text` in place of turn `index`'s question (0-based): that turn and every later one are removed, and the
+   * new question is asked with the turns before it as history. `moa-run-start`'s `turn` is then `index`.
+   */
+  async editTurn(index: number, text: string): Promise<AttentionMoAResult | null> {
+    const turns = this.#allTurns();
+    if (!Number.isInteger(index) || index < 0 || index >= turns.length) {
+      throw new RangeError(`editTurn(index, text): index must be a turn number from 0 to ${turns.length - 1}, got ${String(index)}.`);
+    }
+    if (this.#busy) throw new AttentionMoABusyError();
+    this.#editing = undefined;
+    this.#run.clear();
+    this.#turns = turns.slice(0, index);
+    this.#messages = messagesOf(this.#turns);
+    for (const key of [...this.#openDetails]) if (Number(key) >= index) this.#openDetails.delete(key);
+    return this.ask(text);
   }
 
   /**
@@ -247,7 +298,7 @@ export class AttentionMoAElement extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
-      models: this.models, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
+      models: this.models, remoteModels: this.remoteModels, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
       maxTokens: this.maxTokens, memoryBudget: this.memoryBudget, drafts: this.drafts,
     });
     problems.push(...runnerInputProblems(this));
@@ -324,6 +375,31 @@ export class AttentionMoAElement extends LitElement {
     );
   }
 
+  /**
+   * The agents (and aggregator) whose prompts leave this browser, by name: engines of the runner that answers
+   * (the `moa` property's agents, the `agents` property, or the loaded models). Server models named by
+   * `remote-models` count before they are loaded, so the notice is there before the first question.
+   */
+  #offDevice(): Map<string, OffDevice> {
+    const out = new Map<string, OffDevice>();
+    const moaOptions = (this.moa as { options?: { agents?: AgentConfig[]; aggregator?: AggregatorConfig & { name?: string } } } | undefined)?.options;
+    const agents = moaOptions?.agents ?? (this.moa ? [] : this.agents ?? this.#announcedEngines?.agents ?? []);
+    for (const agent of agents) {
+      const where = offDevice(agent?.engine);
+      if (where) out.set(agent.name, where);
+    }
+    const aggregator = moaOptions?.aggregator ?? (this.moa ? undefined : typeof this.aggregator === 'object' ? this.aggregator : this.#announcedEngines?.aggregator);
+    const aggregatorWhere = offDevice(aggregator?.engine);
+    if (aggregator && aggregatorWhere) out.set(aggregator.name ?? 'aggregator', aggregatorWhere);
+    if (!this.moa && !this.agents && !this.#announcedEngines) {
+      for (const r of this.#settings.remote) {
+        const where = offDevice({ remote: { baseURL: r.baseURL } });
+        if (where) out.set(`${r.model} (${where.host})`, where);
+      }
+    }
+    return out;
+  }
+
   // ------------------------------------------------------------------ events
 
   #emit<K extends AttentionMoAElementEventName>(name: K, detail: AttentionMoAElementEventMap[K]): void {
@@ -362,8 +438,11 @@ export class AttentionMoAElement extends LitElement {
     if (!text || this.#busy) return;
     this.#draft = '';
     this.requestUpdate();
+    const editing = this.#editing;
     // Failures are shown in the component and sent as moa-error; nothing to do with the rejection here.
-    this.ask(text).catch(() => undefined);
+    if (editing !== undefined && editing < this.#allTurns().length) this.editTurn(editing, text).catch(() => undefined);
+    else this.ask(text).catch(() => undefined);
+    this.#editing = undefined;
   }
 
   #onKeydown(event: KeyboardEvent): void {
@@ -376,6 +455,25 @@ export class AttentionMoAElement extends LitElement {
   #onInput(event: Event): void {
     this.#draft = (event.target as HTMLTextAreaElement).value;
     this.requestUpdate();
+  }
+
+  #startEdit(index: number): void {
+    const turn = this.#allTurns()[index];
+    if (!turn || this.#busy) return;
+    this.#editing = index;
+    this.#draft = turn.question;
+    this.requestUpdate();
+    this.#focusInput();
+  }
+
+  #cancelEdit(): void {
+    this.#editing = undefined;
+    this.#draft = '';
+    this.requestUpdate();
+  }
+
+  #focusInput(): void {
+    this.updateComplete.then(() => this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus());
   }
 
   #onStop(): void {
@@ -417,14 +515,17 @@ export class AttentionMoAElement extends LitElement {
   protected override render(): TemplateResult {
     const turns = this.#allTurns();
     const simulated = this.#isSimulated();
+    const remote = this.#offDevice();
     const busy = this.#busy;
     return html`
       <div class="panel" part="panel">
         <header class="top" part="header">
           <h2>Attention-MoA</h2>
           ${simulated ? simulatedBadge() : nothing}
+          ${remote.size ? offDeviceBadge() : nothing}
           <span class="status-text">${this.#headerStatus()}</span>
         </header>
+        ${remote.size ? offDeviceNotice(remote) : nothing}
         ${this.#problem ? problemTemplate(this.#problem, () => this.#dismissProblem()) : nothing}
         ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
         ${turns.length || this.#pendingQuestion
@@ -432,9 +533,11 @@ export class AttentionMoAElement extends LitElement {
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
               ${this.#pendingQuestion ? pendingTurnTemplate(this.#pendingQuestion, this.#loading.loading) : nothing}
             </ol>`
-          : html`<p class="empty-state">${this.#emptyText(simulated)}</p>`}
+          : html`<p class="empty-state">${this.#emptyText(simulated, remote.size > 0)}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
-          <label for="${this.#uid}-input">${turns.length ? 'Follow-up question' : 'Your question'}</label>
+          <label for="${this.#uid}-input">${this.#editing !== undefined
+            ? `Edit question ${this.#editing + 1} (sending replaces it and the answers after it)`
+            : turns.length ? 'Follow-up question' : 'Your question'}</label>
           <textarea
             id="${this.#uid}-input"
             part="input"
@@ -448,6 +551,9 @@ export class AttentionMoAElement extends LitElement {
           <div class="prompt-row">
             <span class="hint" id="${this.#uid}-hint">Enter to send, Shift+Enter for a new line.</span>
             <div class="buttons">
+              ${this.#editing !== undefined
+                ? html`<button type="button" class="ghost" part="cancel-edit-button" @click=${() => this.#cancelEdit()}>Cancel edit</button>`
+                : nothing}
               ${turns.length
                 ? html`<button type="button" class="ghost" part="reset-button" @click=${() => this.reset()}>New conversation</button>`
                 : nothing}
@@ -460,12 +566,12 @@ export class AttentionMoAElement extends LitElement {
     `;
   }
 
-  #emptyText(simulated: boolean): string {
-    const n = this.agents?.length ?? this.#settings.models.length;
+  #emptyText(simulated: boolean, remote: boolean): string {
+    const n = this.agents?.length ?? this.#settings.models.length + this.#settings.remote.length;
     const how = n === 1
       ? 'One model answers: it proposes, critiques its own answer, refines it, and writes the final answer.'
       : `${n ? plural(n, 'model') : 'Several models'} answer together: each proposes, critiques the others and itself, refines, and one writes the final answer.`;
-    return `${how} It all runs on this device.${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
+    return `${how} ${remote ? 'Some agents run on servers (see above); the others run on this device.' : 'It all runs on this device.'}${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
   }
 
   #headerStatus(): string {
@@ -491,6 +597,7 @@ export class AttentionMoAElement extends LitElement {
     const details: DetailsContext = {
       now: performance.now(),
       simulated,
+      offDevice: this.#offDevice(),
       idPrefix: id,
       selection: (layer) => this.#selection.get(`${key}:${layer}`),
       onSelect: (layer, selection) => {
@@ -512,6 +619,10 @@ export class AttentionMoAElement extends LitElement {
       copy: (text) => this.#copy(text),
       onCopyAnswer: () => this.#copyAnswer(view),
       onToggleDetails: (e) => this.#toggleDetails(key, e),
+      ...(this.#busy || view.status === 'running' ? {} : {
+        onEdit: () => this.#startEdit(index),
+        ...(index === this.#allTurns().length - 1 ? { onRegenerate: () => void this.regenerate().catch(() => undefined) } : {}),
+      }),
     });
   }
 
@@ -525,8 +636,8 @@ export class AttentionMoAElement extends LitElement {
 }
 
 /** A ScriptedEngine (or any engine that says it is a test double), told without loading core's engine classes. */
-function isSimulatedEngine(engine: ChatEngine | undefined): boolean {
-  return engine?.simulated === true;
+function isSimulatedEngine(engine: AnyChatEngine | undefined): boolean {
+  return !!engine && 'simulated' in engine && engine.simulated === true;
 }
 
 function problemKey(p: Problem): string {

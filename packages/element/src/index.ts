@@ -12,12 +12,14 @@ import { TAG_NAME } from './element-api.js';
 export { AttentionMoAElement, type ElementStatus } from './attention-moa-element.js';
 export { TAG_NAME } from './element-api.js';
 export type { MoaRunner } from './run-controller.js';
+export type { RestoredTurn } from './restored-turn.js';
 export type { ModelLoader, ModelLoadRequest, LoadedEngines } from './loader-contract.js';
 export { createPoolLoader, defaultModelLoader, agentName, type PoolLoaderOptions } from './engine-pool-loader.js';
 export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';
 export { cssProps } from './css-props.js';
+export { inertMarkdown } from './markdown/inert-markdown.js';
 export type * from './events.js';
 // Core's types, for typing engines and results; its values come from @attention-moa/core (or dist/core.js).
 export type * from '@attention-moa/core';

@@ -9,6 +9,7 @@ import { attributeProblem, type Problem } from './problems.js';
 
 export interface RawSettings {
   models?: unknown;
+  remoteModels?: unknown;
   layers?: unknown;
   attention?: unknown;
   earlyStop?: unknown;
@@ -17,8 +18,16 @@ export interface RawSettings {
   drafts?: unknown;
 }
 
+/** A model on an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server): one agent, run off the browser. */
+export interface RemoteModel {
+  model: string;
+  baseURL: string;
+}
+
 export interface Settings {
   models: string[];
+  /** `remote-models`: agents on OpenAI-compatible servers, after the `models` agents. */
+  remote: RemoteModel[];
   /** Protocol options set by attributes (unset ones are left to the protocol's defaults). */
   protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens' | 'drafts'>;
   memoryBudgetBytes?: number;
@@ -47,9 +56,38 @@ export function parseModelList(value: unknown): string[] {
   return value.split(/[\s,]+/).map((v) => v.trim()).filter(Boolean);
 }
 
+/** "smollm2@http://127.0.0.1:8080/v1, qwen2.5:0.5b@http://127.0.0.1:11434/v1" → remote models, or what is wrong. */
+export function parseRemoteModels(value: unknown): RemoteModel[] | string {
+  if (typeof value !== 'string') return `remote-models must be text, got ${typeof value}`;
+  const out: RemoteModel[] = [];
+  for (const entry of value.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([^@]+)@(.+)$/.exec(entry);
+    if (!m) return `remote-models entry ${show(entry)} has no "@": write model@baseURL`;
+    let url: URL;
+    try {
+      url = new URL(m[2]!);
+    } catch {
+      return `remote-models entry ${show(entry)} has no absolute URL after "@" (write it with http:// or https://)`;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `remote-models entry ${show(entry)} must use http: or https:`;
+    if (url.username || url.password) return `remote-models entry ${show(entry)} carries credentials in its URL; attributes are public: set the agents property with createRemoteEngine({ apiKey }) instead`;
+    const key = `${m[1]}@${m[2]}`;
+    if (out.some((r) => `${r.model}@${r.baseURL}` === key)) return `remote-models lists ${show(entry)} more than once`;
+    out.push({ model: m[1]!, baseURL: m[2]! });
+  }
+  return out;
+}
+
 export function parseSettings(raw: RawSettings): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const settings: Settings = { models: [], protocol: {}, drafts: true };
+  const settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
+
+  if (!isUnset(raw.remoteModels)) {
+    const parsed = parseRemoteModels(raw.remoteModels);
+    if (typeof parsed === 'string') {
+      problems.push(attributeProblem('remote-models', parsed, 'List model@baseURL entries separated by commas, e.g. remote-models="smollm2@http://127.0.0.1:8080/v1" (the model as the server names it, and its API root).'));
+    } else settings.remote = parsed;
+  }
 
   if (!isUnset(raw.models)) {
     if (typeof raw.models !== 'string' && !Array.isArray(raw.models)) {

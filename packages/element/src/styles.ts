@@ -75,6 +75,8 @@ export const styles = css`
   header.top .status-text { color: var(--_muted); font-size: 0.9em; }
   .badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 999px; font-size: 0.8em; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
   .badge.simulated { color: var(--_sim); background: var(--_sim-bg); }
+  .badge.off-device { color: var(--_error); background: var(--_error-bg); }
+  .off-device-notice { margin: 0 0 var(--_space); padding: 0.5em 0.75em; border: 1px solid var(--_error); border-radius: var(--_radius); background: var(--_error-bg); font-size: 0.9em; }
 
   button {
     font: inherit; color: inherit; cursor: pointer; border-radius: var(--_radius);
@@ -117,8 +119,10 @@ export const styles = css`
   .draft-chip { display: inline-block; margin-right: 0.3em; padding: 0 0.55em; border: 1px dashed currentColor; border-radius: 999px; font-size: 0.85em; font-weight: 600; letter-spacing: 0.04em; text-transform: uppercase; }
   .draft-chip.final { border-style: solid; color: var(--_accent); }
   .status-line { font-size: 0.9em; color: var(--_muted); margin: 0; }
+  .turn-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.25rem; }
   .notice { border: 1px dashed var(--_border); border-radius: var(--_radius); padding: 0.5em 0.75em; background: var(--_surface); margin: 0.5em 0; }
   .note { font-size: 0.85em; color: var(--_muted); }
+  .cut-mark { font-style: italic; margin: 0.25em 0 0; }
 
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }
@@ -138,7 +142,10 @@ export const styles = css`
   .md a { color: var(--_accent); }
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
+  .md .link-destination { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+  /* In a cell, words stay whole (overflow-wrap: anywhere would shrink columns to a letter wide); the table scrolls instead. */
+  .md th, .md td { overflow-wrap: break-word; }
   .md th, .md td { border: 1px solid var(--_border); padding: 0.3em 0.6em; text-align: left; }
   .md [data-align='center'] { text-align: center; }
   .md [data-align='right'] { text-align: right; }

@@ -4,8 +4,8 @@
  * template: the element passes the view and its UI state (open details, map selection, copy feedback) in.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { activeCalls, answerArea, type AnswerArea, type CallView, type DraftView, type RunView } from './view-model.js';
-import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { activeCalls, answerArea, answerCall, wasCut, type AnswerArea, type CallView, type DraftView, type RunView } from './view-model.js';
+import { cutMark, layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
 import { markdown } from './markdown/markdown-directive.js';
 import { holdHeight } from './hold-height.js';
 import { formatDuration, plural } from './format.js';
@@ -28,6 +28,10 @@ export interface TurnContext {
   copy(text: string): Promise<void>;
   onCopyAnswer(): void;
   onToggleDetails(event: Event): void;
+  /** Put this turn's question back in the prompt box to edit and send again (absent: no Edit button). */
+  onEdit?: () => void;
+  /** Ask the same question again, replacing this answer (absent: no Regenerate button). */
+  onRegenerate?: () => void;
 }
 
 const ROLE_DOING: Record<CallView['role'], string> = {
@@ -61,6 +65,7 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
             : nothing}
         </div>
         ${area.shows === 'none' ? html`<p class="placeholder">${answerPlaceholder(view)}</p>` : nothing}
+        ${view.answer && !running && area.shows === 'answer' && wasCut(answerCall(view)) ? cutMark(answerCall(view)!.record?.maxTokens) : nothing}
       </div>
       ${view.earlyStop
         ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
@@ -72,6 +77,12 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
         : nothing}
       <p class="status-line" part="status">${statusLine(view)}</p>
+      ${ctx.onEdit || ctx.onRegenerate
+        ? html`<div class="turn-actions">
+            ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" @click=${ctx.onEdit}>Edit question</button>` : nothing}
+            ${ctx.onRegenerate ? html`<button type="button" class="small ghost" part="regenerate-button" @click=${ctx.onRegenerate}>Regenerate</button>` : nothing}
+          </div>`
+        : nothing}
       ${ctx.compact || (!view.plan && !view.layers.length)
         ? nothing
         : html`<details class="details" part="details" ?open=${ctx.open} @toggle=${ctx.onToggleDetails}>
@@ -154,7 +165,9 @@ function summaryText(view: RunView): string {
 export function statusLine(view: RunView): string {
   const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
   const expected = view.plan?.expectedCalls;
-  const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+  // With an early stop (or an agent dropped) a run makes fewer calls than planned: the plan is a ceiling.
+  const ceiling = view.plan && view.plan.layers > 1 && view.plan.earlyStop !== 'off' ? 'up to ' : '';
+  const calls = expected ? `${finished} of ${ceiling}${expected} calls done` : plural(finished, 'call') + ' done';
   if (view.status === 'running') {
     const active = activeCalls(view);
     const layer = view.layers.at(-1)?.layer ?? 1;
@@ -165,6 +178,7 @@ export function statusLine(view: RunView): string {
   const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
   if (view.status === 'done') {
     const r = view.result;
+    if (!r && !view.callOrder.length) return 'Done';
     const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
     return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
   }

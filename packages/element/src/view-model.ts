@@ -338,6 +338,23 @@ export function callText(call: CallView): string {
   return call.record ? call.record.text : stripPartialReasoning(call.output);
 }
 
+/** True when the call's answer was cut at its token limit (the model had more to say). */
+export function wasCut(call: CallView | undefined): boolean {
+  return !!call?.record && (call.record.cut ?? call.record.finishReason === 'length');
+}
+
+/** The call whose text became the final answer: the one that made the last layer's output (once known). */
+export function answerCall(view: RunView): CallView | undefined {
+  const layer = [...view.layers].reverse().find((l) => l.output !== undefined);
+  if (!layer) return undefined;
+  const id =
+    layer.source === 'residual' ? layer.residual
+    : layer.source === 'aggregate' ? layer.aggregate
+    : layer.source === 'propose' ? Object.values(layer.propose)[0]
+    : undefined;
+  return id === undefined ? undefined : view.calls[id];
+}
+
 export interface AgentStats {
   agent: string;
   calls: number;

@@ -27,6 +27,14 @@ export interface EngineStats {
   [key: string]: unknown;
 }
 
+/** What a loaded model accepts, as its own record says (`EnginePool.limits(key)`; the protocol fits its prompts to these). */
+export interface ModelLimits {
+  /** Tokens of prompt + answer the loaded model takes. */
+  contextWindow?: number;
+  /** False when the model's chat template has no system turn (the protocol then puts instructions in the first user turn). */
+  systemRole?: boolean;
+}
+
 export interface HostedEngine extends ChatEngine {
   /** Frees the model (GPU memory, wasm heap). The engine is not used after this. */
   unload(): Promise<void>;
