@@ -147,6 +147,36 @@ const rt = {
   },
 
   /**
+   * Three pool keys naming one scripted model share one worker; `parallel` is how many requests its engine takes at
+   * once. Three requests go at once (one per key); `abortSecond` aborts the second once it has 5 tokens.
+   */
+  async sharedModel(options: { parallel?: number; abortSecond?: boolean }) {
+    const spec = (parallel?: number): EngineSpec => ({ kind: 'scripted', script: { model: 'shared', tokenDelayMs: 10, rules: [{ reply: `{agent}: ${words(40, 'w')}` }] }, ...(parallel ? { parallel } : {}) });
+    const pool = new EnginePool({ models: { a: spec(options.parallel), b: spec(), c: spec() } });
+    const plan = await pool.load();
+    const controller = new AbortController();
+    const t0 = performance.now();
+    let activeSeen = 0;
+    const watch = setInterval(() => void pool.stats('a').then((s) => (activeSeen = Math.max(activeSeen, s?.active ?? 0))), 20);
+    const results = await Promise.all(['a', 'b', 'c'].map((key) =>
+      consume(key, pool.engine(key).chat.completions.create(ask('go'), { ...(key === 'b' ? { signal: controller.signal } : {}), call: { role: 'critique', layer: 1, agent: key } } as never) as Promise<AsyncIterable<ChatCompletionChunk>>, t0, (count) => {
+        if (key === 'b' && count === 5 && options.abortSecond) controller.abort();
+      })));
+    clearInterval(watch);
+    await sleep(100);
+    const stats = await pool.stats('a');
+    const status = pool.status();
+    await pool.dispose();
+    return {
+      results: results.map((r) => ({ key: r.key, text: r.text, tokens: r.tokens, finish: r.finish, error: r.error?.name ?? null, firstTokenMs: r.firstTokenMs, endMs: r.endMs })),
+      planned: plan.models.map((m) => ({ key: m.key, slot: m.slot, parallel: m.parallel })),
+      status: status.map((s) => ({ keys: s.keys, parallel: s.parallel })),
+      activeSeen,
+      after: { active: stats?.active ?? -1, queued: stats?.queued ?? -1, parallel: stats?.parallel ?? -1, requests: stats?.requests ?? -1 },
+    };
+  },
+
+  /**
    * Model B's worker dies mid-stream (self.close(), an uncaught error, a hang, or terminate() from outside).
    * Returns the first round (A, B, C at once), the events, and a second round after the restart.
    */

@@ -233,7 +233,7 @@ describe('drafts', () => {
     expect(answerArea(s, true)).toMatchObject({ shows: 'draft', draft: { text: 'Draft text' } });
     const stopped = reduceRun(s, { type: 'stopped' }, 5);
     expect(answerArea(stopped, true)).toMatchObject({ shows: 'draft', draft: { text: 'Draft text' } });
-    const done = reduceRun(s, { type: 'done', result: { answer: 'Final.', layerOutputs: ['Final.'], layersRun: 1, trace: [], dropped: [], usage: { calls: 1, promptTokens: 0, completionTokens: 1 }, durationMs: 1 } }, 6);
+    const done = reduceRun(s, { type: 'done', result: { answer: 'Final.', layerOutputs: ['Final.'], layersRun: 1, trace: [], dropped: [], usage: { calls: 1, promptTokens: 0, processedPromptTokens: 0, reusedPromptTokens: 0, completionTokens: 1 }, durationMs: 1 } }, 6);
     expect(done.draft).toBeUndefined();
     expect(answerArea(done, true)).toEqual({ shows: 'answer', key: 'answer' });
   });

@@ -21,9 +21,12 @@ export interface ChatMessage {
 export type FinishReason = 'stop' | 'length' | 'abort' | 'tool_calls' | 'content_filter' | 'function_call';
 
 export interface CompletionUsage {
+  /** The whole prompt, whether computed now or reused from the engine's cache (as OpenAI counts it). */
   prompt_tokens: number;
   completion_tokens: number;
   total_tokens: number;
+  /** OpenAI's breakdown: `cached_tokens` of the prompt were reused from the engine's KV cache (not computed again). */
+  prompt_tokens_details?: { cached_tokens?: number };
   /** Engine-specific extras, e.g. WebLLM's `{ decode_tokens_per_s, time_to_first_token_s, … }`. */
   extra?: Record<string, unknown>;
 }

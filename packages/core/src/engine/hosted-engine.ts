@@ -36,6 +36,11 @@ export interface ModelLimits {
 }
 
 export interface HostedEngine extends ChatEngine {
+  /**
+   * How many requests the engine decodes together (llama.cpp's slots). The agent worker passes it up to this many
+   * at once and queues the rest; default 1: one at a time, in order (WebLLM).
+   */
+  readonly parallel?: number;
   /** Frees the model (GPU memory, wasm heap). The engine is not used after this. */
   unload(): Promise<void>;
   stats?(): Promise<EngineStats> | EngineStats;

@@ -28,10 +28,12 @@ import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type {
   AttentionMoAEvent,
   AttentionMoAResult,
+  CallRecord,
   CallRole,
   DroppedAgent,
   RefinePromptContext,
   RunPlan,
+  RunUsage,
 } from './types.js';
 
 export interface RunAgent {
@@ -57,6 +59,19 @@ function reasonOf(outcome: CallOutcome): string {
   if (outcome.status !== 'failed') return '';
   const { error } = outcome;
   return error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
+}
+
+/** Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in. */
+function runUsage(trace: readonly CallRecord[]): RunUsage {
+  const promptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0);
+  const reusedPromptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens_details?.cached_tokens ?? 0), 0);
+  return {
+    calls: trace.length,
+    promptTokens,
+    processedPromptTokens: promptTokens - reusedPromptTokens,
+    reusedPromptTokens,
+    completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
+  };
 }
 
 function tapOf(tap: CallTap | undefined): { tap?: CallTap } {
@@ -153,12 +168,7 @@ export class ProtocolRun {
       trace,
       dropped: this.dropped.slice(),
       ...(this.aggregatorFallback ? { aggregatorFallback: this.aggregatorFallback } : {}),
-      usage: {
-        calls: trace.length,
-        // Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in.
-        promptTokens: trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0),
-        completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
-      },
+      usage: runUsage(trace),
       durationMs: this.now(),
     };
   }

@@ -206,8 +206,20 @@ export interface AttentionMoAResult {
   dropped: DroppedAgent[];
   /** When the aggregator failed and another engine stood in. */
   aggregatorFallback?: { from: string; to: string; reason: string };
-  usage: { calls: number; promptTokens: number; completionTokens: number };
+  usage: RunUsage;
   durationMs: number;
+}
+
+/** Tokens of a run, summed over its calls (engine usage where reported, else the measured prompt and an estimate). */
+export interface RunUsage {
+  calls: number;
+  /** Every prompt token of every call, computed or reused from the engine's KV cache. */
+  promptTokens: number;
+  /** Prompt tokens the engines computed (prefill): `promptTokens − reusedPromptTokens`. */
+  processedPromptTokens: number;
+  /** Prompt tokens the engines reused from their KV cache (reported by wllama/llama.cpp; 0 where an engine does not say). */
+  reusedPromptTokens: number;
+  completionTokens: number;
 }
 
 export type AttentionMoAEvent =

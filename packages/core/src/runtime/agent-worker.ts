@@ -2,9 +2,11 @@
  * The agent worker: a module worker hosting one engine, exposed to the page with comlink.
  *
  * The engine's factory is imported lazily by kind (`webllm` pulls in @mlc-ai/web-llm, a separate chunk of this
- * worker), loaded with progress through a proxied callback and cancellable. Requests run one at a time (FIFO):
- * agents that share a model share its worker. Tokens go back over a dedicated MessagePort, batched: everything
- * produced since the last message goes out in one `postMessage`, at most once per macrotask.
+ * worker), loaded with progress through a proxied callback and cancellable. Agents that share a model share its
+ * worker: requests go to the engine in order (FIFO), as many at once as it decodes together (`HostedEngine.parallel`,
+ * llama.cpp's slots; 1 for WebLLM), the rest wait. Each request has its own AbortController, so cancelling one never
+ * touches the others. Tokens go back over a dedicated MessagePort, batched: everything produced since the last
+ * message goes out in one `postMessage`, at most once per macrotask.
  */
 import { expose, releaseProxy } from 'comlink';
 import type {
@@ -76,7 +78,7 @@ function update(id: number): StreamUpdate {
   return u;
 }
 
-// ---- requests: one at a time, FIFO --------------------------------------------------------------
+// ---- requests: FIFO, as many at once as the engine decodes together ---------------------------------
 interface Job {
   id: number;
   params: ChatCompletionCreateParams;
@@ -85,19 +87,26 @@ interface Job {
 }
 const queue: Job[] = [];
 const jobs = new Map<number, Job>();
-let running: Job | undefined;
+const running = new Set<Job>();
+
+/** Requests the loaded engine takes at once (llama.cpp slots); 1 when it does not say. */
+function capacity(): number {
+  const parallel = engine?.parallel;
+  return typeof parallel === 'number' && Number.isInteger(parallel) && parallel >= 1 ? parallel : 1;
+}
 
 function pump(): void {
-  if (running) return;
-  const job = queue.shift();
-  if (!job) return;
-  running = job;
-  void run(job).finally(() => {
-    running = undefined;
-    jobs.delete(job.id);
-    if (job.controller.signal.aborted) released(job.id);
-    pump();
-  });
+  while (running.size < capacity()) {
+    const job = queue.shift();
+    if (!job) return;
+    running.add(job);
+    void run(job).finally(() => {
+      running.delete(job);
+      jobs.delete(job.id);
+      if (job.controller.signal.aborted) released(job.id);
+      pump();
+    });
+  }
 }
 
 async function run(job: Job): Promise<void> {
@@ -172,6 +181,7 @@ const api: AgentWorkerApi = {
       }
       engine = hosted;
       loaded = { kind: spec.kind, model };
+      pump(); // this engine may take more requests at once than the last
       return {
         kind: spec.kind,
         model,
@@ -231,7 +241,8 @@ const api: AgentWorkerApi = {
     return {
       ...(loaded ? { kind: loaded.kind, model: loaded.model } : {}),
       loaded: !!engine,
-      active: running ? 1 : 0,
+      active: running.size,
+      parallel: capacity(),
       queued: queue.length,
       requests: stats.requests,
       tokens: stats.tokens,

@@ -125,29 +125,36 @@ export class EnginePool {
       if (spec.kind === 'openai') {
         const where = offDevice(this.remotes.get(key))!;
         const remote = { baseURL: where.baseURL, host: where.host, loopback: where.loopback };
-        models.push({ key, kind: 'openai', requested: `${spec.model} @ ${spec.baseURL}`, model: spec.model, vramMB: 0, slot: `openai:${spec.model}@${where.baseURL}`, remote });
+        models.push({ key, kind: 'openai', requested: `${spec.model} @ ${spec.baseURL}`, model: spec.model, vramMB: 0, slot: `openai:${spec.model}@${where.baseURL}`, parallel: 1, remote });
         this.emit({ type: 'remote', key, model: spec.model, ...remote });
         continue;
       }
-      const { hosted, model, vramMB, slotId, resolved, record } = planSpec(key, spec, { prebuilt, base, f16: capabilities?.f16 ?? false });
+      const { hosted, model, vramMB, slotId, parallel, resolved, record } = planSpec(key, spec, { prebuilt, base, f16: capabilities?.f16 ?? false });
       let slot = this.slots.get(slotId);
       if (!slot) {
         slot = {
-          id: slotId, keys: [], kind: spec.kind, model, spec: hosted, vramMB, state: 'unloaded', queue: [], inFlight: 0, idleSince: 0,
+          id: slotId, keys: [], kind: spec.kind, model, spec: hosted, vramMB, parallel, state: 'unloaded', queue: [], inFlight: 0, idleSince: 0,
           loads: 0, crashes: 0, served: new Map(),
           ...(record ? { record } : {}),
         };
         this.slots.set(slotId, slot);
       }
       slot.vramMB = Math.max(slot.vramMB, vramMB);
+      // One worker, one copy of the weights: keys asking for more requests at once widen the shared engine.
+      if (parallel > slot.parallel) {
+        slot.parallel = parallel;
+        slot.spec = { ...slot.spec, parallel } as HostedSpec;
+      }
       slot.keys.push(key);
       this.slotOfKey.set(key, slot);
       models.push({
-        key, kind: spec.kind, requested: spec.kind === 'webllm' ? spec.model : spec.kind === 'scripted' ? 'scripted' : model, model, vramMB, slot: slotId,
+        key, kind: spec.kind, requested: spec.kind === 'webllm' ? spec.model : spec.kind === 'scripted' ? 'scripted' : model, model, vramMB, slot: slotId, parallel,
         ...(resolved ? { via: resolved.via } : {}), ...(resolved?.avoidedF16 ? { avoidedF16: true } : {}),
         ...(choices.has(key) ? { backend: choices.get(key)! } : {}),
       });
     }
+
+    for (const m of models) m.parallel = this.slots.get(m.slot)?.parallel ?? 1; // a server model has no slot here
 
     // WASM engines share the CPU: one thread each unless the page is cross-origin isolated with cores to spare.
     const wasmSlots = [...this.slots.values()].filter((s) => s.kind === 'wllama');

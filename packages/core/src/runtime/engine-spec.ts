@@ -110,6 +110,9 @@ export function validateEngineSpec(key: string, spec: unknown): asserts spec is 
     });
     if (s.loadMs !== undefined && !(typeof s.loadMs === 'number' && s.loadMs >= 0)) bad(key, 'loadMs', 'must be a number of milliseconds ≥ 0');
   }
+  if (s.kind !== 'webllm' && s.parallel !== undefined && !(Number.isInteger(s.parallel) && (s.parallel as number) >= 1 && (s.parallel as number) <= 16)) {
+    bad(key, 'parallel', `must be a whole number of requests decoded together, from 1 to 16, got ${String(s.parallel)}`);
+  }
   if (s.kind === 'wllama' && !((typeof s.model === 'string' && s.model) || (typeof Blob !== 'undefined' && s.model instanceof Blob))) {
     bad(key, 'model', 'must be the URL of a GGUF file or a Blob/File');
   }

@@ -22,8 +22,10 @@ export interface PlannedPoolModel {
   /** The model that will be loaded (a WebLLM id after family resolution). */
   model: string;
   vramMB: number;
-  /** The worker slot; keys with the same slot share a worker. */
+  /** The worker slot; keys with the same slot share a worker (one copy of the weights). */
   slot: string;
+  /** Requests the slot's engine decodes together (wllama/scripted `parallel`, the largest its keys ask for; 1 for WebLLM). */
+  parallel: number;
   via?: ResolvedModel['via'];
   /** The f16 builds were skipped because the GPU lacks shader-f16. */
   avoidedF16?: boolean;
@@ -65,6 +67,8 @@ export interface PlannedSpec {
   model: string;
   vramMB: number;
   slotId: string;
+  /** Requests decoded together; not part of the slot id: keys differing only in it share one worker (the largest wins). */
+  parallel: number;
   resolved?: ResolvedModel;
   record?: ModelRecordLike;
 }
@@ -99,12 +103,15 @@ export function planSpec(key: string, spec: WorkerEngineSpec, context: { prebuil
     hosted = { ...rest, model: ggufModel } as HostedSpec;
   }
   const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
+  const parallel = spec.kind === 'webllm' ? 1 : spec.parallel ?? 1;
+  const { parallel: _p, ...identity } = hosted as HostedSpec & { parallel?: number };
+  void _p;
   const slotId = isBlob
     ? `wllama:${model}#${key}`
     : spec.kind === 'webllm'
       ? `webllm:${model}${hosted.kind === 'webllm' && (hosted.appConfig || hosted.chatOptions) ? `#${shortHash(stableKey([record, hosted.chatOptions]))}` : ''}`
-      : `${spec.kind}:${model}#${shortHash(stableKey(hosted))}`;
-  return { hosted, model, vramMB, slotId, ...(resolved ? { resolved } : {}), ...(record ? { record } : {}) };
+      : `${spec.kind}:${model}#${shortHash(stableKey(identity))}`;
+  return { hosted, model, vramMB, slotId, parallel, ...(resolved ? { resolved } : {}), ...(record ? { record } : {}) };
 }
 
 /** Picks WebGPU or WASM for a `{ webgpu, wasm }` spec from the adapter, the WebLLM record and the budget. */

@@ -38,6 +38,8 @@ export interface PoolSlotStatus {
   model: string;
   state: SlotState;
   vramMB: number;
+  /** Requests its engine decodes together. */
+  parallel: number;
   /** Requests running in the worker / waiting in the pool. */
   inFlight: number;
   queued: number;
@@ -67,6 +69,7 @@ export interface Slot {
   /** The loaded model's limits, as its worker reported them at the last load. */
   limits?: ModelLimits;
   vramMB: number;
+  parallel: number;
   state: SlotState;
   worker?: WorkerEngine;
   queue: Pending[];
@@ -82,7 +85,7 @@ export interface Slot {
 
 export function slotStatus(s: Slot): PoolSlotStatus {
   return {
-    slot: s.id, keys: [...s.keys], model: s.model, state: s.state, vramMB: s.vramMB,
+    slot: s.id, keys: [...s.keys], model: s.model, state: s.state, vramMB: s.vramMB, parallel: s.parallel,
     inFlight: s.inFlight, queued: s.queue.length, loads: s.loads, crashes: s.crashes,
   };
 }

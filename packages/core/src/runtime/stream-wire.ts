@@ -49,9 +49,11 @@ export interface WorkerStats {
   kind?: EngineKind;
   model?: string;
   loaded: boolean;
-  /** Requests streaming now (0 or 1: a worker runs one at a time) and waiting. */
+  /** Requests streaming now (at most `parallel`) and waiting. */
   active: number;
   queued: number;
+  /** Requests the loaded engine decodes together (1: one at a time). */
+  parallel: number;
   /** Since the worker started. */
   requests: number;
   tokens: number;

@@ -79,7 +79,7 @@ describe('an injected instruction from one agent stays fenced data in its peers\
       'critique:YOUR ANSWER',
       'refine:SUGGESTION 1 (from yourself)',
       'refine:SUGGESTION 1 (from A)',
-      'refine:YOUR PREVIOUS ANSWER',
+      'refine:YOUR ANSWER',
       'aggregate:RESPONSE 1',
       'propose:REFERENCE RESPONSE',
       'residual:ROUND 1',

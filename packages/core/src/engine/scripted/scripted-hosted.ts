@@ -39,6 +39,8 @@ export interface ScriptedWorkerSpec {
   /** Make the load fail with an error of this name and message (the runtime classifies it like a real one). */
   failLoad?: { name: string; message: string };
   crash?: ScriptedCrash;
+  /** Requests its worker passes to it at once (default 1: one at a time, like a real local model). */
+  parallel?: number;
 }
 
 const scope = globalThis as unknown as { close?: () => void };
@@ -103,6 +105,7 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
   };
   const hosted: HostedEngine = {
     chat: { completions: { create } } as HostedEngine['chat'],
+    ...(spec.parallel !== undefined ? { parallel: spec.parallel } : {}),
     interruptGenerate: () => engine.interruptGenerate(),
     async unload() {},
     stats(): EngineStats {

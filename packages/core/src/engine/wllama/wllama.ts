@@ -34,7 +34,7 @@ export interface WllamaSpec {
   model: string | Blob;
   /** Name reported in chunks' `model` and stats (default: the file name). */
   modelId?: string;
-  /** Context window in tokens (llama.cpp `n_ctx`). Default: the model's training context, at most 4096. */
+  /** Context window of each request in tokens. Default: the model's training context, at most 4096. */
   contextWindow?: number;
   /**
    * A Jinja chat template to use instead of the file's. Default: the file's own; for a Gemma file without one (a
@@ -42,6 +42,12 @@ export interface WllamaSpec {
    * template's name ("gemma") is not looked up.
    */
   chatTemplate?: string;
+  /**
+   * Requests decoded together (llama.cpp's parallel slots), for agents that share this model with `concurrency` > 1.
+   * Default 1: requests run one after another. Each slot holds its own KV cache of `contextWindow` tokens (llama.cpp
+   * `n_ctx` = contextWindow × parallel), so memory for the cache grows with it; the weights are loaded once.
+   */
+  parallel?: number;
   /**
    * CPU threads for this model. Default 1. More than 1 needs a cross-origin isolated page (COOP + COEP
    * headers); without it llama.cpp silently uses 1. See `chooseThreadCount()`: several models on 2–4 cores
@@ -68,9 +74,12 @@ export interface WllamaEngineInfo {
   modelBytes: number;
   /** Whether the weights came from the browser cache (no download). */
   fromCache: boolean;
+  /** Tokens each request may use (prompt + answer). */
   contextWindow: number;
   trainingContext: number;
   threads: number;
+  /** Requests decoded together (slots). */
+  parallel: number;
   architecture?: string;
   chatTemplate: boolean;
   /** Where the chat template comes from: the file, the model family (Gemma without a template), or llama.cpp's ChatML. */
@@ -101,6 +110,7 @@ function checkSpec(spec: WllamaSpec): void {
   };
   positiveInt('contextWindow', 1 << 24);
   positiveInt('threads', 64);
+  positiveInt('parallel', 16);
   positiveInt('batchSize', 1 << 16);
   if (spec.seed !== undefined && !(Number.isInteger(spec.seed) && spec.seed >= 0 && spec.seed <= 0xffffffff)) {
     throw new WllamaEngineError('BAD_SPEC', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
@@ -174,6 +184,7 @@ class ChunkQueue<T> {
 class WllamaEngine implements WllamaHostedEngine {
   readonly chat: HostedEngine['chat'];
   readonly info: WllamaEngineInfo;
+  readonly parallel: number;
   private crashed?: WllamaEngineError;
   private unloaded = false;
   private interruptController = new AbortController();
@@ -200,6 +211,7 @@ class WllamaEngine implements WllamaHostedEngine {
     this.noSystemRole = info.noSystemRole;
     // Counted in this worker from the GGUF's vocabulary: llama.cpp is not asked (it would evaluate the prompt).
     if (tokenizer) this.countTokens = (text: string) => tokenizer.count(text);
+    this.parallel = info.parallel;
     this.chat = {
       completions: {
         create: (params: ChatCompletionCreateParams & { stream: true }, options?: RequestOptions) => this.create(params, options),
@@ -379,6 +391,7 @@ async function modelBlob(
 /** What `createWllamaEngine` resolves to: a hosted engine whose optional parts are all there. */
 export interface WllamaHostedEngine extends HostedEngine {
   readonly info: WllamaEngineInfo;
+  readonly parallel: number;
   interruptGenerate(): void;
   stats(): EngineStats;
 }
@@ -410,6 +423,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
   const chatTemplate = spec.chatTemplate ?? template.override;
   const tokenizer = ggufTokenizer(header);
   const threads = spec.threads ?? 1;
+  const parallel = spec.parallel ?? 1;
   progress({ progress: 0.92, text: `Loading ${fileNameOf(spec.model)} into llama.cpp (WebAssembly, ${threads} thread${threads > 1 ? 's' : ''})` });
 
   const log: string[] = [];
@@ -430,7 +444,10 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
   context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     await wllama.loadModel([blob], {
-      n_ctx: contextWindow,
+      // One KV cache shared by the slots (kv_unified): room for `parallel` requests of `contextWindow` tokens each.
+      n_ctx: contextWindow * parallel,
+      n_parallel: parallel,
+      kv_unified: true,
       n_threads: threads,
       n_gpu_layers: 0,
       ...(spec.batchSize ? { n_batch: spec.batchSize } : {}),
@@ -459,9 +476,10 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     ...(url ? { url } : {}),
     modelBytes: blob.size,
     fromCache,
-    contextWindow: loaded.n_ctx,
+    contextWindow: Math.floor(loaded.n_ctx / parallel),
     trainingContext: loaded.n_ctx_train,
     threads: wllama.getNumThreads(),
+    parallel,
     ...(ggufString(header, 'general.architecture') ? { architecture: ggufString(header, 'general.architecture')! } : {}),
     chatTemplate: !!loaded.has_chat,
     chatTemplateSource: spec.chatTemplate ? 'spec' : template.source,
