@@ -4,9 +4,10 @@ import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// The prebuilt library (the element's self-contained file, which also exports all of core; the npm modules for
-// bundlers are tested in fresh-apps.spec.ts): web-llm must never be in the page's code; the agent worker is its own
-// file (not inlined as base64) and loads web-llm as a lazy chunk of its own; the built files work, also from another origin.
+// The prebuilt library (the element's self-contained file, attention-moa.js, and core's API next to it, core.js, the
+// chunk the element loads on first use; the npm modules for bundlers are tested in fresh-apps.spec.ts): web-llm must
+// never be in the page's code; the agent worker is its own file (not inlined as base64) and loads web-llm as a lazy
+// chunk of its own; the built files work, also from another origin.
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const outDir = join(root, 'test/fixtures/generated/element-dist');
@@ -50,8 +51,10 @@ test('the page code of the built library contains no web-llm; the worker is a se
   const assets = readdirSync(join(outDir, 'assets'));
   const worker = assets.find((f) => /^agent-worker-.*\.js$/.test(f));
   expect(worker, `agent worker file in ${assets.join(', ')}`).toBeDefined();
-  // The page finds the worker next to itself (relative to import.meta.url), whatever path the package is served from.
-  expect(readFileSync(index, 'utf8')).toContain(`new URL(\`assets/${worker}\`,import.meta.url)`);
+  // The page finds the worker next to itself (relative to import.meta.url), whatever path the package is served from:
+  // the runtime, loaded on first use, is a chunk in the same folder as attention-moa.js.
+  const starters = pageFiles.filter((file) => readFileSync(file, 'utf8').includes(`new URL(\`assets/${worker}\`,import.meta.url)`));
+  expect(starters.map((file) => dirname(file))).toEqual([outDir]);
   // The worker itself does not contain web-llm: it imports it on demand, for kind 'webllm' only.
   const workerFile = join(outDir, 'assets', worker!);
   const workerStatic = graph(workerFile, false);
@@ -65,14 +68,15 @@ test('the page code of the built library contains no web-llm; the worker is a se
 
 test('the built files run a pool, from the same origin and from another origin (blob bootstrap)', async ({ page, baseURL }) => {
   expect(existsSync(join(outDir, 'attention-moa.js'))).toBe(true);
+  expect(existsSync(join(outDir, 'core.js'))).toBe(true);
   const requests: string[] = [];
   page.on('request', (r) => requests.push(r.url()));
   await page.goto('/test/e2e/pages/runtime-built.html');
-  const same: any = await page.evaluate((url) => (window as any).runBuilt(url), `${baseURL}${OUT_URL}/attention-moa.js`);
+  const same: any = await page.evaluate((url) => (window as any).runBuilt(url), `${baseURL}${OUT_URL}/core.js`);
   expect(same).toMatchObject({ text: 'tokens from the built worker' });
   expect(same.workerUrl).toMatch(new RegExp(`^${baseURL}${OUT_URL}/assets/agent-worker-.*\\.js$`));
   const other = baseURL!.replace('127.0.0.1', 'localhost');
-  const cross: any = await page.evaluate((url) => (window as any).runBuilt(url), `${other}${OUT_URL}/attention-moa.js`);
+  const cross: any = await page.evaluate((url) => (window as any).runBuilt(url), `${other}${OUT_URL}/core.js`);
   expect(cross).toMatchObject({ text: 'tokens from the built worker' });
   expect(cross.workerUrl).toContain('localhost');
   // A scripted pool never fetched web-llm.

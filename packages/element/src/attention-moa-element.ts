@@ -278,7 +278,8 @@ export class AttentionMoAElement extends LitElement {
   async load(): Promise<void> {
     const code = this.#warmUp();
     try {
-      if (this.moa || this.agents) await code;
+      // Models to load only with the `models` path (nothing set yet: just the code).
+      if (this.moa || this.agents || !this.#settings.models.length) await code;
       else await Promise.all([this.#loadModels(), code]);
     } catch (error) {
       if (this.#stopRequested) return;

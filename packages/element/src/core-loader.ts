@@ -7,9 +7,15 @@
 export type Core = typeof import('@attention-moa/core');
 
 let loading: Promise<Core> | undefined;
+let loaded: Core | undefined;
+
+/** Core, when it has loaded: callers that have it skip a wait (a question asked right after another starts as soon). */
+export function loadedCore(): Core | undefined {
+  return loaded;
+}
 
 export function loadCore(): Promise<Core> {
-  loading ??= import('@attention-moa/core').catch((error: unknown) => {
+  loading ??= import('@attention-moa/core').then((core) => (loaded = core), (error: unknown) => {
     // A failed fetch (offline, a CDN that lost the chunk) must not be cached: the next question tries again.
     loading = undefined;
     throw error;

@@ -7,10 +7,15 @@ import type { AttentionMoAOptions } from '@attention-moa/core';
 import type { MoaRunner } from './run-controller.js';
 import { AttentionMoAElementError } from './errors.js';
 import { errorInfo } from './view-model.js';
-import { loadCore } from './core-loader.js';
+import { loadCore, loadedCore, type Core } from './core-loader.js';
 
-export async function createProtocol(options: AttentionMoAOptions): Promise<MoaRunner> {
-  const { AttentionMoA, ConfigError } = await loadCore();
+/** The runner, at once when core has loaded (the element starts that when it gets agents), else once it has. */
+export function createProtocol(options: AttentionMoAOptions): MoaRunner | Promise<MoaRunner> {
+  const core = loadedCore();
+  return core ? build(core, options) : loadCore().then((loaded) => build(loaded, options));
+}
+
+function build({ AttentionMoA, ConfigError }: Core, options: AttentionMoAOptions): MoaRunner {
   try {
     return new AttentionMoA(options);
   } catch (error) {

@@ -89,6 +89,6 @@ export function aggregatorFor(agents: AgentConfig[], choice: RunnerInputs['aggre
   return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
 }
 
-function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): Promise<MoaRunner> {
+function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner | Promise<MoaRunner> {
   return createProtocol({ ...inputs.options, ...inputs.settings.protocol, agents, aggregator });
 }

@@ -111,7 +111,7 @@ export const styles = css`
   .answer .placeholder { color: var(--_muted); font-style: italic; }
   /* A draft: a dashed rule and a label; the final answer takes its place in the same box (hold-height.ts). */
   .answer.drafting { border-left-style: dashed; border-left-color: var(--_muted); }
-  .answer-stack { min-width: 0; display: flow-root; } /* its children's margins stay inside: the held height is all of it */
+  .answer-stack { min-width: 0; display: flow-root; min-height: calc(var(--_held, 0) * 1px); } /* its children's margins stay inside: the held height is all of it */
   .held { visibility: hidden; }
   /* The label's two texts share one grid cell: swapping them never moves the answer below. */
   .draft-note { display: grid; margin: 0.3em 0 0.6em; font-size: 0.85em; color: var(--_muted); }

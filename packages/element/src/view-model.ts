@@ -457,7 +457,10 @@ export interface AnswerArea {
 export function answerArea(view: RunView, drafts: boolean): AnswerArea {
   const answer = view.answerFinal || (view.answer !== '' && (!drafts || !view.draft || VISIBLE.test(view.answer)));
   if (answer) return { shows: 'answer', key: 'answer' };
-  if (drafts && view.draft) return { shows: 'draft', draft: view.draft, key: `draft:${view.draft.id}` };
+  // A run that failed shows no draft whose own call failed too (a fragment, when every agent failed).
+  if (drafts && view.draft && !(view.status === 'error' && view.draft.status === 'failed')) {
+    return { shows: 'draft', draft: view.draft, key: `draft:${view.draft.id}` };
+  }
   return { shows: 'none', key: 'none' };
 }
 

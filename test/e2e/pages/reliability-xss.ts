@@ -195,4 +195,7 @@ declare global {
   }
 }
 window.xss = xss;
+// The element loads its run code (protocol, Markdown renderer) on first use: fetch it now, before the spec starts
+// counting requests.
+await el.load();
 document.body.dataset.ready = 'true';

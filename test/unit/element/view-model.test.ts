@@ -244,6 +244,10 @@ describe('drafts', () => {
     s = reduceRun(s, token(1, 'Half a dra'), 2);
     s = reduceRun(s, { type: 'draft-end', draft: 1, status: 'failed', text: 'Half a dra', final: false }, 3);
     expect(s.draft).toMatchObject({ status: 'failed', text: 'Half a dra' });
+    // Shown (labelled cut short) while the run goes on or when stopped; not when the run failed as well.
+    expect(answerArea(s, true).shows).toBe('draft');
+    expect(answerArea(reduceRun(s, { type: 'stopped' }, 3), true).shows).toBe('draft');
+    expect(answerArea(reduceRun(s, { type: 'failed', error: { name: 'AllAgentsFailedError', message: 'none left' } }, 3), true).shows).toBe('none');
     s = reduceRun(s, start(2, 'propose', 'B'), 4);
     s = reduceRun(s, { type: 'draft-end', draft: 2, status: 'failed', text: '', final: false }, 5);
     expect(s.nextDraft).toBeUndefined();
