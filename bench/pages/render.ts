@@ -108,7 +108,7 @@ async function feedElement(options: FeedOptions): Promise<FeedResult> {
         layersRun: 1,
         trace: [],
         dropped: [],
-        usage: { calls: 2, promptTokens: 0, completionTokens: tokens.length },
+        usage: { calls: 2, promptTokens: 0, processedPromptTokens: 0, reusedPromptTokens: 0, completionTokens: tokens.length },
         durationMs: performance.now() - t0,
       };
       yield { type: 'done', result };

@@ -55,6 +55,31 @@ test('one abort signal stops every worker\'s generation; the streams end with Ab
   expect(r.again).toEqual({ tokens: 20, finish: 'length', error: null });
 });
 
+test('agents sharing a model share one worker, which passes up to `parallel` requests at once; aborting one leaves the others', async ({ page }) => {
+  const together = await page.evaluate(() => window.rt.sharedModel({ parallel: 3, abortSecond: true }));
+  // One slot for the three keys (one copy of the model), taking the largest parallel any key asks for.
+  expect(together.status).toEqual([{ keys: ['a', 'b', 'c'], parallel: 3 }]);
+  expect(new Set(together.planned.map((m) => m.slot)).size).toBe(1);
+  expect(together.planned.map((m) => m.parallel)).toEqual([3, 3, 3]);
+  const [a, b, c] = together.results;
+  // The three streams overlapped: each started before the others ended, and the worker ran them at once.
+  expect(Math.max(a!.firstTokenMs!, c!.firstTokenMs!, b!.firstTokenMs!)).toBeLessThan(Math.min(a!.endMs, c!.endMs));
+  expect(together.activeSeen).toBeGreaterThanOrEqual(2);
+  // Aborting b ended only b; a and c streamed to the end.
+  expect(b).toMatchObject({ error: 'AbortError' });
+  expect(b!.tokens).toBeLessThan(41);
+  for (const r of [a!, c!]) expect(r).toMatchObject({ error: null, finish: 'stop', tokens: 41, text: expect.stringMatching(new RegExp(`^${r.key}: w0 w1 .* w39$`)) });
+  expect(together.after).toEqual({ active: 0, queued: 0, parallel: 3, requests: 3 });
+
+  // parallel 1 (the default): the same three requests run one after another in the shared worker.
+  const serial = await page.evaluate(() => window.rt.sharedModel({}));
+  expect(serial.status).toEqual([{ keys: ['a', 'b', 'c'], parallel: 1 }]);
+  const runs = serial.results.slice().sort((x, y) => x.firstTokenMs! - y.firstTokenMs!);
+  for (let i = 1; i < runs.length; i++) expect(runs[i]!.firstTokenMs!).toBeGreaterThanOrEqual(runs[i - 1]!.endMs - 5);
+  expect(serial.activeSeen).toBe(1);
+  for (const r of serial.results) expect(r).toMatchObject({ error: null, tokens: 41 });
+});
+
 for (const how of ['close', 'throw', 'hang', 'terminate'] as const) {
   test(`a worker that dies mid-stream (${how}) fails only its request with WORKER_CRASHED and is restarted once`, async ({ page }) => {
     test.slow();

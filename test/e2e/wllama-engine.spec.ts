@@ -119,6 +119,30 @@ test.describe('WASM engine (wllama) with real tiny models', () => {
     expect(other.contentChunks).toBe(20);
   });
 
+  test('parallel: 3 decodes three requests together in one llama.cpp context; a repeated prompt is served from the KV cache', async () => {
+    const wide = await load(page, { model: model(A!.file), cache: false, parallel: 3 });
+    // Each request keeps the whole window; the slots share one KV cache of 3 × 2048 tokens.
+    expect(wide.stats).toMatchObject({ parallel: 3, contextWindow: 2048 });
+    const params = { messages: question, max_tokens: 24, temperature: 0, stream_options: { include_usage: true } };
+    const runs = await page.evaluate(([i, p]) => Promise.all([0, 1, 2].map(() => window.harness.chat(i, p as never))), [wide.index, params] as const);
+    const usages = runs.map((r) => r.chunks.at(-1)!.usage!);
+    for (const r of runs) expect(r).toMatchObject({ contentChunks: 24, finishReason: 'length' });
+    // Decoded together: every request wrote its first token before any of them finished (one after another, the
+    // second would wait for the whole first).
+    const firstTokens = usages.map((u) => Number(u.extra!.time_to_first_token_s));
+    const ends = usages.map((u) => Number(u.extra!.e2e_latency_s));
+    expect(Math.max(...firstTokens)).toBeLessThan(Math.min(...ends));
+    await page.evaluate((i) => window.harness.unload(i), wide.index);
+
+    // One slot (parallel 1): the same prompt again reuses the cached prefix, and usage says how much.
+    const cold = await chat(page, loadedA.index, { ...params, messages: [{ role: 'user', content: 'Name three colours of the rainbow.' }] });
+    const warm = await chat(page, loadedA.index, { ...params, messages: [{ role: 'user', content: 'Name three colours of the rainbow.' }] });
+    const [coldUsage, warmUsage] = [cold.chunks.at(-1)!.usage!, warm.chunks.at(-1)!.usage!];
+    expect(warmUsage.prompt_tokens).toBe(coldUsage.prompt_tokens);
+    expect(warmUsage.prompt_tokens_details!.cached_tokens!).toBeGreaterThan(coldUsage.prompt_tokens_details?.cached_tokens ?? 0);
+    expect(warmUsage.prompt_tokens_details!.cached_tokens!).toBeGreaterThanOrEqual(warmUsage.prompt_tokens - 1);
+  });
+
   test('abort: the stream rejects within 200 ms, llama.cpp lets go of the request, and the same engine answers the next call identically', async () => {
     const { index } = loadedA;
     const params = { messages: question, max_tokens: 40, temperature: 0 };

@@ -89,6 +89,15 @@ export class ConversationStore {
       }));
   }
 
+  /** Ids of the conversations whose title, questions or answers contain `query` (case-insensitive). */
+  async search(query: string): Promise<Set<string>> {
+    const q = query.trim().toLowerCase();
+    const all = (await this.guard(() => values<Conversation>(this.store))).filter(isConversation);
+    const hit = (c: Conversation) =>
+      c.title.toLowerCase().includes(q) || c.turns.some((t) => t.question.toLowerCase().includes(q) || t.main.answer.toLowerCase().includes(q));
+    return new Set(all.filter(hit).map((c) => c.id));
+  }
+
   async get(id: string): Promise<Conversation | undefined> {
     const value = await this.guard(() => get<Conversation | PackedConversation>(id, this.store));
     return isConversation(value) ? unpackConversation(value) : undefined;

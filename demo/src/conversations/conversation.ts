@@ -42,6 +42,8 @@ export interface Conversation {
   createdAt: number;
   updatedAt: number;
   turns: Turn[];
+  /** The visitor renamed it: the title no longer follows the first question. */
+  renamed?: boolean;
 }
 
 export function newId(prefix: string): string {
@@ -76,7 +78,7 @@ export function withTurn(conversation: Conversation, turn: Turn): Conversation {
   const turns = [...conversation.turns.filter((t) => t.id !== turn.id), turn];
   return {
     ...conversation,
-    title: conversation.turns.length === 0 ? titleFrom(turn.question) : conversation.title,
+    title: conversation.turns.length === 0 && !conversation.renamed ? titleFrom(turn.question) : conversation.title,
     updatedAt: Math.max(conversation.updatedAt, turn.askedAt),
     turns,
   };

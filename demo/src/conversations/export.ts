@@ -108,3 +108,35 @@ export function downloadText(text: string, fileName: string, type: string): void
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
+
+/**
+ * Reads a file written by `toJSON` back into a conversation (with a fresh id, so importing twice or on the same
+ * browser never overwrites one). Every problem is an error that says what is wrong with the file.
+ */
+export function parseImport(text: string, newIdFor: () => string): Conversation {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new Error('This file is not JSON. Import takes the “JSON with trace” file this demo exports (conversation-….json).');
+  }
+  const d = data as Partial<ConversationExport> | null;
+  if (!d || typeof d !== 'object' || d.format !== EXPORT_FORMAT) {
+    throw new Error(`This JSON is not an exported Attention-MoA conversation (its "format" is not "${EXPORT_FORMAT}"). Use the file from the “JSON with trace” button.`);
+  }
+  if (d.version !== EXPORT_VERSION) throw new Error(`This export is version ${String(d.version)}; this demo reads version ${EXPORT_VERSION}. Export it again from a current demo.`);
+  const c = d.conversation as Partial<Conversation> | undefined;
+  if (!c || typeof c.title !== 'string' || !Array.isArray(c.turns)) throw new Error('The export has no conversation (title and turns are missing): the file is incomplete.');
+  c.turns.forEach((t, i) => {
+    if (!t || typeof t.question !== 'string' || !t.main || typeof t.main.answer !== 'string' || !t.ensemble) {
+      throw new Error(`Turn ${i + 1} of the export is incomplete (it needs question, main.answer and ensemble): the file was changed or cut.`);
+    }
+  });
+  const now = Date.now();
+  return {
+    ...(c as Conversation),
+    id: newIdFor(),
+    createdAt: typeof c.createdAt === 'number' ? c.createdAt : now,
+    updatedAt: typeof c.updatedAt === 'number' ? c.updatedAt : now,
+  };
+}

@@ -1,15 +1,14 @@
 // Harness for the worker-runtime e2e specs: drives EnginePool / WorkerEngine / the model cache from the page
-// and returns plain data. Everything here goes through the package's public API.
+// and returns plain data. Everything here goes through the package's public API, but for the two internals imported
+// below from their files.
 import {
   AttentionMoA,
   EnginePool,
   WorkerEngine,
-  defaultAgentWorkerUrl,
   deleteAllCachedModels,
   deleteCachedModel,
   detectCapabilities,
   hasCachedModel,
-  isRuntimeError,
   listCachedModels,
   listRegistry,
   recordModelUse,
@@ -23,6 +22,8 @@ import {
   type ScriptedWorkerSpec,
   type AttentionMoAEvent,
 } from '@attention-moa/core';
+import { defaultAgentWorkerUrl } from '../../../packages/core/src/runtime/worker-engine.js';
+import { isRuntimeError } from '../../../packages/core/src/engine/errors.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -142,6 +143,36 @@ const rt = {
       tokensAfter: after.map((s) => s?.tokens ?? -1),
       activeAfter: after.map((s) => s?.active ?? -1),
       again: { tokens: again.tokens, finish: again.finish, error: again.error },
+    };
+  },
+
+  /**
+   * Three pool keys naming one scripted model share one worker; `parallel` is how many requests its engine takes at
+   * once. Three requests go at once (one per key); `abortSecond` aborts the second once it has 5 tokens.
+   */
+  async sharedModel(options: { parallel?: number; abortSecond?: boolean }) {
+    const spec = (parallel?: number): EngineSpec => ({ kind: 'scripted', script: { model: 'shared', tokenDelayMs: 10, rules: [{ reply: `{agent}: ${words(40, 'w')}` }] }, ...(parallel ? { parallel } : {}) });
+    const pool = new EnginePool({ models: { a: spec(options.parallel), b: spec(), c: spec() } });
+    const plan = await pool.load();
+    const controller = new AbortController();
+    const t0 = performance.now();
+    let activeSeen = 0;
+    const watch = setInterval(() => void pool.stats('a').then((s) => (activeSeen = Math.max(activeSeen, s?.active ?? 0))), 20);
+    const results = await Promise.all(['a', 'b', 'c'].map((key) =>
+      consume(key, pool.engine(key).chat.completions.create(ask('go'), { ...(key === 'b' ? { signal: controller.signal } : {}), call: { role: 'critique', layer: 1, agent: key } } as never) as Promise<AsyncIterable<ChatCompletionChunk>>, t0, (count) => {
+        if (key === 'b' && count === 5 && options.abortSecond) controller.abort();
+      })));
+    clearInterval(watch);
+    await sleep(100);
+    const stats = await pool.stats('a');
+    const status = pool.status();
+    await pool.dispose();
+    return {
+      results: results.map((r) => ({ key: r.key, text: r.text, tokens: r.tokens, finish: r.finish, error: r.error?.name ?? null, firstTokenMs: r.firstTokenMs, endMs: r.endMs })),
+      planned: plan.models.map((m) => ({ key: m.key, slot: m.slot, parallel: m.parallel })),
+      status: status.map((s) => ({ keys: s.keys, parallel: s.parallel })),
+      activeSeen,
+      after: { active: stats?.active ?? -1, queued: stats?.queued ?? -1, parallel: stats?.parallel ?? -1, requests: stats?.requests ?? -1 },
     };
   },
 
@@ -316,7 +347,8 @@ const rt = {
 
   /** Starts the agent worker from another origin (localhost vs 127.0.0.1) with the given bootstrap. */
   async crossOrigin(bootstrap: 'auto' | 'module' | 'blob') {
-    const url = defaultAgentWorkerUrl();
+    // The dev server builds the worker in advance (default-worker-prebuilt.ts), so its URL is known here.
+    const url = defaultAgentWorkerUrl()!;
     const other = new URL(url.href);
     other.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
     try {

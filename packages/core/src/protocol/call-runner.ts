@@ -15,6 +15,7 @@ import type {
 import { autoCallDeadline, recordCallSpeed } from './call-deadline.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
+import type { CallTap } from './draft-stream.js';
 import type { PermitQueue } from './permit-queue.js';
 import { placeSystem } from './prompts.js';
 import { stripReasoning } from './reasoning.js';
@@ -29,10 +30,12 @@ import {
   toError,
 } from './errors.js';
 import type { ResolvedEndpoint } from './options.js';
-import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
+import type { AttentionMoAEvent, CallRecord, CallRole, RoleCheck } from './types.js';
 
 /** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
 export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** Sent as `top_p` when set (the run's `topP` option). */
+  topP?: number;
   /** The (engine, model) pair's permits; its concurrency is their number. */
   queue: PermitQueue;
   counter: TokenCounter;
@@ -50,8 +53,21 @@ export interface CallRequest {
   allowEmpty?: boolean;
   /** Stream the reply as the final answer. */
   answer?: { stream: AnswerStream; stopPhrase?: string };
+  /** Observes the reply as it streams (a draft of the answer). */
+  tap?: CallTap;
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
+  /** Cleans and checks a completed call's output (reasoning already stripped), before the record is written. */
+  review?: (text: string, finishReason: FinishReason | null, messages: ChatMessage[]) => Review;
+}
+
+/** What a completed call's output becomes before it is recorded and passed on. */
+export interface Review {
+  /** The text passed on (cleaned; for a judged residual, the answer after the verdict). */
+  text: string;
+  cleaned?: string[];
+  roleCheck?: RoleCheck;
+  verdict?: CallRecord['verdict'];
 }
 
 export type CallOutcome =
@@ -223,6 +239,8 @@ export class CallRunner {
       output: '',
       text: '',
       finishReason: 'error',
+      maxTokens: request.maxTokens,
+      cut: false,
       queuedAt,
       startedAt: at,
       endedAt: at,
@@ -240,6 +258,7 @@ export class CallRunner {
     const startedAt = ctx.now();
     const identity = { role, layer, agent, ...(target ? { target } : {}) };
     ctx.emit({ type: 'call-start', call: id, ...identity, promptTokens: fitted.promptTokens, cuts: fitted.cuts });
+    request.tap?.start(id);
 
     // One signal per call: the run's abort, or this call's timeout.
     const controller = new AbortController();
@@ -271,6 +290,7 @@ export class CallRunner {
         stream: true as const,
         stream_options: { include_usage: true },
         temperature: endpoint.temperature,
+        ...(endpoint.topP !== undefined ? { top_p: endpoint.topP } : {}),
         max_tokens: request.maxTokens,
       };
       const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };
@@ -297,6 +317,7 @@ export class CallRunner {
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
+          request.tap?.token(token);
         }
         if (choice?.finish_reason) finish = choice.finish_reason;
       }
@@ -323,7 +344,12 @@ export class CallRunner {
       if (!ctx.signal.aborted && !streamingOn.has(endpoint.engine)) this.interrupt(endpoint.engine);
     }
 
-    const text = stripReasoning(output);
+    let text = stripReasoning(output);
+    let review: Review | undefined;
+    if (!ctx.signal.aborted && !stoppedByUs && failure === undefined && finish !== 'abort' && request.review) {
+      review = request.review(text, finish, fitted.messages);
+      text = review.text;
+    }
     let error: Error | undefined;
     let finishReason: CallRecord['finishReason'] = finish;
     if (ctx.signal.aborted) {
@@ -350,7 +376,12 @@ export class CallRunner {
       cuts: fitted.cuts,
       output,
       text,
+      ...(review?.cleaned?.length ? { cleaned: review.cleaned } : {}),
+      ...(review?.roleCheck ? { roleCheck: review.roleCheck } : {}),
+      ...(review?.verdict ? { verdict: review.verdict } : {}),
       finishReason,
+      maxTokens: request.maxTokens,
+      cut: finishReason === 'length',
       ...(usage ? { usage } : {}),
       queuedAt,
       startedAt,
@@ -367,6 +398,7 @@ export class CallRunner {
     }
 
     if (ctx.signal.aborted) throw this.aborted();
+    request.tap?.end(error ? undefined : text);
     if (error) {
       request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
       return { status: 'failed', error, record };

@@ -4,14 +4,17 @@
  * to treat them as material, never as instructions (an answer may contain text that reads like a command).
  *
  * Layout: the instruction (and its data) goes in a system message, followed by the user's conversation, as the
- * spec asks for propose/refine/aggregate/residual. A critique is a different task from answering the user, so its
- * final user turn is the task itself (question and answers fenced) after the earlier turns as history.
+ * spec asks for propose/aggregate/residual. Critique and refine are review steps: a shared system message, the
+ * earlier turns as history, then one user turn with the question and the agent's own answer fenced, the step's
+ * material, and the task last (see `reviewPrompt`: laid out so an engine's prompt cache serves their shared part).
  * Models without a system role get the system text in their first user turn: see `placeSystem`.
  */
 import type { ChatMessage } from '../engine/contract.js';
+import { CONTINUE_WORD } from './early-stop.js';
 import type {
   AggregatePromptContext,
   CritiquePromptContext,
+  PromptContextBase,
   PromptTemplates,
   ProposePromptContext,
   RefinePromptContext,
@@ -76,44 +79,51 @@ export function proposePrompt(ctx: ProposePromptContext): ChatMessage[] {
   return withInstruction(ctx.system, ctx.conversation, instruction);
 }
 
-export function critiquePrompt(ctx: CritiquePromptContext): ChatMessage[] {
+/**
+ * What a critic's critiques and its refinement all begin with, laid out for the engine's KV cache: llama.cpp reuses
+ * the longest prefix a new prompt shares with the one before it on the same model, so the parts every one of these
+ * calls shares come first (the instruction, the history, the question, the agent's own answer) and what differs
+ * comes last (the answer under review, the suggestions, the task). A critic's n critiques then compute the shared
+ * part once.
+ */
+function reviewPrompt(ctx: PromptContextBase, ownAnswer: string, material: string[], task: string): ChatMessage[] {
   const { system, turns } = splitConversation(ctx.conversation);
   const { history, question } = currentQuestion(turns);
-  const instruction = ctx.self
-    ? 'You review your own answer to the latest user message. Re-read it critically: find content that is wrong, ' +
-      'unreasonable, unsupported or missing. Write revision suggestions, each with its reason, that would make the answer ' +
-      'correct, sound and complete. Do not rewrite the answer and do not answer the question again. Give at most five ' +
-      'suggestions as a short list.'
-    : `You review another assistant's answer ("${ctx.target}") to the latest user message. Compare it with your own answer. ` +
-      'Write concrete suggestions, each with its reason, for how their answer could be improved: point out errors, missing ' +
-      'points and unclear parts, and bring in whatever is better in your own answer. Do not rewrite their answer and do not ' +
-      'answer the question yourself. Give at most five suggestions as a short list.';
-  const task = ctx.self
-    ? [fence('QUESTION', question), fence('YOUR ANSWER', ctx.ownAnswer), 'Write your revision suggestions for your answer.']
-    : [
-        fence('QUESTION', question),
-        fence('YOUR ANSWER', ctx.ownAnswer),
-        fence(`ANSWER OF ${ctx.target}`, ctx.targetAnswer),
-        `Write your suggestions for improving the answer of ${ctx.target}.`,
-      ];
-  const systemContent = [ctx.system, system, instruction, DATA_RULE].filter((part) => part && part.trim()).join('\n\n');
-  return [{ role: 'system', content: systemContent }, ...history, { role: 'user', content: task.join('\n\n') }];
+  const systemContent = [ctx.system, system, REVIEW_ROLE, DATA_RULE].filter((part) => part && part.trim()).join('\n\n');
+  const content = [fence('QUESTION', question), fence('YOUR ANSWER', ownAnswer), ...material, task].join('\n\n');
+  return [{ role: 'system', content: systemContent }, ...history, { role: 'user', content }];
+}
+
+const REVIEW_ROLE =
+  'You take part in a review among assistants who each answered the latest user message. Below are the question, your ' +
+  'own answer and the material of this step; the task at the end says what to write.';
+
+export function critiquePrompt(ctx: CritiquePromptContext): ChatMessage[] {
+  if (ctx.self) {
+    return reviewPrompt(ctx, ctx.ownAnswer, [],
+      'Task: review your own answer above. Re-read it critically: find content that is wrong, unreasonable, unsupported ' +
+        'or missing. Write revision suggestions, each with its reason, that would make the answer correct, sound and ' +
+        'complete. Do not rewrite the answer and do not answer the question again. Give at most five suggestions as a short list.',
+    );
+  }
+  return reviewPrompt(ctx, ctx.ownAnswer, [fence(`ANSWER OF ${ctx.target}`, ctx.targetAnswer)],
+    `Task: review the answer of ${ctx.target} above and compare it with your own answer. Write concrete suggestions, each ` +
+      'with its reason, for how their answer could be improved: point out errors, missing points and unclear parts, and ' +
+      'bring in whatever is better in your own answer. Do not rewrite their answer and do not answer the question ' +
+      'yourself. Give at most five suggestions as a short list.',
+  );
 }
 
 export function refinePrompt(ctx: RefinePromptContext): ChatMessage[] {
   const suggestions = ctx.suggestions.map((s, i) =>
     fence(`SUGGESTION ${i + 1} (${s.self ? 'from yourself' : `from ${s.from}`})`, s.text),
   );
-  const instruction = [
-    'You wrote the answer below to the latest user message, and reviewers (other assistants and you yourself) made the ' +
-      'suggestions that follow about it. Judge each suggestion: keep the ones that are correct and reasonable, ignore the ' +
-      'rest. Then write your answer again, integrating the suggestions you kept. Reply with the improved answer only, ' +
-      'without commenting on the suggestions.',
-    DATA_RULE,
-    fence('YOUR PREVIOUS ANSWER', ctx.previousAnswer),
-    ...suggestions,
-  ].join('\n\n');
-  return withInstruction(ctx.system, ctx.conversation, instruction);
+  return reviewPrompt(ctx, ctx.previousAnswer, suggestions,
+    'Task: reviewers (other assistants and you yourself) made the suggestions above about your answer. Judge each ' +
+      'suggestion: keep the ones that are correct and reasonable, ignore the rest. Then write your answer to the user ' +
+      'again, integrating the suggestions you kept. Reply with the improved answer only, without commenting on the ' +
+      'suggestions.',
+  );
 }
 
 export function aggregatePrompt(ctx: AggregatePromptContext): ChatMessage[] {
@@ -131,16 +141,23 @@ export function aggregatePrompt(ctx: AggregatePromptContext): ChatMessage[] {
 export function residualPrompt(ctx: ResidualPromptContext): ChatMessage[] {
   const last = ctx.rounds.length;
   const rounds = ctx.rounds.map((text, i) => fence(`ROUND ${i + 1}${i + 1 === last ? ' (CURRENT)' : ''}`, text));
-  const synthesize =
+  const intro =
     `Below are the results of ${last} successive rounds of a deliberation among assistants about the latest user message, ` +
-    'oldest first; the last is the current round. Synthesize them into one answer: keep everything any round got right, ' +
-    'correct what is wrong, and write an accurate, complete and well-structured reply. Reply with the answer only.';
-  const judge =
-    `First compare the current round (ROUND ${last}) with the previous one (ROUND ${last - 1}). If the current round is no ` +
-    `better than the previous one — nothing correct was added and nothing wrong was fixed — reply with exactly ` +
-    `${ctx.stopPhrase} and nothing else. Otherwise reply with the synthesized answer.`;
-  const instruction = [synthesize, ...(ctx.judge ? [judge] : []), DATA_RULE, ...rounds].join('\n\n');
-  return withInstruction(ctx.system, ctx.conversation, instruction);
+    'oldest first; the last is the current round.';
+  const synthesize =
+    'Synthesize them into one answer to the user: keep everything any round got right, correct what is wrong, and write ' +
+    'an accurate, complete and well-structured reply. Reply with the answer only.';
+  if (!ctx.judge) return withInstruction(ctx.system, ctx.conversation, [`${intro} ${synthesize}`, DATA_RULE, ...rounds].join('\n\n'));
+  // Decision first, in a fixed form a 0.1–1 B model can copy: one line with one of two words, then (only to go on)
+  // the answer. The form comes after the data, nearest to where the model starts writing.
+  const decide = [
+    `First decide: is ROUND ${last} (CURRENT) better than ROUND ${last - 1} — did it add something correct or fix a mistake?`,
+    'Begin your reply with your decision, alone on the first line:',
+    `- not better: reply with this one line and nothing else: ${ctx.stopPhrase}`,
+    `- better: write ${CONTINUE_WORD} on the first line, then, on the next lines, one answer to the user that keeps ` +
+      'everything any round got right and corrects what is wrong. Do not mention the rounds.',
+  ].join('\n');
+  return withInstruction(ctx.system, ctx.conversation, [intro, DATA_RULE, ...rounds, decide].join('\n\n'));
 }
 
 export const defaultPrompts: Required<PromptTemplates> = {

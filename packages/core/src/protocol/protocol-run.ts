@@ -15,9 +15,12 @@
 import { estimateTokens } from '../engine/tokens.js';
 import type { ChatMessage } from '../engine/contract.js';
 import { AnswerStream } from './answer-stream.js';
+import { DraftStream, type CallTap } from './draft-stream.js';
 import { CallRunner, type CallOutcome, type CallRequest, type Endpoint } from './call-runner.js';
 import type { PromptSpec } from './context-budget.js';
-import { isStopPhrase, similarity } from './early-stop.js';
+import { splitConversation } from './prompts.js';
+import { similarity } from './early-stop.js';
+import { reviewOutput, type ReviewContext } from './output-review.js';
 import { AllAgentsFailedError, AttentionMoAError, EngineError, toError } from './errors.js';
 import type { PermitQueue } from './permit-queue.js';
 import type { ResolvedAgent, ResolvedOptions } from './options.js';
@@ -25,10 +28,12 @@ import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
 import type {
   AttentionMoAEvent,
   AttentionMoAResult,
+  CallRecord,
   CallRole,
   DroppedAgent,
   RefinePromptContext,
   RunPlan,
+  RunUsage,
 } from './types.js';
 
 export interface RunAgent {
@@ -56,11 +61,29 @@ function reasonOf(outcome: CallOutcome): string {
   return error.name && error.name !== 'Error' && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
 }
 
+/** Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in. */
+function runUsage(trace: readonly CallRecord[]): RunUsage {
+  const promptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0);
+  const reusedPromptTokens = trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens_details?.cached_tokens ?? 0), 0);
+  return {
+    calls: trace.length,
+    promptTokens,
+    processedPromptTokens: promptTokens - reusedPromptTokens,
+    reusedPromptTokens,
+    completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
+  };
+}
+
+function tapOf(tap: CallTap | undefined): { tap?: CallTap } {
+  return tap ? { tap } : {};
+}
+
 export class ProtocolRun {
   private readonly options: ResolvedOptions;
   private readonly t0 = performance.now();
   private readonly runner: CallRunner;
   private readonly answer: AnswerStream;
+  private readonly drafts: DraftStream;
   private readonly alive: Set<string>;
   private readonly dropped: DroppedAgent[] = [];
   private readonly layerOutputs: string[] = [];
@@ -79,7 +102,12 @@ export class ProtocolRun {
     this.options = setup.options;
     this.aggregator = setup.aggregator;
     this.alive = new Set(setup.agents.map((a) => a.config.name));
-    this.answer = new AnswerStream(emit);
+    this.drafts = new DraftStream(emit, setup.options.drafts);
+    // The final answer replaces any draft: once it streams, no draft event follows.
+    this.answer = new AnswerStream((event) => {
+      this.drafts.close();
+      emit(event);
+    });
     this.runner = new CallRunner({
       signal,
       emit,
@@ -140,12 +168,7 @@ export class ProtocolRun {
       trace,
       dropped: this.dropped.slice(),
       ...(this.aggregatorFallback ? { aggregatorFallback: this.aggregatorFallback } : {}),
-      usage: {
-        calls: trace.length,
-        // Engines report usage in the final chunk; where one does not, the prompt size we measured and an estimate stand in.
-        promptTokens: trace.reduce((sum, r) => sum + (r.usage?.prompt_tokens ?? r.promptTokens), 0),
-        completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
-      },
+      usage: runUsage(trace),
       durationMs: this.now(),
     };
   }
@@ -189,6 +212,18 @@ export class ProtocolRun {
     return undefined;
   }
 
+  /** The user's current question: the last user message. */
+  private question(): string {
+    const turns = splitConversation(this.conversation).turns;
+    return [...turns].reverse().find((m) => m.role === 'user')?.content ?? '';
+  }
+
+  /** The review of one call's output (see output-review.ts). */
+  private review(ctx: Omit<ReviewContext, 'question' | 'stopPhrase'>): CallRequest['review'] {
+    const full: ReviewContext = { ...ctx, question: this.question(), stopPhrase: this.options.stopPhrase };
+    return (text, finishReason, messages) => reviewOutput(text, finishReason, { ...full, prompt: messages.map((m) => m.content).join('\n\n') });
+  }
+
   private spec(parts: PromptSpec['parts'], build: PromptSpec['build']): PromptSpec {
     return { parts, conversation: this.conversation, build };
   }
@@ -216,24 +251,29 @@ export class ProtocolRun {
       source = 'propose';
     } else {
       const list = final.map((a) => ({ agent: a.config.name, text: answers.get(a.config.name)! }));
-      output = await this.aggregatorCall('aggregate', layer, isLast && !residualHere, undefined, list.map((a) => ({ name: `answer of ${a.agent}`, text: a.text })), (texts, conversation) =>
+      const aggregate = await this.aggregatorCall('aggregate', layer, isLast && !residualHere, undefined, list.map((a) => ({ name: `answer of ${a.agent}`, text: a.text })), (texts, conversation) =>
         o.prompts.aggregate({ conversation, layer, answers: list.map((a, i) => ({ agent: a.agent, text: texts[i]! })) }),
+        list.map((a) => a.text),
       );
+      output = aggregate.text;
       source = 'aggregate';
     }
 
     if (residualHere) {
       const judge = o.earlyStop === 'judge';
       const rounds = [...this.layerOutputs, output];
-      const text = await this.aggregatorCall('residual', layer, isLast, judge ? o.stopPhrase : undefined, rounds.map((r, i) => ({ name: `round ${i + 1}`, text: r })), (texts, conversation) =>
+      const residual = await this.aggregatorCall('residual', layer, isLast, judge ? o.stopPhrase : undefined, rounds.map((r, i) => ({ name: `round ${i + 1}`, text: r })), (texts, conversation) =>
         o.prompts.residual({ conversation, layer, rounds: texts, judge, stopPhrase: o.stopPhrase }),
+        rounds,
+        judge,
       );
-      if (judge && isStopPhrase(text, o.stopPhrase)) {
+      if (residual.record.verdict === 'stop' || residual.record.verdict === 'remark') {
         this.stop({ layer, mode: 'judge', reason: `the judge answered the stop phrase: layer ${layer} did not improve on layer ${layer - 1}` });
-      } else {
-        output = text;
+      } else if (!residual.record.roleCheck?.action) {
+        output = residual.text;
         source = 'residual';
       }
+      // Else the residual gave no usable answer (its record says so): the layer's aggregate stays the layer's output.
     }
 
     // At the last layer a similarity stop would change nothing: the run ends there anyway with this output.
@@ -248,6 +288,10 @@ export class ProtocolRun {
         });
       }
     }
+    if (source === 'residual' && !isLast && !this.earlyStop) {
+      const call = this.runner.records.filter((r) => r.role === 'residual' && r.layer === layer && !r.error).pop();
+      if (call) this.drafts.whole({ role: 'residual', layer, agent: call.agent, call: call.id }, output);
+    }
     this.layerOutputs.push(output);
     this.emit({ type: 'layer-end', layer, output, source });
   }
@@ -255,6 +299,7 @@ export class ProtocolRun {
   private async propose(layer: number, reference: string | undefined, streamAnswer: boolean): Promise<Map<string, string>> {
     const o = this.options;
     const proposals = new Map<string, string>();
+    const setAside = new Map<string, string>();
     await Promise.all(
       this.aliveAgents().map(async ({ config, endpoint }) => {
         const parts = reference === undefined ? [] : [{ name: 'reference', text: reference }];
@@ -274,12 +319,17 @@ export class ProtocolRun {
             }),
           ),
           ...(streamAnswer ? { answer: { stream: this.answer } } : {}),
+          ...tapOf(layer === 1 && !streamAnswer ? this.drafts.proposal(config.name) : undefined),
           skip: () => !this.alive.has(config.name),
+          review: this.review({ role: 'propose', layer, inputs: reference === undefined ? [] : [reference], maxTokens: config.maxTokens.propose }),
         });
-        if (outcome.status === 'ok') proposals.set(config.name, outcome.text);
+        if (outcome.status === 'ok') (outcome.record.roleCheck?.action ? setAside : proposals).set(config.name, outcome.text);
         else if (outcome.status === 'failed') this.drop(config.name, layer, 'propose', reasonOf(outcome));
       }),
     );
+    // A proposal set aside by its review (it only repeats the prompt) sits this layer out, unless no agent has a
+    // usable one: then they are all used, as the layer has nothing better.
+    if (proposals.size === 0) for (const [name, text] of setAside) proposals.set(name, text);
     if (proposals.size === 0) throw this.allFailed(layer, 'propose');
     return proposals;
   }
@@ -323,9 +373,11 @@ export class ProtocolRun {
             }),
           ),
           skip: () => !this.alive.has(critic) || !this.alive.has(target),
+          review: this.review({ role: 'critique', layer, subject: proposals.get(target)!, inputs: parts.map((p) => p.text), maxTokens: config.maxTokens.critique }),
         };
         const outcome = await this.runner.run(request);
-        if (outcome.status === 'ok' && outcome.text) texts.set(`${critic}\u0000${target}`, outcome.text);
+        // A critique set aside by its review (empty, an echo, off-topic) gives no suggestion; its record says why.
+        if (outcome.status === 'ok' && outcome.text && !outcome.record.roleCheck?.action) texts.set(`${critic}\u0000${target}`, outcome.text);
         else if (outcome.status === 'failed') this.drop(critic, layer, 'critique', reasonOf(outcome));
       }),
     );
@@ -364,6 +416,9 @@ export class ProtocolRun {
             agent: config.name,
             endpoint,
             maxTokens: config.maxTokens.refine,
+            // An empty refinement keeps the previous answer (recorded on the call), instead of dropping the agent.
+            allowEmpty: true,
+            review: this.review({ role: 'refine', layer, subject: previous, inputs: parts.map((p) => p.text), maxTokens: config.maxTokens.refine }),
             prompt: this.spec(parts, (t, conversation) =>
               o.prompts.refine({
                 conversation,
@@ -376,7 +431,7 @@ export class ProtocolRun {
             ),
             skip: () => !this.alive.has(config.name),
           });
-          if (outcome.status === 'ok') refined.set(config.name, outcome.text);
+          if (outcome.status === 'ok') refined.set(config.name, outcome.record.roleCheck?.action ? previous : outcome.text);
           else if (outcome.status === 'failed') this.drop(config.name, layer, 'refine', reasonOf(outcome));
         }),
     );
@@ -392,7 +447,9 @@ export class ProtocolRun {
     stopPhrase: string | undefined,
     parts: PromptSpec['parts'],
     build: PromptSpec['build'],
-  ): Promise<string> {
+    inputs: string[],
+    judge = false,
+  ): Promise<Extract<CallOutcome, { status: 'ok' }>> {
     for (;;) {
       if (this.standIn !== undefined && !this.alive.has(this.standIn)) {
         this.replaceAggregator(layer, role, `stand-in ${this.standIn} was dropped`, false);
@@ -406,8 +463,13 @@ export class ProtocolRun {
         maxTokens: this.options.maxTokens[role],
         prompt: this.spec(parts, build),
         ...(streamAnswer ? { answer: { stream: this.answer, ...(stopPhrase !== undefined ? { stopPhrase } : {}) } } : {}),
+        // A residual may be empty: a stop verdict, or no usable answer (the layer's aggregate then stands).
+        ...(role === 'residual' ? { allowEmpty: true } : {}),
+        review: this.review({ role, layer, inputs, maxTokens: this.options.maxTokens[role], judge }),
+        // An aggregate that is not the answer is the next draft, live (a residual is shown once judged: see runLayer).
+        ...tapOf(!streamAnswer && role === 'aggregate' ? this.drafts.aggregate(layer, endpoint.name) : undefined),
       });
-      if (outcome.status === 'ok') return outcome.text;
+      if (outcome.status === 'ok') return outcome;
       this.replaceAggregator(layer, role, reasonOf(outcome), true);
     }
   }

@@ -3,11 +3,11 @@
  * Spec: shared docs attention-moa.md. Events flow out of `AttentionMoA.run()`; the element,
  * the demo and the benchmarks consume exactly these shapes.
  */
-import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { AnyChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { AttentionMoAError } from './errors.js';
 import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
-export type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
+export type { CallProblem, CallProblemKind, CallRecord, CallRole, DroppedAgent, PromptCut, RoleCheck } from './call-record.js';
 
 export type { AttentionTopology } from './topology.js';
 import type { AttentionTopology } from './topology.js';
@@ -19,17 +19,20 @@ export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 export interface AgentConfig {
   /** Unique, shown in the UI and the trace. */
   name: string;
-  engine: ChatEngine;
-  /** For engines that serve several models. */
+  /** A WebLLM engine, a ScriptedEngine, an `EnginePool` engine, another `AttentionMoA`, or an `openai` client. */
+  engine: AnyChatEngine;
+  /** For engines that serve several models; required for an `openai` client (servers reject requests without it). */
   model?: string;
   temperature?: number;
   /** Cap for this agent's propose/refine answers (critiques use `maxTokens.critique`). */
   maxTokens?: number;
   /** Extra persona/system text prepended to this agent's instructions. */
   system?: string;
-  /** Context window of the model in tokens (default 4096). */
+  /** Context window of the model in tokens. Default: what the engine reports for its model (`engine.contextWindow`,
+   *  e.g. an `EnginePool` engine after `load()`), else 4096. */
   contextWindow?: number;
-  /** The model's chat template rejects a `system` role (e.g. Gemma): instructions go in the first user turn. */
+  /** The model's chat template rejects a `system` role (e.g. Gemma): instructions go in the first user turn.
+   *  Default: what the engine reports (`engine.noSystemRole`), else false. */
   noSystemRole?: boolean;
   /** How many requests this (engine, model) may take at once (default 1: queued, never overlapped). */
   concurrency?: number;
@@ -37,7 +40,8 @@ export interface AgentConfig {
 
 export interface AggregatorConfig {
   /** May be the same engine (and model) as an agent's: it then waits its turn on that model. */
-  engine: ChatEngine;
+  engine: AnyChatEngine;
+  /** Required for an `openai` client, as for agents. */
   model?: string;
   name?: string;
   temperature?: number;
@@ -113,6 +117,11 @@ export interface AttentionMoAOptions {
   similarityThreshold?: number;
   /** The phrase the judge answers to stop. Matched case-, punctuation- and markdown-insensitively. */
   stopPhrase?: string;
+  /**
+   * Token caps per role. A role left out gets the default for the model that answers it, scaled to its context
+   * window (`defaultMaxTokens`: 512/256/512/768/768 for propose/critique/refine/aggregate/residual at 4096 tokens and
+   * above, proportionally less below).
+   */
   maxTokens?: RoleTokenLimits;
   /** Upper bound on calls in flight across all engines (default: unlimited). */
   concurrency?: number;
@@ -123,9 +132,37 @@ export interface AttentionMoAOptions {
    */
   callTimeoutMs?: number | 'auto' | 'off';
   temperature?: number;
+  /** Nucleus sampling for every call, 0 < topP ≤ 1 (default: the engine's own, usually 1). */
+  topP?: number;
   prompts?: PromptTemplates;
   /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
   budget?: RunBudget;
+  /**
+   * A progressive answer: `draft-*` events stream a provisional answer long before the final one (a layer-1 proposal,
+   * then each layer's output before the last), at no extra call. Default true; `false` turns them off.
+   */
+  drafts?: boolean | DraftOptions;
+}
+
+export interface DraftOptions {
+  /**
+   * The first draft, from layer 1's proposals: 'first-token' (default) streams live the first proposal to write a
+   * visible token; 'first-finished' shows the first proposal to complete, whole; `{ agent }` streams that agent's
+   * proposal live (name your fastest model). When the chosen proposal fails, the first one that completed stands in.
+   */
+  first?: 'first-token' | 'first-finished' | { agent: string };
+  /** Also show each layer's output before the last as the next draft (an aggregate live, a residual once done). Default true. */
+  layers?: boolean;
+}
+
+/** The call a draft comes from. */
+export interface DraftSource {
+  role: 'propose' | 'aggregate' | 'residual';
+  layer: number;
+  /** The agent (or the aggregator's name, or its stand-in's). */
+  agent: string;
+  /** The call's id, as in `call-*` events and the trace. */
+  call: number;
 }
 
 export interface RunBudget {
@@ -169,8 +206,20 @@ export interface AttentionMoAResult {
   dropped: DroppedAgent[];
   /** When the aggregator failed and another engine stood in. */
   aggregatorFallback?: { from: string; to: string; reason: string };
-  usage: { calls: number; promptTokens: number; completionTokens: number };
+  usage: RunUsage;
   durationMs: number;
+}
+
+/** Tokens of a run, summed over its calls (engine usage where reported, else the measured prompt and an estimate). */
+export interface RunUsage {
+  calls: number;
+  /** Every prompt token of every call, computed or reused from the engine's KV cache. */
+  promptTokens: number;
+  /** Prompt tokens the engines computed (prefill): `promptTokens − reusedPromptTokens`. */
+  processedPromptTokens: number;
+  /** Prompt tokens the engines reused from their KV cache (reported by wllama/llama.cpp; 0 where an engine does not say). */
+  reusedPromptTokens: number;
+  completionTokens: number;
 }
 
 export type AttentionMoAEvent =
@@ -194,6 +243,19 @@ export type AttentionMoAEvent =
   | { type: 'answer-token'; token: string }
   /** Discard the answer tokens so far (the streaming call failed and another engine answers instead). */
   | { type: 'answer-reset'; reason: string }
+  /**
+   * A provisional answer (`final: false`), shown until a better one comes: a new draft replaces the one shown (a UI
+   * may keep the old text until the new draft's first token), and the first `answer-token` (or `done`) replaces any
+   * draft; no draft event follows it. Drafts are runs of `draft-start`, `draft-token`… and `draft-end`, one at a time.
+   */
+  | { type: 'draft-start'; draft: number; source: DraftSource; final: false }
+  /** Visible text of the current draft (reasoning stripped, no leading whitespace), live as its call writes. */
+  | { type: 'draft-token'; draft: number; token: string; final: false }
+  /**
+   * The draft's call ended: `status` 'done' with its whole `text` (what the tokens joined say, trimmed), or 'failed'
+   * (its call failed; `text` is what was shown). A failed draft stays until the next draft or the answer replaces it.
+   */
+  | { type: 'draft-end'; draft: number; status: 'done' | 'failed'; text: string; final: false }
   | { type: 'done'; result: AttentionMoAResult }
   /** The last event of a failed run; `error.trace` holds the calls made. */
   | { type: 'error'; error: AttentionMoAError };

@@ -2,9 +2,11 @@
  * The agent worker: a module worker hosting one engine, exposed to the page with comlink.
  *
  * The engine's factory is imported lazily by kind (`webllm` pulls in @mlc-ai/web-llm, a separate chunk of this
- * worker), loaded with progress through a proxied callback and cancellable. Requests run one at a time (FIFO):
- * agents that share a model share its worker. Tokens go back over a dedicated MessagePort, batched: everything
- * produced since the last message goes out in one `postMessage`, at most once per macrotask.
+ * worker), loaded with progress through a proxied callback and cancellable. Agents that share a model share its
+ * worker: requests go to the engine in order (FIFO), as many at once as it decodes together (`HostedEngine.parallel`,
+ * llama.cpp's slots; 1 for WebLLM), the rest wait. Each request has its own AbortController, so cancelling one never
+ * touches the others. Tokens go back over a dedicated MessagePort, batched: everything produced since the last
+ * message goes out in one `postMessage`, at most once per macrotask.
  */
 import { expose, releaseProxy } from 'comlink';
 import type {
@@ -16,6 +18,7 @@ import type {
 } from '../engine/contract.js';
 import { installErrorTransfer } from './comlink-errors.js';
 import { classifyEngineError } from '../engine/classify-error.js';
+import { libraryFileError } from '../engine/module-load.js';
 import { isAbortError, isRuntimeError, runtimeError, serializeError } from '../engine/errors.js';
 import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from '../engine/hosted-engine.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamUpdate, WorkerStats } from './stream-wire.js';
@@ -33,9 +36,11 @@ async function factoryFor(kind: EngineKind): Promise<HostedEngineFactory<never>>
         return (await import('../engine/scripted/scripted-hosted.js')).createScriptedHostedEngine as HostedEngineFactory<never>;
     }
   } catch (error) {
-    throw runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {
-      message: `Engine kind "${kind}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}. Check that the library's chunk files are served next to the worker file.`,
-    });
+    // A chunk the app's build should have emitted next to this worker: report the file and its URL, not a network problem.
+    throw libraryFileError(error, `the ${kind} engine`) ??
+      runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {
+        message: `Engine kind "${kind}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}.`,
+      });
   }
   throw runtimeError('BAD_SPEC', { field: 'kind' }, { message: `Unknown engine kind "${String(kind)}": use "webllm", "wllama" or "scripted".` });
 }
@@ -73,7 +78,7 @@ function update(id: number): StreamUpdate {
   return u;
 }
 
-// ---- requests: one at a time, FIFO --------------------------------------------------------------
+// ---- requests: FIFO, as many at once as the engine decodes together ---------------------------------
 interface Job {
   id: number;
   params: ChatCompletionCreateParams;
@@ -82,19 +87,26 @@ interface Job {
 }
 const queue: Job[] = [];
 const jobs = new Map<number, Job>();
-let running: Job | undefined;
+const running = new Set<Job>();
+
+/** Requests the loaded engine takes at once (llama.cpp slots); 1 when it does not say. */
+function capacity(): number {
+  const parallel = engine?.parallel;
+  return typeof parallel === 'number' && Number.isInteger(parallel) && parallel >= 1 ? parallel : 1;
+}
 
 function pump(): void {
-  if (running) return;
-  const job = queue.shift();
-  if (!job) return;
-  running = job;
-  void run(job).finally(() => {
-    running = undefined;
-    jobs.delete(job.id);
-    if (job.controller.signal.aborted) released(job.id);
-    pump();
-  });
+  while (running.size < capacity()) {
+    const job = queue.shift();
+    if (!job) return;
+    running.add(job);
+    void run(job).finally(() => {
+      running.delete(job);
+      jobs.delete(job.id);
+      if (job.controller.signal.aborted) released(job.id);
+      pump();
+    });
+  }
 }
 
 async function run(job: Job): Promise<void> {
@@ -144,7 +156,7 @@ async function run(job: Job): Promise<void> {
 const api: AgentWorkerApi = {
   async connect(streamPort) {
     port = streamPort;
-    return { ready: true };
+    return { ready: true, url: self.location.href };
   },
 
   async load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo> {
@@ -169,7 +181,15 @@ const api: AgentWorkerApi = {
       }
       engine = hosted;
       loaded = { kind: spec.kind, model };
-      return { kind: spec.kind, model, loadMs: performance.now() - started };
+      pump(); // this engine may take more requests at once than the last
+      return {
+        kind: spec.kind,
+        model,
+        loadMs: performance.now() - started,
+        ...(typeof hosted.contextWindow === 'number' ? { contextWindow: hosted.contextWindow } : {}),
+        ...(typeof hosted.noSystemRole === 'boolean' ? { noSystemRole: hosted.noSystemRole } : {}),
+        countsTokens: typeof hosted.countTokens === 'function',
+      };
     } catch (error) {
       if (controller.signal.aborted) throw runtimeError('LOAD_CANCELLED', { model }, { cause: error });
       throw classifyEngineError(error, { phase: 'load', model });
@@ -210,11 +230,19 @@ const api: AgentWorkerApi = {
     await engine?.interruptGenerate?.();
   },
 
+  async countTokens(text) {
+    const count = engine?.countTokens;
+    if (!engine || typeof count !== 'function') return undefined;
+    const n = await count.call(engine, text);
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+  },
+
   async stats(): Promise<WorkerStats> {
     return {
       ...(loaded ? { kind: loaded.kind, model: loaded.model } : {}),
       loaded: !!engine,
-      active: running ? 1 : 0,
+      active: running.size,
+      parallel: capacity(),
       queued: queue.length,
       requests: stats.requests,
       tokens: stats.tokens,

@@ -72,6 +72,10 @@ export class SlotLifecycle {
         });
         if (host.isDisposed()) return;
         slot.state = 'loaded';
+        slot.limits = {
+          ...(info.contextWindow !== undefined ? { contextWindow: info.contextWindow } : {}),
+          ...(info.noSystemRole !== undefined ? { systemRole: !info.noSystemRole } : {}),
+        };
         slot.idleSince = performance.now();
         this.tracker.finish(slot.id);
         this.emitProgress(slot);

@@ -8,26 +8,31 @@ import type { EngineKind } from '../engine/hosted-engine.js';
 import { needsShaderF16, type ModelRecordLike } from '../engine/model-record.js';
 import { chooseBackend, gpuProbeOf, type BackendChoice, type BackendPreference, type ThreadChoice } from './backend-choice.js';
 import type { Capabilities } from './capabilities.js';
-import { absoluteAppConfig, type BackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
+import { absoluteAppConfig, type BackendEngineSpec, type ConcreteEngineSpec, type WorkerEngineSpec } from './engine-spec.js';
 import { defaultMemoryBudgetMB, resolveModel, type MemoryPlan, type PhaseDemand, type ResolvedModel } from './memory-plan.js';
 import type { HostedSpec } from './stream-wire.js';
 
 export interface PlannedPoolModel {
   /** The pool key. */
   key: string;
-  kind: EngineKind;
-  /** What was asked for (a WebLLM id or family; 'scripted'; the wllama URL). */
+  /** 'openai': a model on an OpenAI-compatible server, called from the page (no worker, no GPU memory here). */
+  kind: EngineKind | 'openai';
+  /** What was asked for (a WebLLM id or family; 'scripted'; the wllama URL; `model @ baseURL` for a server). */
   requested: string;
   /** The model that will be loaded (a WebLLM id after family resolution). */
   model: string;
   vramMB: number;
-  /** The worker slot; keys with the same slot share a worker. */
+  /** The worker slot; keys with the same slot share a worker (one copy of the weights). */
   slot: string;
+  /** Requests the slot's engine decodes together (wllama/scripted `parallel`, the largest its keys ask for; 1 for WebLLM). */
+  parallel: number;
   via?: ResolvedModel['via'];
   /** The f16 builds were skipped because the GPU lacks shader-f16. */
   avoidedF16?: boolean;
   /** For a `{ webgpu, wasm }` spec: which backend was chosen and why. */
   backend?: BackendChoice;
+  /** For a server model: where prompts go. They leave the browser (the device too, unless `loopback`). */
+  remote?: { baseURL: string; host: string; loopback: boolean };
 }
 
 export interface PoolPlan {
@@ -62,12 +67,14 @@ export interface PlannedSpec {
   model: string;
   vramMB: number;
   slotId: string;
+  /** Requests decoded together; not part of the slot id: keys differing only in it share one worker (the largest wins). */
+  parallel: number;
   resolved?: ResolvedModel;
   record?: ModelRecordLike;
 }
 
 /** Resolves one concrete spec: WebLLM ids against the catalog, GGUF URLs against the page. */
-export function planSpec(key: string, spec: ConcreteEngineSpec, context: { prebuilt: readonly ModelRecordLike[]; base: string | undefined; f16: boolean }): PlannedSpec {
+export function planSpec(key: string, spec: WorkerEngineSpec, context: { prebuilt: readonly ModelRecordLike[]; base: string | undefined; f16: boolean }): PlannedSpec {
   const { base } = context;
   let hosted: HostedSpec;
   let model: string;
@@ -96,12 +103,15 @@ export function planSpec(key: string, spec: ConcreteEngineSpec, context: { prebu
     hosted = { ...rest, model: ggufModel } as HostedSpec;
   }
   const isBlob = spec.kind === 'wllama' && typeof Blob !== 'undefined' && (spec.model as unknown) instanceof Blob;
+  const parallel = spec.kind === 'webllm' ? 1 : spec.parallel ?? 1;
+  const { parallel: _p, ...identity } = hosted as HostedSpec & { parallel?: number };
+  void _p;
   const slotId = isBlob
     ? `wllama:${model}#${key}`
     : spec.kind === 'webllm'
       ? `webllm:${model}${hosted.kind === 'webllm' && (hosted.appConfig || hosted.chatOptions) ? `#${shortHash(stableKey([record, hosted.chatOptions]))}` : ''}`
-      : `${spec.kind}:${model}#${shortHash(stableKey(hosted))}`;
-  return { hosted, model, vramMB, slotId, ...(resolved ? { resolved } : {}), ...(record ? { record } : {}) };
+      : `${spec.kind}:${model}#${shortHash(stableKey(identity))}`;
+  return { hosted, model, vramMB, slotId, parallel, ...(resolved ? { resolved } : {}), ...(record ? { record } : {}) };
 }
 
 /** Picks WebGPU or WASM for a `{ webgpu, wasm }` spec from the adapter, the WebLLM record and the budget. */

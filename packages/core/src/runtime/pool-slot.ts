@@ -4,7 +4,7 @@
  */
 import type { CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams } from '../engine/contract.js';
 import type { RuntimeError } from '../engine/errors.js';
-import type { EngineKind } from '../engine/hosted-engine.js';
+import type { EngineKind, ModelLimits } from '../engine/hosted-engine.js';
 import type { ModelRecordLike } from '../engine/model-record.js';
 import type { BackendChoice } from './backend-choice.js';
 import type { ModelLoadProgress, OverallLoadProgress } from './load-progress.js';
@@ -21,6 +21,8 @@ export type PoolEvent =
   /** A `{ webgpu, wasm }` spec was resolved: the backend, and a sentence saying why (for the UI). */
   | { type: 'backend'; key: string; choice: BackendChoice }
   | { type: 'swap-mode'; message: string; loads: number; reloads: number }
+  /** A model key runs on an OpenAI-compatible server: its prompts leave the browser (and the device, unless `loopback`). */
+  | { type: 'remote'; key: string; model: string; baseURL: string; host: string; loopback: boolean }
   | { type: 'load-start'; slot: string; model: string; attempt: number }
   | { type: 'progress'; slot: string; model: string; progress: ModelLoadProgress; overall: OverallLoadProgress }
   | { type: 'loaded'; slot: string; model: string; loadMs: number; attempt: number }
@@ -36,6 +38,8 @@ export interface PoolSlotStatus {
   model: string;
   state: SlotState;
   vramMB: number;
+  /** Requests its engine decodes together. */
+  parallel: number;
   /** Requests running in the worker / waiting in the pool. */
   inFlight: number;
   queued: number;
@@ -62,7 +66,10 @@ export interface Slot {
   model: string;
   spec: HostedSpec;
   record?: ModelRecordLike;
+  /** The loaded model's limits, as its worker reported them at the last load. */
+  limits?: ModelLimits;
   vramMB: number;
+  parallel: number;
   state: SlotState;
   worker?: WorkerEngine;
   queue: Pending[];
@@ -78,7 +85,7 @@ export interface Slot {
 
 export function slotStatus(s: Slot): PoolSlotStatus {
   return {
-    slot: s.id, keys: [...s.keys], model: s.model, state: s.state, vramMB: s.vramMB,
+    slot: s.id, keys: [...s.keys], model: s.model, state: s.state, vramMB: s.vramMB, parallel: s.parallel,
     inFlight: s.inFlight, queued: s.queue.length, loads: s.loads, crashes: s.crashes,
   };
 }

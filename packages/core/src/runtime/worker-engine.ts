@@ -18,7 +18,7 @@ import type {
   ChatCompletionCreateParams,
   ChatEngine,
 } from '../engine/contract.js';
-import defaultWorkerUrl from './agent-worker.ts?worker&url';
+import { builtWorkerUrl, startDefaultWorker } from './default-worker.js';
 import { installErrorTransfer } from './comlink-errors.js';
 import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
 import type { LoadProgress } from '../engine/hosted-engine.js';
@@ -57,15 +57,30 @@ export interface WorkerStartOptions {
 /** Default of `hangGraceMs`. */
 export const DEFAULT_HANG_GRACE_MS = 15_000;
 
-/** The agent worker script's URL as built with this library, resolved against the page. */
-export function defaultAgentWorkerUrl(): URL {
-  return new URL(defaultWorkerUrl, globalThis.location?.href);
+/**
+ * The agent worker script's URL as built with this library, resolved against the page; undefined when the page
+ * author's bundler built the worker (its URL is the bundler's: WorkerEngine.url has it once the worker answers).
+ */
+export function defaultAgentWorkerUrl(): URL | undefined {
+  return builtWorkerUrl === undefined ? undefined : new URL(builtWorkerUrl, globalThis.location?.href);
 }
 
-/** Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it and a cleanup. */
-export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL; cleanup: () => void } {
-  const url = new URL(options.workerUrl ?? defaultWorkerUrl, globalThis.location?.href);
+/**
+ * Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it, its URL (undefined for the
+ * worker the app's bundler built, until it answers) and a cleanup.
+ */
+export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL | undefined; cleanup: () => void } {
   const workerOptions: WorkerOptions = { type: 'module', ...(options.name ? { name: options.name } : {}) };
+  const requested = options.workerUrl ?? builtWorkerUrl;
+  if (requested === undefined) {
+    if (options.createWorker || options.bootstrap === 'blob') {
+      throw runtimeError('BAD_SPEC', { field: options.createWorker ? 'createWorker' : 'bootstrap' }, {
+        message: `${options.createWorker ? 'createWorker' : "bootstrap: 'blob'"} needs the worker's URL, and your bundler built the agent worker: pass workerUrl too, or leave it out.`,
+      });
+    }
+    return { worker: startDefaultWorker(workerOptions), url: undefined, cleanup: () => {} };
+  }
+  const url = new URL(requested, globalThis.location?.href);
   if (options.createWorker) return { worker: options.createWorker(url, workerOptions), url, cleanup: () => {} };
   const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
   const mode = options.bootstrap ?? 'auto';
@@ -102,8 +117,7 @@ export interface WorkerLoadOptions {
 export class WorkerEngine implements ChatEngine {
   readonly chat: ChatEngine['chat'];
   readonly name: string;
-  /** The script the worker runs. */
-  readonly url: URL;
+  private scriptUrl: URL | undefined;
   private readonly api: Remote<AgentWorkerApi>;
   private readonly worker: Worker;
   private readonly cleanup: () => void;
@@ -124,15 +138,17 @@ export class WorkerEngine implements ChatEngine {
   private readonly cancelling = new Map<number, ReturnType<typeof setTimeout>>();
   private _state: WorkerEngineState = 'ready';
   private _model: string | undefined;
+  /** What the last load reported about its model (window, system role, exact counting). */
+  private loaded: LoadInfo | undefined;
   /** The crash that ended this worker, for later calls. */
   private crashError: RuntimeError | undefined;
   /** The stream port's other end, handed to the worker by start(). */
   private pendingPort: MessagePort | undefined;
 
-  private constructor(spawned: { worker: Worker; url: URL; cleanup: () => void }, options: WorkerStartOptions) {
+  private constructor(spawned: { worker: Worker; url: URL | undefined; cleanup: () => void }, options: WorkerStartOptions) {
     installErrorTransfer();
     this.worker = spawned.worker;
-    this.url = spawned.url;
+    this.scriptUrl = spawned.url;
     this.cleanup = spawned.cleanup;
     this.name = options.name ?? 'agent worker';
     this.pingIntervalMs = options.pingIntervalMs ?? 1000;
@@ -155,11 +171,12 @@ export class WorkerEngine implements ChatEngine {
   /** Starts a worker and waits until it answers. Fails with WORKER_START_FAILED if it cannot start. */
   static async start(options: WorkerStartOptions = {}): Promise<WorkerEngine> {
     let spawned: ReturnType<typeof spawnAgentWorker>;
-    const requested = options.workerUrl ?? defaultWorkerUrl;
+    const requested = options.workerUrl ?? builtWorkerUrl;
     try {
       spawned = spawnAgentWorker(options);
     } catch (error) {
-      throw runtimeError('WORKER_START_FAILED', { url: String(requested), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
+      if (isRuntimeError(error)) throw error;
+      throw runtimeError('WORKER_START_FAILED', { ...(requested !== undefined ? { url: String(requested) } : {}), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
     }
     const engine = new WorkerEngine(spawned, options);
     const port = engine.pendingPort!;
@@ -167,8 +184,12 @@ export class WorkerEngine implements ChatEngine {
     const timeoutMs = options.startTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      const hello = Promise.resolve(engine.api.connect(transfer(port, [port]))).then((answer) => {
+        // A blob bootstrap reports blob:…, not the script: keep the URL we started from.
+        if (!engine.scriptUrl && answer.url) engine.scriptUrl = new URL(answer.url);
+      });
       await Promise.race([
-        engine.api.connect(transfer(port, [port])),
+        hello,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
           engine.onCrash((error) => reject(error));
@@ -177,12 +198,18 @@ export class WorkerEngine implements ChatEngine {
     } catch (error) {
       engine.terminate();
       const message = isRuntimeError(error) ? error.details.causeMessage ?? error.message : (error as Error)?.message;
-      throw runtimeError('WORKER_START_FAILED', { url: engine.url.href, causeMessage: message }, { cause: error });
+      throw runtimeError('WORKER_START_FAILED', { ...(engine.url ? { url: engine.url.href } : {}), causeMessage: message }, { cause: error });
     } finally {
       clearTimeout(timer);
       spawned.cleanup();
     }
     return engine;
+  }
+
+  /** The script the worker runs: known at start for a given or prebuilt script; for the worker the app's bundler
+   *  built, as the worker reports it once it answers (undefined before). */
+  get url(): URL | undefined {
+    return this.scriptUrl;
   }
 
   get state(): WorkerEngineState {
@@ -229,6 +256,7 @@ export class WorkerEngine implements ChatEngine {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
       this._model = info.model;
+      this.loaded = info;
       return info;
     } finally {
       // The signal cancels this load only: aborting it later (an app's "stop" controller) must not unload the model.
@@ -340,6 +368,25 @@ export class WorkerEngine implements ChatEngine {
     }
   }
 
+  /** The loaded model's context window, when its engine reports one (llama.cpp's n_ctx, WebLLM's context_window_size). */
+  get contextWindow(): number | undefined {
+    return this._state === 'ready' ? this.loaded?.contextWindow : undefined;
+  }
+
+  /** Whether the loaded model's chat template lacks a system role, when its engine knows. */
+  get noSystemRole(): boolean | undefined {
+    return this._state === 'ready' ? this.loaded?.noSystemRole : undefined;
+  }
+
+  /**
+   * Tokens of `text` by the loaded model's own tokenizer (counted in the worker); undefined when its engine has no
+   * tokenizer, no model is loaded, or the worker is gone: the protocol then estimates.
+   */
+  async countTokens(text: string): Promise<number | undefined> {
+    if (this._state !== 'ready' || !this.loaded?.countsTokens) return undefined;
+    return this.api.countTokens(text);
+  }
+
   /** Stops the worker's current generation (WebLLM semantics: the stream ends with finish_reason 'abort'). */
   async interruptGenerate(): Promise<void> {
     if (this._state === 'ready') await this.api.interrupt();
@@ -359,6 +406,7 @@ export class WorkerEngine implements ChatEngine {
     }
     await this.api.unload();
     this._model = undefined;
+    this.loaded = undefined;
   }
 
   /** Resolves true if the worker answers within `timeoutMs`. */

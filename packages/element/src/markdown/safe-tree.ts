@@ -58,7 +58,8 @@ const el = (tag: SafeTag, children: SafeNode[] = [], attrs: SafeAttrs = {}): Saf
 
 /** Fresh options on every call: marked's Lexer mutates them, and must not pick up a page's global `marked.use()`. */
 export function lexerOptions(): MarkedOptions {
-  return { async: false, breaks: false, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
+  // breaks: a single newline in a model's answer is a line break (as chat UIs show it), not a Markdown soft break.
+  return { async: false, breaks: true, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
 }
 
 /** Lexes Markdown into block tokens; `links` seeds reference definitions seen in earlier blocks and receives new ones. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AttentionMoA, ScriptedEngine, type AttentionMoAEvent, type ChatMessage } from '@attention-moa/core';
+import { AttentionMoA, ScriptedEngine, type AttentionMoAEvent, type ChatEngine, type ChatMessage } from '@attention-moa/core';
 
 /** Every call answers with a unique marker naming itself, so prompts can be checked for what they contain. */
 const marker = '[{agent}:{role}:L{layer}:{target}]';
@@ -165,5 +165,41 @@ describe('what each call sees', () => {
     expect(find('critique', 'A', 'B').call).toEqual({ role: 'critique', layer: 1, agent: 'A', target: 'B' });
     expect(find('propose', 'B').params).toMatchObject({ model: 'small-2', temperature: 0.7, max_tokens: 512 });
     expect(find('aggregate', 'aggregator').params).toMatchObject({ model: 'small-1', temperature: 0.1, max_tokens: 77 });
+  });
+
+  it('sends topP as top_p with every call, and no top_p when it is not set', async () => {
+    const shared = engine();
+    await new AttentionMoA({ agents: [{ name: 'A', engine: shared }], aggregator: { engine: shared }, topP: 0.9 }).complete('Q?');
+    expect(shared.requests.length).toBeGreaterThan(1);
+    expect(shared.requests.every((q) => q.params.top_p === 0.9)).toBe(true);
+    const plain = engine();
+    await new AttentionMoA({ agents: [{ name: 'A', engine: plain }], aggregator: { engine: plain } }).complete('Q?');
+    expect(plain.requests.some((q) => 'top_p' in q.params)).toBe(false);
+  });
+
+  it('usage counts prompt tokens computed and reused from the KV cache separately, as engines report them', async () => {
+    /** A scripted engine whose usage says its cache held the first 10 tokens of every prompt but the first. */
+    const caching = (): ChatEngine => {
+      const inner = engine();
+      let calls = 0;
+      return {
+        chat: {
+          completions: {
+            async create(params, options) {
+              const stream = await inner.chat.completions.create(params, options);
+              const cached = calls++ === 0 ? 0 : 10;
+              return (async function* () {
+                for await (const chunk of stream) yield chunk.usage ? { ...chunk, usage: { ...chunk.usage, prompt_tokens_details: { cached_tokens: cached } } } : chunk;
+              })();
+            },
+          },
+        },
+      };
+    };
+    const moa = new AttentionMoA({ agents: [{ name: 'A', engine: caching() }, { name: 'B', engine: engine() }], aggregator: { engine: caching() } });
+    const result = await moa.complete('Q?');
+    const reported = result.trace.reduce((sum, r) => sum + r.usage!.prompt_tokens, 0);
+    // A made 4 calls (1 cold), the aggregator 1 (cold); B reports no cache.
+    expect(result.usage).toMatchObject({ calls: 9, promptTokens: reported, reusedPromptTokens: 30, processedPromptTokens: reported - 30 });
   });
 });

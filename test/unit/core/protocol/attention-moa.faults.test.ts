@@ -68,11 +68,11 @@ describe('dropped agents', () => {
     expect(C.requests.map((q) => `${q.call!.role}>${q.call!.target ?? ''}`)).toEqual(['propose>', 'critique>A', 'critique>B']); // C>C skipped
     const refines = result.trace.filter((r) => r.role === 'refine');
     expect(refines.map((r) => r.agent).sort()).toEqual(['A', 'B']);
-    const refineB = refines.find((r) => r.agent === 'B')!.messages[0]!.content;
+    const refineB = refines.find((r) => r.agent === 'B')!.messages.at(-1)!.content;
     expect(refineB).toContain('A critique L1, on B');
     expect(refineB).toContain('B critique L1, on B');
     // C's completed suggestion about A still counts; C itself does not refine or reach the aggregate.
-    expect(refines.find((r) => r.agent === 'A')!.messages[0]!.content).toContain('C critique L1, on A');
+    expect(refines.find((r) => r.agent === 'A')!.messages.at(-1)!.content).toContain('C critique L1, on A');
     const aggregate = result.trace.find((r) => r.role === 'aggregate')!.messages[0]!.content;
     expect(aggregate).toContain('A refine L1');
     expect(aggregate).toContain('B refine L1');
@@ -97,15 +97,21 @@ describe('dropped agents', () => {
     expect(result.answer).toBe('Z aggregate L1');
   });
 
-  it('an empty reply drops the agent (an empty critique only gives no suggestion)', async () => {
+  it('an empty proposal drops the agent; an empty critique gives no suggestion; an empty refinement keeps the previous answer', async () => {
     const A = ok([{ when: { role: 'critique', target: 'B' }, fault: { kind: 'empty' } }]);
     const B = ok([{ when: { role: 'refine' }, reply: '<think>only thinking, cut off by max_tokens' }]);
-    const { moa } = three({ A, B });
+    const C = ok([{ when: { role: 'propose' }, fault: { kind: 'empty' } }]);
+    const { moa, Z } = three({ A, B, C });
     const { result } = await collect(moa);
-    expect(result.dropped).toEqual([{ agent: 'B', layer: 1, role: 'refine', reason: expect.stringMatching(/EmptyOutputError: the model returned no text/) }]);
+    expect(result.dropped).toEqual([{ agent: 'C', layer: 1, role: 'propose', reason: expect.stringMatching(/EmptyOutputError: the model returned no text/) }]);
     const emptyCritique = result.trace.find((r) => r.agent === 'A' && r.target === 'B')!;
-    expect(emptyCritique).toMatchObject({ text: '', finishReason: 'stop' });
+    expect(emptyCritique).toMatchObject({ text: '', finishReason: 'stop', roleCheck: { problems: [{ kind: 'empty' }], action: 'not passed on to the refinement' } });
     expect(emptyCritique.error).toBeUndefined();
+    // B stays in the run with its proposal: the refinement's record says why.
+    const emptyRefine = result.trace.find((r) => r.agent === 'B' && r.role === 'refine')!;
+    expect(emptyRefine).toMatchObject({ text: '', roleCheck: { problems: [{ kind: 'empty', note: 'the output is empty' }], action: 'kept the previous answer' } });
+    const aggregate = Z.requests.find((q) => q.call?.role === 'aggregate')!;
+    expect(aggregate.params.messages[0]!.content).toContain('B propose L1');
   });
 
   it('engine failures of every shape become named reasons (WebLLM worker strings, non-streams)', async () => {

@@ -24,6 +24,11 @@ function rejects(options: unknown, field: string, message: RegExp) {
 }
 
 describe('AttentionMoA options', () => {
+  it('rejects a topP outside (0, 1], naming the field and the range', () => {
+    for (const topP of [0, 1.5, -1, '0.9']) rejects({ ...base(), topP }, 'topP', /above 0 and at most 1/);
+    expect(new AttentionMoA({ ...base(), topP: 0.95 }).options.topP).toBe(0.95);
+  });
+
   it('fills in the defaults (the paper protocol) and exposes them', () => {
     const moa = new AttentionMoA(base());
     expect(moa.options).toMatchObject({
@@ -100,9 +105,9 @@ describe('AttentionMoA options', () => {
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), concurrency: 1.5 }] }, 'agents[0].concurrency', /whole number/);
   });
 
-  it('rejects a context window too small for the answers it must hold', () => {
-    rejects({ ...base(), agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.(propose|refine) 512/);
-    rejects({ ...base(), aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
+  it('rejects a context window too small for the answers it is explicitly asked for', () => {
+    rejects({ ...base(), maxTokens: { propose: 512 }, agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.propose 512/);
+    rejects({ ...base(), maxTokens: { aggregate: 768 }, aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
   });
 
   it('rejects unknown keys (typos) with the allowed list', () => {

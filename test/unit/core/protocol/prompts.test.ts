@@ -32,7 +32,7 @@ describe('default prompts', () => {
     expect(messages.slice(1)).toEqual(conversation.slice(1));
   });
 
-  it('critique: history as turns, then the task with question and both answers fenced', () => {
+  it('critique: history as turns, then one task turn with the question and both answers fenced, the target last', () => {
     const cross = critiquePrompt({ conversation, layer: 1, critic: 'A', target: 'B', ownAnswer: 'OWN', targetAnswer: 'THEIRS', self: false });
     expect(cross.slice(1, 3)).toEqual(conversation.slice(1, 3));
     const task = cross.at(-1)!;
@@ -40,12 +40,31 @@ describe('default prompts', () => {
     expect(task.content).toContain('<<<QUESTION>>>\nWhat is 2+2?');
     expect(task.content).toContain('<<<YOUR ANSWER>>>\nOWN');
     expect(task.content).toContain('<<<ANSWER OF B>>>\nTHEIRS');
+    expect(task.content.indexOf('OWN')).toBeLessThan(task.content.indexOf('THEIRS'));
+    expect(task.content).toMatch(/Task: review the answer of B above[^]*$/);
     const self = critiquePrompt({ conversation, layer: 1, critic: 'A', target: 'A', ownAnswer: 'OWN', targetAnswer: 'OWN', self: true });
     expect(self.at(-1)!.content.match(/OWN/g)).toHaveLength(1);
-    expect(self[0]!.content).toMatch(/your own answer/);
+    expect(self.at(-1)!.content).toMatch(/Task: review your own answer above/);
   });
 
-  it('refine: previous answer and the labelled suggestions, nothing else', () => {
+  it('critiques and the refinement of one agent share their beginning: system, history, question, own answer (for the KV cache)', () => {
+    const base = { conversation, layer: 1, critic: 'A', ownAnswer: 'OWN', system: 'You are careful.' };
+    const prompts = [
+      critiquePrompt({ ...base, target: 'A', targetAnswer: 'OWN', self: true }),
+      critiquePrompt({ ...base, target: 'B', targetAnswer: 'THEIRS B', self: false }),
+      critiquePrompt({ ...base, target: 'C', targetAnswer: 'THEIRS C', self: false }),
+      refinePrompt({ conversation, layer: 1, agent: 'A', system: 'You are careful.', previousAnswer: 'OWN', suggestions: [{ from: 'B', self: false, text: 'S-B' }] }),
+    ].map((messages) => messages.map((m) => `${m.role}: ${m.content}`).join('\n'));
+    const shared = prompts[0]!.slice(0, prompts[0]!.indexOf('<<<END YOUR ANSWER>>>') + '<<<END YOUR ANSWER>>>'.length);
+    expect(shared).toContain('You are careful.');
+    expect(shared).toContain('Answer in French.');
+    expect(shared).toContain('<<<QUESTION>>>\nWhat is 2+2?');
+    for (const prompt of prompts) expect(prompt.startsWith(shared)).toBe(true);
+    // Nothing that differs between them comes before the own answer's end.
+    expect(shared).not.toMatch(/THEIRS|S-B|\bB\b|\bC\b/);
+  });
+
+  it('refine: question, previous answer and the labelled suggestions, the task last', () => {
     const messages = refinePrompt({
       conversation,
       layer: 1,
@@ -56,9 +75,12 @@ describe('default prompts', () => {
         { from: 'A', self: true, text: 'S-A' },
       ],
     });
-    expect(messages[0]!.content).toContain('<<<SUGGESTION 1 (from B)>>>\nS-B');
-    expect(messages[0]!.content).toContain('<<<SUGGESTION 2 (from yourself)>>>\nS-A');
-    expect(messages[0]!.content).toContain('<<<YOUR PREVIOUS ANSWER>>>\nPREV');
+    const task = messages.at(-1)!.content;
+    expect(task).toContain('<<<SUGGESTION 1 (from B)>>>\nS-B');
+    expect(task).toContain('<<<SUGGESTION 2 (from yourself)>>>\nS-A');
+    expect(task).toContain('<<<YOUR ANSWER>>>\nPREV');
+    expect(task).toMatch(/Task: reviewers[^]*improved answer only[^]*$/);
+    expect(messages.slice(1, 3)).toEqual(conversation.slice(1, 3));
   });
 
   it('aggregate and residual: numbered data; the judge instruction only when judging', () => {
@@ -68,7 +90,10 @@ describe('default prompts', () => {
     const judged = residualPrompt({ conversation, layer: 2, rounds: ['R1', 'R2'], judge: true, stopPhrase: 'STOP NOW' });
     expect(judged[0]!.content).toContain('<<<ROUND 1>>>\nR1');
     expect(judged[0]!.content).toContain('<<<ROUND 2 (CURRENT)>>>\nR2');
-    expect(judged[0]!.content).toContain('reply with exactly STOP NOW and nothing else');
+    expect(judged[0]!.content).toContain('reply with this one line and nothing else: STOP NOW');
+    // Decision first: the form is the last thing before the conversation, after the data.
+    expect(judged[0]!.content.trimEnd().endsWith('Do not mention the rounds.')).toBe(true);
+    expect(judged[0]!.content).toMatch(/write IMPROVED on the first line/);
     const plain = residualPrompt({ conversation, layer: 2, rounds: ['R1', 'R2'], judge: false, stopPhrase: 'STOP NOW' });
     expect(plain[0]!.content).not.toContain('STOP NOW');
   });

@@ -13,7 +13,7 @@ function call(id: number, role: CallRecord['role'], layer: number, agent: string
 
 function result(answer: string): AttentionMoAResult {
   const trace = [call(1, 'propose', 1, 'Agent A'), call(2, 'critique', 1, 'Agent A', 'Agent B'), call(3, 'aggregate', 1, 'Agent A')];
-  return { answer, layerOutputs: [answer], layersRun: 2, earlyStop: { layer: 2, mode: 'judge', reason: 'no improvement' }, trace, dropped: [], usage: { calls: 3, promptTokens: 120, completionTokens: 36 }, durationMs: 2500 };
+  return { answer, layerOutputs: [answer], layersRun: 2, earlyStop: { layer: 2, mode: 'judge', reason: 'no improvement' }, trace, dropped: [], usage: { calls: 3, promptTokens: 120, processedPromptTokens: 120, reusedPromptTokens: 0, completionTokens: 36 }, durationMs: 2500 };
 }
 
 export function turn(question: string, answer: string, at: number): Turn {
@@ -21,6 +21,6 @@ export function turn(question: string, answer: string, at: number): Turn {
     id: `t${at}`, question, askedAt: at,
     ensemble: { agents: ['Agent A', 'Agent B'], aggregator: 'Agent A', settings: DEFAULT_SETTINGS, simulated: true },
     main: { mode: 'attention-moa', answer, result: result(answer), wallMs: 2600 },
-    comparisons: [{ mode: 'single', answer: 'single answer', result: { ...result('single answer'), usage: { calls: 1, promptTokens: 10, completionTokens: 5 } }, wallMs: 300 }],
+    comparisons: [{ mode: 'single', answer: 'single answer', result: { ...result('single answer'), usage: { calls: 1, promptTokens: 10, processedPromptTokens: 10, reusedPromptTokens: 0, completionTokens: 5 } }, wallMs: 300 }],
   };
 }

@@ -42,6 +42,8 @@ export interface ScriptedWorkerSpec {
   /** Make the load fail with an error of this name and message (the runtime classifies it like a real one). */
   failLoad?: { name: string; message: string };
   crash?: ScriptedCrash;
+  /** Requests its worker passes to it at once (default 1: one at a time, like a real local model). */
+  parallel?: number;
 }
 
 const scope = globalThis as unknown as { close?: () => void };
@@ -111,8 +113,8 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
   };
   const hosted: HostedEngine = {
     chat: { completions: { create } } as HostedEngine['chat'],
+    ...(spec.parallel !== undefined ? { parallel: spec.parallel } : {}),
     interruptGenerate: () => engine.interruptGenerate(),
-    countTokens: (text: string) => engine.countTokens(text),
     async unload() {},
     stats(): EngineStats {
       return { text: `scripted: ${engine.callCount} calls`, calls: engine.callCount };

@@ -109,10 +109,17 @@ export function usageOf(chunk: LlamaServerChunk, clock: RequestClock): Completio
   if (t.prompt_per_second !== undefined) extra.prefill_tokens_per_s = t.prompt_per_second;
   if (t.predicted_per_second !== undefined) extra.decode_tokens_per_s = t.predicted_per_second;
   if (t.predicted_ms !== undefined && completion > 0) extra.time_per_output_token_s = t.predicted_ms / 1000 / completion;
+  // llama.cpp reuses the longest prefix the slot's KV cache shares with the new prompt; only the rest is computed.
   const cached = u.prompt_tokens_details?.cached_tokens ?? t.cache_n;
   if (cached !== undefined) extra.cached_prompt_tokens = cached;
   if (chunk.timings) extra.timings = { ...chunk.timings };
-  return { prompt_tokens: prompt, completion_tokens: completion, total_tokens: u.total_tokens ?? prompt + completion, extra };
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: u.total_tokens ?? prompt + completion,
+    ...(cached !== undefined ? { prompt_tokens_details: { cached_tokens: cached } } : {}),
+    extra,
+  };
 }
 
 /** What one llama-server chunk carries, in the order the contract's stream needs it. */

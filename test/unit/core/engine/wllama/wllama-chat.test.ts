@@ -52,6 +52,13 @@ describe('llama-server chunks → contract', () => {
     expect(usage.extra!.time_per_output_token_s).toBeCloseTo(0.05240 / 16, 6);
     expect(usageOf({}, { startedAt: 0, endedAt: 500 })).toMatchObject({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0, extra: { time_to_first_token_s: 0.5 } });
   });
+  it('reports the prompt tokens reused from the KV cache in OpenAI’s prompt_tokens_details', () => {
+    const clock = { startedAt: 0, endedAt: 10 };
+    expect(usageOf({ usage: { prompt_tokens: 49, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 4 } } }, clock).prompt_tokens_details).toEqual({ cached_tokens: 4 });
+    // Only llama.cpp's timings: cache_n tokens were reused, prompt_n computed.
+    expect(usageOf({ usage: { prompt_tokens: 120, completion_tokens: 1 }, timings: { cache_n: 100, prompt_n: 20 } }, clock).prompt_tokens_details).toEqual({ cached_tokens: 100 });
+    expect(usageOf({ usage: { prompt_tokens: 12, completion_tokens: 1 } }, clock)).not.toHaveProperty('prompt_tokens_details');
+  });
   it('builds chunks that share id, created and model', () => {
     const make = chunkFactory('m', 'id-1');
     const chunks = [make.content('a'), make.finish('stop'), make.usage({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 })];
