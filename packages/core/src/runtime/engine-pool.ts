@@ -154,7 +154,7 @@ export class EnginePool {
       });
     }
 
-    for (const m of models) m.parallel = this.slots.get(m.slot)!.parallel;
+    for (const m of models) m.parallel = this.slots.get(m.slot)?.parallel ?? 1; // a server model has no slot here
 
     // WASM engines share the CPU: one thread each unless the page is cross-origin isolated with cores to spare.
     const wasmSlots = [...this.slots.values()].filter((s) => s.kind === 'wllama');

@@ -35,7 +35,7 @@ describe('role checks in a run', () => {
   });
 
   it('a critique that recites its instructions is not passed on to the refinement', async () => {
-    const A = engine([{ when: { role: 'critique', target: 'B' }, reply: "You review another assistant's answer (\"B\") to the latest user message. Compare it with your own answer." }]);
+    const A = engine([{ when: { role: 'critique', target: 'B' }, reply: 'Task: review the answer of B above and compare it with your own answer. Write concrete suggestions, each with its reason, for how their answer could be improved.' }]);
     const B = engine();
     const moa = new AttentionMoA({ agents: [{ name: 'A', engine: A }, { name: 'B', engine: B }], aggregator: { engine: engine(), name: 'Z' }, earlyStop: 'off' });
     const result = await moa.complete(QUESTION);
@@ -43,7 +43,8 @@ describe('role checks in a run', () => {
       problems: [{ kind: 'echo', note: 'repeats its prompt (instructions or question) instead of doing its task' }],
       action: 'not passed on to the refinement',
     });
-    const refinePrompt = B.requests.find((q) => q.call?.role === 'refine')!.params.messages[0]!.content;
+    // The whole prompt: since the KV-cache layout (#15) the suggestions are in the last user turn.
+    const refinePrompt = B.requests.find((q) => q.call?.role === 'refine')!.params.messages.map((m) => m.content).join('\n\n');
     expect(refinePrompt).toContain('SUGGESTION 1 (from yourself)');
     expect(refinePrompt).not.toContain('from A)');
   });

@@ -3,7 +3,8 @@
 // says what the output did to the protocol before the fix (the recorded `text` is what was passed on then).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cleanScaffolding, critiquePrompt, isStopPhrase, parseVerdict, placeSystem, proposePrompt, reviewOutput, stripReasoning, type ChatMessage, type ReviewContext } from '@attention-moa/core';
+import { legacyCritiquePrompt } from '../../../../bench/lib/legacy-prompts.js';
+import { cleanScaffolding, isStopPhrase, parseVerdict, placeSystem, proposePrompt, reviewOutput, stripReasoning, type ChatMessage, type ReviewContext } from '@attention-moa/core';
 
 interface RecordedCall {
   id: number;
@@ -190,7 +191,8 @@ describe('after the hardening: the eval run (Gemma with its own turn format, rew
     for (const c of critiques) {
       expect(c.output, `#${c.id}`).toMatch(/^You review (another assistant's|your own) answer/);
       const self = c.target === 'gemma';
-      const prompt = critiquePrompt({
+      // The prompt Gemma saw when this was recorded: the critique layout before the KV-cache layout of #15.
+      const prompt = legacyCritiquePrompt({
         conversation,
         layer: c.layer,
         critic: 'gemma',
