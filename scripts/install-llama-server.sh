@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs llama.cpp's OpenAI-compatible server (the PyPI package llama-cpp-python[server], which compiles llama.cpp
 # from source) into a virtualenv kept across runs, for the remote-agents e2e test (test/e2e/remote-agents.spec.ts).
-# Already installed: about a second. First install: a C++ build, ~10 min on 2 idle cores (45 min on a loaded one);
-# pip keeps the built wheel in its cache, so a new virtualenv later installs in seconds.
+# Already installed: about 2 s. First install: a C++ build, measured at 45-65 min on 2 cores shared with other builds
+# and tests (load average 14-20; an idle machine is faster); pip keeps the built wheel in its cache, so a new
+# virtualenv on the same machine installs in about 40 s.
 # The test finds the server at the same path ($LLAMA_SERVER_VENV overrides it) and is skipped, saying why, without it.
 set -euo pipefail
 

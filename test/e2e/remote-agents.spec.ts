@@ -26,6 +26,8 @@ const MODELS_SCRIPT = '../../scripts/models.mjs';
 const modelsScript = fileURLToPath(new URL(MODELS_SCRIPT, import.meta.url));
 const why = unavailable(existsSync(modelsScript) ? undefined : modelPath);
 test.skip(why !== undefined, `skipped: ${why}`);
+// Said in the run's output too (the list reporter shows skipped tests without their reason).
+if (why) console.log(`[skip] remote-agents.spec.ts: ${why}`);
 
 test.beforeAll(async ({ browser }) => {
   test.setTimeout(300_000);
@@ -126,7 +128,7 @@ test('<attention-moa remote-models> answers from the server and says the privacy
   await expect(notice).toContainText(`smollm2 (${host}) runs on the server at ${host}`);
   await expect(notice).toContainText('the promise that nothing leaves this device does not hold for that agent');
   await expect(elementPage.locator('attention-moa').locator('header [part="off-device-badge"]')).toHaveText('not all on this device');
-  await expect(elementPage.locator('attention-moa').locator('.empty-state')).toContainText('Some agents run on servers');
+  await expect(elementPage.locator('attention-moa').locator('.empty-state')).toContainText('The agents run on servers (see above), not in this browser.');
 
   const result = await elementPage.evaluate(() => (document.querySelector('attention-moa') as HTMLElement & { ask(q: string): Promise<{ answer: string } | null> }).ask('What is 2 + 2?'));
   expect(result!.answer.trim().length).toBeGreaterThan(0);

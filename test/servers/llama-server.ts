@@ -19,7 +19,7 @@ export function llamaServerVenv(): string {
 export function unavailable(model?: string): string | undefined {
   const python = join(llamaServerVenv(), 'bin', 'python');
   if (!existsSync(python)) {
-    return `llama.cpp's server (llama-cpp-python ${LLAMA_SERVER_VERSION}) is not installed at ${llamaServerVenv()}: run scripts/install-llama-server.sh (a one-time C++ build, ~10 min; .ci/run does it)`;
+    return `llama.cpp's server (llama-cpp-python ${LLAMA_SERVER_VERSION}) is not installed at ${llamaServerVenv()}: run scripts/install-llama-server.sh (a one-time C++ build of tens of minutes on 2 cores; .ci/run does it)`;
   }
   if (model !== undefined && !existsSync(model)) return `the model ${model} is missing: run npm run models`;
   return undefined;

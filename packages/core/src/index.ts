@@ -88,6 +88,7 @@ export type {
   EnsembleChatCompletionChunk,
   EnsembleChunkStream,
   EnsembleUsage,
+  EnsembleDraftEvent,
 } from './protocol/openai/types.js';
 export { createRemoteEngine } from './engine/remote/remote-engine.js';
 export type { RemoteEngine, RemoteEngineOptions } from './engine/remote/remote-engine.js';

@@ -381,13 +381,11 @@ export class AttentionMoAElement extends LitElement {
    */
   #offDevice(): Map<string, OffDevice> {
     const out = new Map<string, OffDevice>();
-    const moaOptions = (this.moa as { options?: { agents?: AgentConfig[]; aggregator?: AggregatorConfig & { name?: string } } } | undefined)?.options;
-    const agents = moaOptions?.agents ?? (this.moa ? [] : this.agents ?? this.#announcedEngines?.agents ?? []);
+    const { agents, aggregator } = this.#engineConfigs();
     for (const agent of agents) {
       const where = offDevice(agent?.engine);
       if (where) out.set(agent.name, where);
     }
-    const aggregator = moaOptions?.aggregator ?? (this.moa ? undefined : typeof this.aggregator === 'object' ? this.aggregator : this.#announcedEngines?.aggregator);
     const aggregatorWhere = offDevice(aggregator?.engine);
     if (aggregator && aggregatorWhere) out.set(aggregator.name ?? 'aggregator', aggregatorWhere);
     if (!this.moa && !this.agents && !this.#announcedEngines) {
@@ -397,6 +395,22 @@ export class AttentionMoAElement extends LitElement {
       }
     }
     return out;
+  }
+
+  /** How many agents run in this browser (for the notice's last sentence and the empty state). */
+  #localAgentCount(remote: ReadonlyMap<string, OffDevice>): number {
+    const { agents } = this.#engineConfigs();
+    if (agents.length) return agents.filter((a) => !remote.has(a.name)).length;
+    return this.moa ? 0 : this.#settings.models.length;
+  }
+
+  /** The agents and aggregator of the runner that answers: the `moa` property's, the `agents` property, or the loaded models. */
+  #engineConfigs(): { agents: AgentConfig[]; aggregator: (AggregatorConfig & { name?: string }) | undefined } {
+    const moaOptions = (this.moa as { options?: { agents?: AgentConfig[]; aggregator?: AggregatorConfig & { name?: string } } } | undefined)?.options;
+    if (this.moa) return { agents: moaOptions?.agents ?? [], aggregator: moaOptions?.aggregator };
+    const agents = this.agents ?? this.#announcedEngines?.agents ?? [];
+    const aggregator = typeof this.aggregator === 'object' ? this.aggregator : this.#announcedEngines?.aggregator;
+    return { agents, aggregator };
   }
 
   // ------------------------------------------------------------------ events
@@ -524,7 +538,7 @@ export class AttentionMoAElement extends LitElement {
           ${remote.size ? offDeviceBadge() : nothing}
           <span class="status-text">${this.#headerStatus()}</span>
         </header>
-        ${remote.size ? offDeviceNotice(remote) : nothing}
+        ${remote.size ? offDeviceNotice(remote, this.#localAgentCount(remote)) : nothing}
         ${this.#problem ? problemTemplate(this.#problem, () => this.#dismissProblem()) : nothing}
         ${this.#loading.view ? loadingTemplate(this.#loading.view, this.#uid, simulated) : nothing}
         ${turns.length || this.#pendingQuestion
@@ -532,7 +546,7 @@ export class AttentionMoAElement extends LitElement {
               ${turns.map((view, i) => this.#turnTemplate(view, i, i === turns.length - 1 && view === this.#run.view, simulated))}
               ${this.#pendingQuestion ? pendingTurnTemplate(this.#pendingQuestion, this.#loading.loading) : nothing}
             </ol>`
-          : html`<p class="empty-state">${this.#emptyText(simulated, remote.size > 0)}</p>`}
+          : html`<p class="empty-state">${this.#emptyText(simulated, remote.size > 0, this.#localAgentCount(remote))}</p>`}
         <form class="prompt" part="prompt" @submit=${this.#onSubmit}>
           <label for="${this.#uid}-input">${this.#editing !== undefined
             ? `Edit question ${this.#editing + 1} (sending replaces it and the answers after it)`
@@ -565,12 +579,12 @@ export class AttentionMoAElement extends LitElement {
     `;
   }
 
-  #emptyText(simulated: boolean, remote: boolean): string {
+  #emptyText(simulated: boolean, remote: boolean, local: number): string {
     const n = this.agents?.length ?? this.#settings.models.length + this.#settings.remote.length;
     const how = n === 1
       ? 'One model answers: it proposes, critiques its own answer, refines it, and writes the final answer.'
       : `${n ? plural(n, 'model') : 'Several models'} answer together: each proposes, critiques the others and itself, refines, and one writes the final answer.`;
-    return `${how} ${remote ? 'Some agents run on servers (see above); the others run on this device.' : 'It all runs on this device.'}${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
+    return `${how} ${!remote ? 'It all runs on this device.' : local ? 'Some agents run on servers (see above); the others run on this device.' : 'The agents run on servers (see above), not in this browser.'}${simulated ? ' The agents here are simulated (scripted replies, not models).' : ''}`;
   }
 
   #headerStatus(): string {

@@ -37,13 +37,13 @@ export const offDeviceBadge = (where?: OffDevice) =>
   html`<span class="badge off-device" part="off-device-badge" title=${where ? `Runs on the server at ${where.host}: its prompts leave this browser${where.loopback ? ' (for a server on this computer)' : ' and this device'}` : 'Some agents run on servers: their prompts leave this browser'}>${where ? `on ${where.host}` : 'not all on this device'}</span>`;
 
 /** The plain statement that the privacy promise does not hold for the agents on servers. */
-export function offDeviceNotice(remote: ReadonlyMap<string, OffDevice>): TemplateResult {
+export function offDeviceNotice(remote: ReadonlyMap<string, OffDevice>, localAgents: number): TemplateResult {
   const entries = [...remote];
   const everyLoopback = entries.every(([, w]) => w.loopback);
   return html`<p class="off-device-notice" part="off-device-notice" role="note">
     <strong>Not everything stays on this device.</strong>
     ${entries.map(([name, w], i) => html`${i ? '; ' : ''}<strong>${name}</strong> runs on the server at ${w.host}`)}.
-    Your questions, the conversation and the other agents' answers are sent there${everyLoopback ? ' (a server on this computer, outside the browser)' : ''}, so the promise that nothing leaves this device does not hold for ${entries.length === 1 ? 'that agent' : 'those agents'}. The other agents run in this browser.
+    Your questions, the conversation and, when ${entries.length === 1 ? 'it critiques or aggregates' : 'they critique or aggregate'}, the other agents' answers are sent there${everyLoopback ? ' (a server on this computer, outside the browser)' : ''}, so the promise that nothing leaves this device does not hold for ${entries.length === 1 ? 'that agent' : 'those agents'}.${localAgents ? ` The other ${localAgents === 1 ? 'agent runs' : 'agents run'} in this browser.` : ''}
   </p>`;
 }
 

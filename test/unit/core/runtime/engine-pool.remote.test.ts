@@ -19,7 +19,7 @@ describe('EnginePool with a server model', () => {
     const pool = new EnginePool({ models: { box: { kind: 'openai', baseURL: `${server.url}/v1`, model: 'smollm2', retries: 0 } }, onEvent: (e) => events.push(e) });
     const plan = await pool.load();
     expect(plan.models).toEqual([
-      { key: 'box', kind: 'openai', requested: `smollm2 @ ${server.url}/v1`, model: 'smollm2', vramMB: 0, slot: `openai:smollm2@${server.url}/v1`, remote: { baseURL: `${server.url}/v1`, host: server.url.slice(7), loopback: true } },
+      { key: 'box', kind: 'openai', requested: `smollm2 @ ${server.url}/v1`, model: 'smollm2', vramMB: 0, slot: `openai:smollm2@${server.url}/v1`, parallel: 1, remote: { baseURL: `${server.url}/v1`, host: server.url.slice(7), loopback: true } },
     ]);
     expect(plan.memory.mode).toBe('all-fit');
     expect(pool.status()).toEqual([]);

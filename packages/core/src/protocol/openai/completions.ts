@@ -54,10 +54,27 @@ export class EnsembleCompletions {
     this.assertFits(request.messages);
     const meta = { id: completionId(), created: Math.floor(Date.now() / 1000), model: request.model ?? DEFAULT_MODEL_NAME };
     const controller = new AbortController();
-    if (signal?.aborted) controller.abort(signal.reason);
-    else signal?.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
-    const events = this.start(request.messages, controller.signal);
-    if (request.stream) return chunkStream(events, meta, request.includeUsage, controller);
+    const onAbort = () => controller.abort(signal!.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    // The caller's signal may outlive the run (one signal for a whole page): stop listening once it ends.
+    const forget = () => signal?.removeEventListener('abort', onAbort);
+    let events: AsyncIterable<AttentionMoAEvent>;
+    try {
+      events = this.start(request.messages, controller.signal);
+    } catch (error) {
+      forget();
+      throw error;
+    }
+    if (request.stream) return chunkStream(events, meta, request.includeUsage, controller, forget);
+    try {
+      return await this.complete(events, meta);
+    } finally {
+      forget();
+    }
+  }
+
+  private async complete(events: AsyncIterable<AttentionMoAEvent>, meta: { id: string; created: number; model: string }): Promise<EnsembleChatCompletion> {
     for await (const event of events) {
       if (event.type === 'error') throw event.error;
       if (event.type === 'done') {
@@ -102,6 +119,7 @@ function chunkStream(
   meta: { id: string; created: number; model: string },
   includeUsage: boolean,
   controller: AbortController,
+  done: () => void,
 ): EnsembleChunkStream {
   const chunk = (choice: EnsembleChatCompletionChunk['choices'][number] | undefined, extra: Partial<EnsembleChatCompletionChunk> = {}): EnsembleChatCompletionChunk => ({
     ...meta,
@@ -112,10 +130,23 @@ function chunkStream(
   });
   const delta = (d: { role?: 'assistant'; content?: string }, finish: 'stop' | null = null) => ({ index: 0 as const, delta: d, logprobs: null, finish_reason: finish });
   async function* generate(): AsyncGenerator<EnsembleChatCompletionChunk> {
+    try {
+      yield* chunks();
+    } finally {
+      done();
+    }
+  }
+  async function* chunks(): AsyncGenerator<EnsembleChatCompletionChunk> {
     yield chunk(delta({ role: 'assistant', content: '' }));
     for await (const event of events) {
       if (event.type === 'answer-token') yield chunk(delta({ content: event.token }));
       else if (event.type === 'answer-reset') yield chunk(delta({}), { attention_moa_reset: { reason: event.reason } });
+      else if (event.type === 'draft-start' || event.type === 'draft-token' || event.type === 'draft-end') {
+        // Provisional text never goes into `content` (a plain client would keep it): an extension on an empty chunk.
+        const { final: _final, ...draft } = event;
+        void _final;
+        yield chunk(undefined, { attention_moa_draft: draft });
+      }
       else if (event.type === 'error') throw event.error;
       else if (event.type === 'done') {
         yield chunk(delta({}, 'stop'), { attention_moa: event.result });

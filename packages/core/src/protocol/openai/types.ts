@@ -4,7 +4,10 @@
  * ignore it; code that does reads the whole run from the same response.
  */
 import type { ChatCompletionChunk, FinishReason } from '../../engine/contract.js';
-import type { AttentionMoAResult } from '../types.js';
+import type { AttentionMoAEvent, AttentionMoAResult } from '../types.js';
+
+/** A draft event of the run (`drafts` option), as it rides on a chunk: `draft-start`, `draft-token` or `draft-end`. */
+export type EnsembleDraftEvent = Omit<Extract<AttentionMoAEvent, { type: 'draft-start' | 'draft-token' | 'draft-end' }>, 'final'>;
 
 /** A text part of a message's content (OpenAI's array form); other part types are rejected. */
 export interface ChatContentTextPart {
@@ -88,6 +91,11 @@ export interface EnsembleChatCompletionChunk extends ChatCompletionChunk {
    * before this chunk is void (OpenAI's format cannot take text back). The final `attention_moa.answer` is right.
    */
   attention_moa_reset?: { reason: string };
+  /**
+   * Extension, with the ensemble's `drafts` option: a provisional answer's event, on a chunk with `choices: []` (so
+   * clients that do not know it see nothing): the draft streams long before the final answer, which replaces it.
+   */
+  attention_moa_draft?: EnsembleDraftEvent;
 }
 
 /** What `create({ stream: true })` resolves to: iterate it for chunks; `controller.abort()` stops the run. */

@@ -70,8 +70,14 @@ describe('moa.chat.completions.create through the openai client', () => {
       stream: true,
       stream_options: { include_usage: true },
     });
-    const chunks: EnsembleChatCompletionChunk[] = [];
-    for await (const chunk of stream) chunks.push(chunk as unknown as EnsembleChatCompletionChunk);
+    const all: EnsembleChatCompletionChunk[] = [];
+    for await (const chunk of stream) all.push(chunk as unknown as EnsembleChatCompletionChunk);
+    // Drafts (on by default) ride on chunks of their own with no choices; the answer's chunks are the others.
+    for (const chunk of all.filter((c) => c.attention_moa_draft)) {
+      expect(chunk.choices).toEqual([]);
+      expect(chunk.usage).toBeNull();
+    }
+    const chunks = all.filter((c) => !c.attention_moa_draft);
     const [first] = chunks;
     for (const chunk of chunks) {
       expect(chunk.id).toBe(first!.id);
@@ -95,6 +101,22 @@ describe('moa.chat.completions.create through the openai client', () => {
     expect(usageChunk.choices).toEqual([]);
     expect(usageChunk.usage).toEqual(traceSum(finish.attention_moa!));
     expect(usageChunk.attention_moa).toBeUndefined();
+  });
+
+  it('drafts ride on empty chunks in attention_moa_draft, never in content', async () => {
+    const qwen = new ScriptedEngine({ rules: [{ when: { role: 'aggregate' }, reply: ANSWER }, { reply: 'A draft from {agent}.' }] });
+    const moa = new AttentionMoA({ agents: [{ name: 'qwen', engine: qwen }, { name: 'llama', engine: new ScriptedEngine({ fallback: 'Another proposal.' }) }], aggregator: { engine: qwen }, drafts: true });
+    const stream = await client(moa).chat.completions.create({ model: 'attention-moa', messages: [{ role: 'user', content: 'What is 2 + 2?' }], stream: true });
+    const chunks: EnsembleChatCompletionChunk[] = [];
+    for await (const chunk of stream) chunks.push(chunk as unknown as EnsembleChatCompletionChunk);
+    const drafts = chunks.filter((c) => c.attention_moa_draft);
+    expect(drafts.length).toBeGreaterThan(2);
+    for (const c of drafts) expect(c.choices).toEqual([]);
+    expect(drafts[0]!.attention_moa_draft).toMatchObject({ type: 'draft-start', draft: 1 });
+    expect(drafts.some((c) => c.attention_moa_draft!.type === 'draft-token')).toBe(true);
+    const firstContent = chunks.findIndex((c) => c.choices[0]?.delta.content);
+    expect(chunks.findIndex((c) => c.attention_moa_draft)).toBeLessThan(firstContent);
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(ANSWER);
   });
 
   it('without include_usage the chunks carry no usage field at all', async () => {
