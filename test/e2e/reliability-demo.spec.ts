@@ -210,6 +210,6 @@ test('two tabs on one conversation: the turns asked in either tab are all kept, 
   await c.goto(server.url);
   await expect(c.locator('html[data-ready]')).toBeAttached();
   await conversationItem(c, 'Why is the sky blue?').click();
-  await expect(c.getByTestId('transcript').locator('.turn-q')).toHaveText(['Why is the sky blue?', 'And why are sunsets red?', 'Is the sky blue on Mars too?']);
+  await expect(element(c).locator('[part=question]')).toHaveText(['YouWhy is the sky blue?', 'YouAnd why are sunsets red?', 'YouIs the sky blue on Mars too?']);
   expect(errors).toEqual([]);
 });

@@ -267,3 +267,25 @@ test('bad settings: layers 0 / -1 / 1.5 / "abc" / 1e9, an unknown topology, malf
   expect(errors).toEqual([]);
   await page.evaluate(() => window.relEl.teardown());
 });
+
+test('a hidden tab (no animation frames): the answer still streams, the component re-rendering about every 250 ms until it is done', async ({ page }) => {
+  const errors = await open(page);
+  await page.evaluate(() => window.relEl.setup('none', { tokenDelayMs: 15 }));
+  // Visible: renders follow animation frames.
+  const visible = await page.evaluate(() => window.relEl.renderTimes('Why are there tides?'));
+  expect(visible.answer).toBe(EXPECTED);
+  expect(await page.evaluate(() => window.relEl.hideTab())).toBe('hidden');
+  const hidden = await page.evaluate(() => window.relEl.renderTimes('And what about the sun?'));
+  expect(hidden.answer).toBe(EXPECTED);
+  // Still rendering while the answer streams, not only at the end …
+  const during = hidden.renders.filter((t) => t < hidden.ms - 50);
+  expect(during.length).toBeGreaterThanOrEqual(3);
+  // … at the fallback's pace: renders about 250 ms apart (never faster than 200 ms), where frames gave many more.
+  const gaps = during.slice(1).map((t, i) => t - during[i]!);
+  expect(Math.min(...gaps)).toBeGreaterThanOrEqual(200);
+  expect(gaps.filter((g) => g <= 400).length).toBeGreaterThanOrEqual(gaps.length / 2);
+  expect(visible.renders.length).toBeGreaterThan(hidden.renders.length * 2);
+  await expect(lastTurn(page).locator('[part=answer] .md')).toHaveText(EXPECTED);
+  expect(errors).toEqual([]);
+  await page.evaluate(() => window.relEl.teardown());
+});

@@ -148,6 +148,17 @@ test.describe('faults through workers', () => {
     expectHealthy(r.second); // the aggregator is back for the next run
   });
 
+  test('the aggregator returns empty text (only a reasoning block): the first surviving agent stands in, the user gets an answer', async () => {
+    const r: any = await page.evaluate(() => window.rel.faultRun('aggregator-empty'));
+    expect(r.first.error).toBeNull();
+    expect(r.first.answer).toBe('A stands in: tides follow the moon and the sun.');
+    expect(r.first.streamed).toBe(r.first.answer);
+    expect(r.first.aggregatorFallback).toEqual({ from: 'Agg', to: 'A', reason: expect.stringMatching(/^EmptyOutputError: the model returned no text/) });
+    expect(r.first.calls.filter((c: any) => c.role === 'aggregate').map((c: any) => [c.agent, c.finish, c.error?.code ?? null, c.text])).toEqual([['Agg', 'stop', 'EMPTY_OUTPUT', ''], ['A', 'stop', null, 'A stands in: tides follow the moon and the sun.']]);
+    expect(r.first.dropped).toEqual([]);
+    expectHealthy(r.second);
+  });
+
   test('GPU device lost inside a worker: the agent is dropped with the typed code DEVICE_LOST and a message that says what to do', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('device-lost'));
     expect(r.first.error).toBeNull();
@@ -195,5 +206,26 @@ test('the page\'s own thread stalls mid-run for longer than the ping timeout (a 
   expect(r.first.answer).toBe(EXPECTED);
   expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed')).toEqual([]);
   expectHealthy(r.second);
+  expect(errors).toEqual([]);
+});
+
+test('a frozen tab, simulated (headless Chromium ignores CDP Page.setWebLifecycleState): the page and a worker stop for 3 s, longer than the ping timeout, then go on; nothing is mistaken for dead, the answer completes', async ({ page }) => {
+  test.slow();
+  const errors = await open(page);
+  // What freezing a background tab does: no task of the page runs (timers, messages, pings), nor of its workers.
+  // B's worker stops for 3 s in its proposal; the page stops too, while a ping to B is unanswered, and wakes up
+  // half a second before B. (Verified here: Page.setWebLifecycleState 'frozen' leaves a visible headless page
+  // running, timers and all, and headless Chromium has no hidden tabs.)
+  await page.evaluate(() => window.rel.startRun({ tokenDelayMs: 30, pingTimeoutMs: 1000, pauseB: 3000 }));
+  const r: any = await page.evaluate(() => window.rel.finishRun());
+  // The page really stopped mid-run: no token reached it for about as long as it was frozen.
+  expect(r.maxTokenGapMs).toBeGreaterThan(2000);
+  expect(r.first.error).toBeNull();
+  expect(r.first.dropped).toEqual([]);
+  expect(r.first.answer).toBe(EXPECTED);
+  expect(r.first.streamed).toBe(EXPECTED);
+  expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed')).toEqual([]);
+  expectHealthy(r.second);
+  expect(r.unhandled).toEqual([]);
   expect(errors).toEqual([]);
 });

@@ -114,7 +114,7 @@ const KNOWN: Known[] = [
     test: (e) => codeIn(e, 'NETWORK', 'HTTP_404', 'HTTP_ERROR', 'BAD_MODEL_CONFIG', 'BAD_MODEL_LIB', 'download-failed') || has(e, /Failed to fetch|NetworkError|Cache\.add|ERR_NAME|status (40|50)\d/i),
     code: 'download-failed',
     title: 'Downloading a model failed',
-    nextStep: 'Check your internet connection and try again; what is already downloaded stays cached.',
+    nextStep: 'Check your internet connection and try again; models that finished downloading stay cached and load without the network.',
   },
   {
     test: (e) => codeIn(e, 'WORKER_CRASHED', 'WORKER_START_FAILED'),

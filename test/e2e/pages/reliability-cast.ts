@@ -12,7 +12,7 @@ export function errorInfo(error: unknown) {
 
 // ---- the cast: three agents and an aggregator, each a scripted model in its own worker ------------
 
-export type FaultKind = 'none' | 'throw-at-token' | 'hang' | 'stuck' | 'empty' | 'terminate' | 'all-fail' | 'aggregator' | 'device-lost';
+export type FaultKind = 'none' | 'throw-at-token' | 'hang' | 'stuck' | 'empty' | 'aggregator-empty' | 'terminate' | 'all-fail' | 'aggregator' | 'device-lost';
 
 export const QUESTION = 'Why are there tides?';
 export const EXPECTED_ANSWER = 'Final: tides follow the moon and the sun.';
@@ -56,6 +56,9 @@ export function faultsFor(kind: FaultKind): Record<'A' | 'B' | 'C' | 'Agg', Scri
       return { ...none, A: [proposeThrow('A broke')], B: [proposeThrow('B broke')], C: [proposeThrow('C broke')] };
     case 'aggregator':
       return { ...none, Agg: [once({ when: { role: 'aggregate' }, reply: 'Final: half an aggregate', fault: { kind: 'throw', atToken: 2, name: 'ScriptedFault', message: 'the aggregator broke' } })] };
+    case 'aggregator-empty':
+      // The aggregator answers nothing but a reasoning block (stripped: no text), as a small reasoning model may.
+      return { ...none, Agg: [once({ when: { role: 'aggregate' }, reply: '<think>the answers agree; nothing to add</think>' })] };
     case 'device-lost':
       return { ...none, B: [once({ when: { role: 'propose' }, reply: 'B computes on a lost GPU', fault: { kind: 'throw', atToken: 2, name: 'DeviceLostError', message: 'The WebGPU device was lost (reason: unknown).' } })] };
     default:
@@ -77,12 +80,14 @@ export interface Cast {
 /** The pool's watchdog grace for cancelled calls in these tests (the default is 15 s). */
 export const HANG_GRACE_MS = 1000;
 
-export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number; stuckOnCall?: number } = {}): Cast {
+export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number; stuckOnCall?: number; pauseB?: number } = {}): Cast {
   const faults = faultsFor(options.kind ?? 'none');
   // 'stuck': B's first call stops after 2 tokens and never returns, deaf to its signal and to interruptGenerate
   // (a GPU await that never returns); its worker keeps answering pings. Only the first worker does it: the restart behaves.
   const b = script('B', faults.B, options.tokenDelayMs, options.words);
   if (options.kind === 'stuck') b.crash = { how: 'stuck', onCall: options.stuckOnCall ?? 1, afterTokens: 2 };
+  // pauseB: B's worker stops for that long after the 2nd token of its proposal, then goes on (half of a frozen tab).
+  if (options.pauseB) b.crash = { how: 'pause', pauseMs: options.pauseB, onCall: 1, afterTokens: 2 };
   const workers: Cast['workers'] = [];
   const poolEvents: Json[] = [];
   const pool = new EnginePool({

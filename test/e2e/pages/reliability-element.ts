@@ -83,6 +83,31 @@ const relEl = {
     return { outcomes, last, status: el.status, phases, conversation: el.conversation.map((m) => `${m.role}: ${m.content}`) };
   },
 
+  /**
+   * A hidden tab, as far as the page can tell: no animation frame ever comes (requestAnimationFrame never calls
+   * back) and document.visibilityState is 'hidden'. Headless Chromium has no background tabs to do it for real.
+   */
+  hideTab() {
+    window.requestAnimationFrame = () => 0;
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    return document.visibilityState;
+  },
+
+  /** Asks and records when the shadow DOM of the question's turn changed (each change is a render), until done. */
+  async renderTimes(question: string) {
+    const times: number[] = [];
+    const observer = new MutationObserver(() => times.push(performance.now()));
+    observer.observe(el.shadowRoot!, { subtree: true, childList: true, characterData: true, attributes: true });
+    const t0 = performance.now();
+    const result = await el.ask(question);
+    observer.disconnect();
+    // Mutations in one task come as one batch: one render.
+    const renders = times.filter((t, i) => i === 0 || t - times[i - 1]! > 5).map((t) => Math.round(t - t0));
+    return { renders, ms: Math.round(performance.now() - t0), answer: result?.answer ?? null };
+  },
+
   async teardown() {
     await cast?.pool.dispose();
     cast = undefined;

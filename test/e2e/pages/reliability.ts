@@ -150,17 +150,34 @@ const rel = {
   },
 
   // ---- a run left running while the test does something to the page (freeze, hide) ----------------
-  current: undefined as undefined | { cast: Cast; run: Promise<RunSummary>; tokens: number },
+  current: undefined as undefined | { cast: Cast; run: Promise<RunSummary>; tokens: number; lastTokenAt: number; maxGapMs: number },
 
-  async startRun(options: { tokenDelayMs?: number; pingTimeoutMs?: number } = {}) {
-    const cast = makeCast({ tokenDelayMs: options.tokenDelayMs ?? 30, ...(options.pingTimeoutMs ? { pingTimeoutMs: options.pingTimeoutMs } : {}) });
+  async startRun(options: { tokenDelayMs?: number; pingTimeoutMs?: number; pauseB?: number } = {}) {
+    const cast = makeCast({ tokenDelayMs: options.tokenDelayMs ?? 30, ...(options.pingTimeoutMs ? { pingTimeoutMs: options.pingTimeoutMs } : {}), ...(options.pauseB ? { pauseB: options.pauseB } : {}) });
+    // pauseB (a frozen tab, simulated): B's worker stops for `pauseB` ms after its 2nd proposal token; 300 ms after
+    // the 1st reached the page (B already stopped, a ping to it sent and unanswered: pings go every 200 ms), the page
+    // stops too, and wakes up 500 ms before B does, as a page and its workers thawing one after the other.
+    const pauseB = options.pauseB;
+    rel.onBToken = pauseB ? (n) => void (n === 1 && setTimeout(() => rel.blockPage(pauseB - 800), 300)) : undefined;
     await cast.pool.load();
-    const state = { cast, tokens: 0, run: undefined as unknown as Promise<RunSummary> };
-    state.run = runOnce(cast.moa, { onEvent: (e) => { if (e.type === 'call-token') state.tokens++; } });
+    const state = { cast, tokens: 0, lastTokenAt: 0, maxGapMs: 0, run: undefined as unknown as Promise<RunSummary> };
+    let bTokens = 0;
+    state.run = runOnce(cast.moa, {
+      onEvent: (e) => {
+        if (e.type !== 'call-token') return;
+        state.tokens++;
+        // The longest pause between two tokens the page saw: how long it was stopped (stalled, frozen).
+        const now = performance.now();
+        if (state.lastTokenAt) state.maxGapMs = Math.max(state.maxGapMs, now - state.lastTokenAt);
+        state.lastTokenAt = now;
+        if (e.agent === 'B' && e.role === 'propose') rel.onBToken?.(++bTokens);
+      },
+    });
     rel.current = state;
     return true;
   },
   tokensSoFar: () => rel.current?.tokens ?? 0,
+  onBToken: undefined as undefined | ((n: number) => void),
   /** The page's own thread stops for `ms` (a long task, a debugger pause, a frozen or throttled tab). */
   blockPage(ms: number) {
     const until = performance.now() + ms;
@@ -170,11 +187,12 @@ const rel = {
   async finishRun() {
     const { cast, run } = rel.current!;
     const first = await run;
+    const maxTokenGapMs = rel.current!.maxGapMs;
     await settle(cast.pool);
     const second = await runOnce(cast.moa);
     await cast.pool.dispose();
     rel.current = undefined;
-    return { first, second, poolEvents: cast.poolEvents, unhandled: unhandled.slice() };
+    return { first, second, maxTokenGapMs, poolEvents: cast.poolEvents, unhandled: unhandled.slice() };
   },
 
   // ---- storage: the model registry under a full disk or a refused IndexedDB ------------------------

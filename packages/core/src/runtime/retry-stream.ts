@@ -1,9 +1,11 @@
 /**
- * The stream a pool request hands its caller. It outlives the worker that serves it when that worker dies
- * before sending any of it: a request waiting in a worker behind a hung or crashed one goes back to its slot's
- * queue and runs on the restarted worker, so the caller sees a delay, not a failure. Once a chunk has arrived,
- * a crash fails the stream as before (the caller has shown part of a reply; a second, different reply would be
- * worse than a clear failure). A model given up after its restarts fails its waiting requests with its error.
+ * The stream a pool request hands its caller. It outlives the worker that serves it when the hang watchdog ended
+ * that worker before it sent any of the request: a request that was waiting in the worker behind the hung call
+ * goes back to its slot's queue and runs on the restarted worker, so the caller sees a delay, not a failure.
+ * Once a chunk has arrived, the stream fails as before (the caller has shown part of a reply; a second, different
+ * reply would be worse than a clear failure). Other crashes fail the request as they always did: the request may
+ * be what crashed the worker, and running it again would spend the model's last restart on it. A model given up
+ * after its restarts fails its waiting requests with its error.
  */
 import type { ChatCompletionChunk } from '../engine/contract.js';
 import { isRuntimeError } from '../engine/errors.js';
@@ -68,7 +70,7 @@ export class RetryStream implements AsyncIterableIterator<ChatCompletionChunk> {
         if (!result.done) this.started = true;
         return result;
       } catch (error) {
-        if (this.started || this.closed || !(isRuntimeError(error) && error.code === 'WORKER_CRASHED')) throw error;
+        if (this.started || this.closed || !(isRuntimeError(error) && error.code === 'WORKER_CRASHED' && error.details.hung === true)) throw error;
         this.inner = undefined;
         const requeued = this.requeue(this);
         if (requeued instanceof Error) throw requeued;

@@ -10,7 +10,7 @@
  * answers pings, but a request the page cancelled is not released within `hangGraceMs`, and the worker would
  * stay stuck on it for good.
  */
-import { proxy, transfer, wrap, type Remote } from 'comlink';
+import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import type {
   CallInfo,
   CallRequestOptions,
@@ -129,6 +129,8 @@ export class WorkerEngine implements ChatEngine {
   private loadReject: ((error: unknown) => void) | undefined;
   private pingTimer: ReturnType<typeof setInterval> | undefined;
   private pingSentAt: number | undefined;
+  /** When the ping timer last ran: a long gap means the page itself was stopped (a long task, a frozen tab). */
+  private lastTickAt: number | undefined;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
   private readonly hangGraceMs: number;
@@ -317,8 +319,18 @@ export class WorkerEngine implements ChatEngine {
     void this.api.abort(id).catch(() => undefined);
     // The watchdog: the worker says when its engine let go of the request (`released`); if it never does, the
     // engine is hung and every later request to this worker would wait behind it.
-    this.cancelling.set(id, setTimeout(() => this.hung(id), this.hangGraceMs));
+    this.armHangTimer(id, this.hangGraceMs);
     this.watch();
+  }
+
+  private armHangTimer(id: number, ms: number): void {
+    const dueAt = performance.now() + ms;
+    this.cancelling.set(id, setTimeout(() => {
+      // Fired late: the page itself was stopped (a frozen tab), and the worker's "released" may be waiting in the
+      // queue behind this timer. Give it the grace period again, counted while the page runs.
+      if (performance.now() - dueAt > Math.min(1000, this.hangGraceMs / 2)) this.armHangTimer(id, this.hangGraceMs);
+      else this.hung(id);
+    }, ms));
   }
 
   private hung(id: number): void {
@@ -417,6 +429,7 @@ export class WorkerEngine implements ChatEngine {
     this.stopWatching();
     this.worker.terminate();
     this.streamPort.close();
+    this.release();
     if (wasReady) this.failAll(runtimeError('DISPOSED', { model: this._model }, { message: `${this.name} was terminated.` }));
   }
 
@@ -434,6 +447,7 @@ export class WorkerEngine implements ChatEngine {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     this.pingSentAt = undefined;
+    this.lastTickAt = undefined;
     if (this._state !== 'ready') {
       for (const timer of this.cancelling.values()) clearTimeout(timer);
       this.cancelling.clear();
@@ -442,6 +456,13 @@ export class WorkerEngine implements ChatEngine {
 
   private tick(): void {
     const now = performance.now();
+    // Time the page was not running does not count against the worker: its answer may be waiting in the page's
+    // queue, or it was frozen with the page and wakes a moment later.
+    if (this.lastTickAt !== undefined && this.pingSentAt !== undefined) {
+      const away = now - this.lastTickAt - this.pingIntervalMs;
+      if (away > this.pingIntervalMs) this.pingSentAt += away;
+    }
+    this.lastTickAt = now;
     if (this.pingSentAt !== undefined) {
       if (now - this.pingSentAt > this.pingTimeoutMs) this.crash(`no answer to a ping for ${Math.round(now - this.pingSentAt)} ms`);
       return;
@@ -458,12 +479,26 @@ export class WorkerEngine implements ChatEngine {
     this.stopWatching();
     this.worker.terminate();
     this.streamPort.close();
+    this.release();
     const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason, ...(hang ? { hung: true } : {}) }, {
       message: hang?.message ?? `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
     });
     this.crashError = error;
     this.failAll(error);
     for (const listener of [...this.crashListeners]) listener(error);
+  }
+
+  /**
+   * Lets the worker object go. comlink's FinalizationRegistry holds the worker for as long as the proxy `api` lives,
+   * and the worker's listeners hold this object, which holds `api`: a cycle through a GC root that kept every ended
+   * worker (and this engine) alive for good. Unregistering the proxy breaks it.
+   */
+  private release(): void {
+    try {
+      this.api[releaseProxy]();
+    } catch {
+      // already released
+    }
   }
 
   private failAll(error: RuntimeError): void {

@@ -10,7 +10,8 @@ async function* worker(tokens: string[], error?: Error): AsyncGenerator<ChatComp
   for (const t of tokens) yield chunk(t);
   if (error) throw error;
 }
-const crashed = () => runtimeError('WORKER_CRASHED', { model: 'B', causeMessage: 'test' });
+/** What the hang watchdog fails a worker's requests with. */
+const crashed = () => runtimeError('WORKER_CRASHED', { model: 'B', causeMessage: 'hung', hung: true });
 
 async function read(stream: AsyncIterable<ChatCompletionChunk>): Promise<string> {
   let text = '';
@@ -19,7 +20,7 @@ async function read(stream: AsyncIterable<ChatCompletionChunk>): Promise<string>
 }
 
 describe('RetryStream', () => {
-  it('a request whose worker died before sending anything is queued again and its caller gets the new reply', async () => {
+  it('a request whose worker the hang watchdog ended before it sent anything is queued again; its caller gets the new reply', async () => {
     const requeued: RetryStream[] = [];
     const stream = new RetryStream(worker([], crashed()), (s) => {
       requeued.push(s);
@@ -37,7 +38,9 @@ describe('RetryStream', () => {
     expect(requeues).toBe(0);
   });
 
-  it('only a crash is retried: an engine error or an abort fails at once', async () => {
+  it('only the watchdog\'s restart is retried: another crash (the request may be its cause), an engine error or an abort fails at once', async () => {
+    const crash = runtimeError('WORKER_CRASHED', { model: 'B', causeMessage: 'uncaught error' });
+    await expect(read(new RetryStream(worker([], crash), () => () => {}))).rejects.toBe(crash);
     const abort = new DOMException('stopped', 'AbortError');
     await expect(read(new RetryStream(worker([], abort), () => () => {}))).rejects.toBe(abort);
     const engine = runtimeError('ENGINE_ERROR', { causeMessage: 'bad' });

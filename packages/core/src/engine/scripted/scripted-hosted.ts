@@ -17,8 +17,11 @@ export interface ScriptedCrash {
   /** 'close': the worker calls self.close() (goes silent); 'throw': an uncaught error (the Worker's `error` event);
    *  'hang': a busy loop that never yields (only a ping timeout notices); 'stuck': the call awaits something that
    *  never settles and ignores its AbortSignal and interruptGenerate, while the worker stays responsive (pings are
-   *  answered): a GPU await that never returns. Only the page's watchdog on cancelled calls notices. */
-  how: 'close' | 'throw' | 'hang' | 'stuck';
+   *  answered): a GPU await that never returns. Only the page's watchdog on cancelled calls notices. 'pause': a busy
+   *  loop for `pauseMs`, then the call goes on (with the page stalled at the same time: what freezing a tab does). */
+  how: 'close' | 'throw' | 'hang' | 'stuck' | 'pause';
+  /** For 'pause': how long the worker stops, ms. Default 3000. */
+  pauseMs?: number;
   /** Crash during this call of the worker (1-based, counted over the worker's life). Default 1. */
   onCall?: number;
   /** …after streaming this many tokens of it. Default 0. */
@@ -59,7 +62,12 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Never settles, whatever is aborted or interrupted. */
 const never = () => new Promise<never>(() => {});
 
-function crashNow(how: Exclude<ScriptedCrash['how'], 'stuck'>): void {
+function crashNow(how: Exclude<ScriptedCrash['how'], 'stuck'>, pauseMs = 3000): void {
+  if (how === 'pause') {
+    const until = Date.now() + pauseMs;
+    while (Date.now() < until) { /* the worker is stopped, then goes on */ }
+    return;
+  }
   if (how === 'close') scope.close?.();
   else if (how === 'throw') setTimeout(() => { throw new Error('scripted worker crash (uncaught error)'); });
   else {
@@ -95,7 +103,7 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
     if (!crash || call !== (crash.onCall ?? 1)) return stream;
     return (async function* () {
       let tokens = 0;
-      const fault = async () => (crash.how === 'stuck' ? never() : crashNow(crash.how));
+      const fault = async () => (crash.how === 'stuck' ? never() : crashNow(crash.how, crash.pauseMs));
       if ((crash.afterTokens ?? 0) === 0) await fault();
       for await (const chunk of stream) {
         yield chunk;

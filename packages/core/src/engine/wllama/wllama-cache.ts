@@ -142,6 +142,35 @@ function networkError(url: string, cause: unknown): WllamaEngineError {
   );
 }
 
+function cutOffError(url: string, received: number, total: number, cause: unknown): WllamaEngineError {
+  const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
+  return new WllamaEngineError(
+    'NETWORK',
+    `The download of ${url} was cut off after ${mb(received)}${total ? ` of ${mb(total)}` : ''} MB (${describeUnknown(cause)}); nothing partial was kept in the browser cache. Check the connection and load again: the download starts over.`,
+    { url, loadedBytes: received, ...(total ? { totalBytes: total } : {}), causeName: (cause as Error | null)?.name, causeMessage: (cause as Error | null)?.message },
+    { cause },
+  );
+}
+
+/** Deletes what a failed download left of `url` (the file and any metadata). Resolves to the partial file's size. */
+async function removePartialDownload(cache: CacheManagerLike, url: string): Promise<number> {
+  try {
+    const name = await cache.getNameFromURL(url);
+    const dir = await cacheDirectory();
+    if (!dir) return 0;
+    let size = 0;
+    try {
+      size = (await (await dir.getFileHandle(name)).getFile()).size;
+    } catch {
+      // nothing was written
+    }
+    for (const file of [name, METADATA_PREFIX + name]) await dir.removeEntry(file).catch(() => undefined);
+    return size;
+  } catch {
+    return 0; // the next download truncates whatever is left anyway
+  }
+}
+
 function isAbort(error: unknown, signal?: AbortSignal): boolean {
   return !!signal?.aborted || (error as { name?: string } | null)?.name === 'AbortError';
 }
@@ -166,13 +195,23 @@ export async function downloadToWllamaCache(
 ): Promise<Blob> {
   const cache = await wllamaCacheManager();
   if (!cache) throw new Error('downloadToWllamaCache: this browser has no Origin Private File System; load without the cache');
+  let progress: DownloadProgress = { loadedBytes: 0, totalBytes: 0 };
   try {
     await cache.download(url, {
       ...(options.signal ? { signal: options.signal } : {}),
-      progressCallback: ({ loaded, total }) => options.onProgress?.({ loadedBytes: loaded, totalBytes: total }),
+      progressCallback: ({ loaded, total }) => {
+        progress = { loadedBytes: loaded, totalBytes: total };
+        options.onProgress?.(progress);
+      },
     });
   } catch (error) {
-    throw classifyDownloadError(url, error, options.signal);
+    // wllama writes the file as it arrives and its metadata only at the end: a cut download leaves a partial file
+    // that nothing lists or reads, taking disk space. Remove it, so the cache holds whole models or nothing.
+    const partialBytes = await removePartialDownload(cache, url);
+    const received = Math.max(progress.loadedBytes, partialBytes);
+    const classified = classifyDownloadError(url, error, options.signal);
+    if (received > 0 && classified instanceof WllamaEngineError && classified.code === 'NETWORK') throw cutOffError(url, received, progress.totalBytes, error);
+    throw classified;
   }
   const blob = await openWllamaCached(url);
   if (!blob) throw new WllamaEngineError('NETWORK', `The model ${url} was downloaded but is incomplete in the browser cache; try again`, { url });
