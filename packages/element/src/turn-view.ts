@@ -65,7 +65,7 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
             : nothing}
         </div>
         ${area.shows === 'none' ? html`<p class="placeholder">${answerPlaceholder(view)}</p>` : nothing}
-        ${view.answer && !running && area.shows === 'answer' && wasCut(answerCall(view)) ? cutMark(answerCall(view)!.record?.maxTokens) : nothing}
+        ${view.answer && !running && area.shows === 'answer' ? answerCutMark(view) : nothing}
       </div>
       ${view.earlyStop
         ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
@@ -141,6 +141,22 @@ function draftState(view: RunView): string {
     default:
       return 'the final answer replaces it.';
   }
+}
+
+/**
+ * The cut mark under a finished answer: the call that wrote the final text stopped at its token limit. With a result
+ * (a finished or restored turn) that call is the last trace record whose text is the answer (an early stop's answer
+ * is an earlier aggregate, not the last call); while the view is still being built, the layer's answering call.
+ */
+function answerCutMark(view: RunView): TemplateResult | typeof nothing {
+  const r = view.result;
+  if (r) {
+    const answer = r.answer.trim();
+    const writer = answer ? [...r.trace].reverse().find((c) => !c.error && c.text.trim() === answer) : undefined;
+    return writer && (writer.cut ?? writer.finishReason === 'length') ? cutMark(writer.maxTokens) : nothing;
+  }
+  const call = answerCall(view);
+  return wasCut(call) ? cutMark(call!.record?.maxTokens) : nothing;
 }
 
 function answerPlaceholder(view: RunView): string {
