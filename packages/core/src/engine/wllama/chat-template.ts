@@ -30,8 +30,10 @@ export interface ChatTemplateChoice {
 
 /** True when a template refuses a system message or never renders one. */
 export function templateLacksSystemRole(template: string): boolean {
-  if (/system role (is )?not supported/i.test(template)) return true;
-  return !/system/.test(template);
+  if (/system role (is )?not supported/i.test(template) || /raise_exception\([^)]*system/i.test(template)) return true;
+  if (/system/.test(template)) return false;
+  // A template that prints every message's own role (ChatML written generically) renders a system turn too.
+  return !/message\[['"]role['"]\]|message\.role/.test(template);
 }
 
 /** The template a model runs with: its own, its family's (Gemma), or llama.cpp's ChatML fallback. */

@@ -10,6 +10,8 @@ describe('the chat template a GGUF model runs with', () => {
     expect(chooseChatTemplate(header({ 'general.architecture': 'llama', 'tokenizer.chat_template': CHATML.replace("message['role']", "'system'") }))).toEqual({ source: 'gguf', noSystemRole: false });
     // SmolLM2's template names the system role.
     expect(templateLacksSystemRole("{% if loop.first and messages[0]['role'] != 'system' %}…{% endif %}")).toBe(false);
+    // ChatML written generically prints each message's role, the system one included (the tests' tiny GGUFs).
+    expect(templateLacksSystemRole(CHATML)).toBe(false);
   });
 
   it('says "no system role" for a template that refuses one (Gemma 2) or never renders one', () => {
