@@ -93,6 +93,7 @@ const LITE_MODULES = [
   'runtime/format-bytes.ts',
   'engine/moa-error.ts',
   'engine/remote/off-device.ts',
+  'engine/wllama/wllama-catalog.ts',
 ];
 
 function floorOf(path: string): string {

@@ -16,3 +16,6 @@ export { formatBytes } from './runtime/format-bytes.js';
 export { MoAError, isMoAError } from './engine/moa-error.js';
 export { offDevice } from './engine/remote/off-device.js';
 export type { OffDevice } from './engine/remote/off-device.js';
+// The CPU catalog (GGUF URLs, sizes, licences): what a page needs to build `wllama` specs before any question.
+export { WASM_MODEL_CATALOG, wasmCatalogModel } from './engine/wllama/wllama-catalog.js';
+export type { WasmCatalogModel } from './engine/wllama/wllama-catalog.js';
