@@ -68,18 +68,25 @@ test('Attention-MoA on SmolLM2 135M Instruct + Gemma 3 270M in agent workers: wh
     expect.soft(run.error).toBeUndefined();
     expect.soft(run.dropped).toEqual([]);
     const roles = (layer: number) => run.calls.filter((c) => c.layer === layer).map((c) => c.role).sort();
-    // Per layer: 2 proposals, 2×2 critiques (cross and self), 2 refinements, 1 aggregation (+ the residual from layer 2).
-    const layer1 = ['aggregate', 'critique', 'critique', 'critique', 'critique', 'propose', 'propose', 'refine', 'refine'];
-    expect.soft(roles(1)).toEqual(layer1);
+    // Per layer: 2 proposals, then for the k agents whose proposal the role check kept (a proposal that only recites
+    // its prompt sits the layer out; all of them when none is kept): k×k critiques, k refinements, 1 aggregation
+    // (+ the residual from layer 2).
+    const expected = (layer: number) => {
+      const setAside = run.calls.filter((c) => c.layer === layer && c.role === 'propose' && c.roleCheck?.action).length;
+      const k = setAside === 2 ? 2 : 2 - setAside;
+      return ['aggregate', ...Array(k * k).fill('critique'), 'propose', 'propose', ...Array(k).fill('refine'), ...(layer > 1 ? ['residual'] : [])].sort();
+    };
+    expect.soft(roles(1)).toEqual(expected(1));
     expect.soft(run.layersRun).toBeGreaterThanOrEqual(1);
-    if (run.layersRun === 2) expect.soft(roles(2)).toEqual([...layer1, 'residual'].sort());
+    if (run.layersRun === 2) expect.soft(roles(2)).toEqual(expected(2));
     expect.soft(run.streamedAnswer).toBe(run.answer);
   });
 
-  await test.step('every call returns text', () => {
+  await test.step('every call returns text, or is marked as not doing its role (shown on its card, not passed on)', () => {
     for (const c of run.calls) {
       expect.soft(c.error, `L${c.layer} ${c.role} ${c.agent}`).toBeUndefined();
-      expect.soft(c.text.trim().length, `L${c.layer} ${c.role} ${c.agent} returned ${JSON.stringify(c.output)}`).toBeGreaterThan(0);
+      // A small model may write only echoed scaffolding: cleaned, nothing is left, and the role check says so.
+      if (!c.text.trim()) expect.soft(c.roleCheck?.problems.length ?? 0, `L${c.layer} ${c.role} ${c.agent} returned ${JSON.stringify(c.output)} unmarked`).toBeGreaterThan(0);
     }
     expect.soft(run.answer.trim().length).toBeGreaterThan(0);
   });

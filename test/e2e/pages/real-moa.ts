@@ -38,6 +38,8 @@ export interface RealCall {
   finishReason: CallRecord['finishReason'];
   /** The trace's mark of an answer cut at its token limit. */
   cut?: boolean;
+  /** The protocol's role check: what the model did instead of its task, and what the protocol did about it. */
+  roleCheck?: CallRecord['roleCheck'];
   /** The protocol's count of the prompt (what it fitted the window with). */
   promptTokens: number;
   /** llama.cpp's own counts (the model's tokenizer, the chat template applied). */
@@ -152,6 +154,7 @@ const harness = {
         text: c.text,
         finishReason: c.finishReason,
         ...(c.cut !== undefined ? { cut: c.cut } : {}),
+        ...(c.roleCheck ? { roleCheck: c.roleCheck } : {}),
         promptTokens: c.promptTokens,
         ...(c.usage ? { usage: { prompt: c.usage.prompt_tokens, completion: c.usage.completion_tokens } } : {}),
         maxTokens: c.maxTokens ?? NaN,
