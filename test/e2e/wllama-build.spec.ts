@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { build } from 'vite';
 import { GENERATED_DIR, TINY_AGENTS } from '../fixtures/gguf/tiny-models.js';
 
-// The prebuilt library (the element's self-contained file, which exports all of core) carries llama.cpp's wasm as a
+// The prebuilt library (the element's self-contained file and core.js next to it, which exports all of core) carries llama.cpp's wasm as a
 // file next to it (not base64 in the JS, not a CDN URL), and the built code finds it and runs a real model from it.
 // (The npm modules for bundlers ship no wasm: the app's bundler emits @wllama/wllama's; see fresh-apps.spec.ts.)
 const OUT = 'test-results/element-build';
@@ -13,11 +13,19 @@ test('the self-contained build ships wllama.wasm once, as an asset, and runs a m
   await build({ configFile: 'vite.config.ts', mode: 'element', logLevel: 'warn', build: { outDir: OUT, emptyOutDir: true, sourcemap: false } });
   const wasm = statSync(`${OUT}/wllama.wasm`);
   expect(wasm.size).toBe(statSync('node_modules/@wllama/wllama/esm/wasm/wllama.wasm').size);
-  const js = readFileSync(`${OUT}/attention-moa.js`, 'utf8');
-  expect(js).toContain('new URL(`wllama.wasm`,import.meta.url)');
-  expect(js).not.toContain('data:application/wasm');
-  expect(js.length).toBeLessThan(350_000);
-  expect(js).not.toMatch(/cdn\.jsdelivr|unpkg\.com/);
+  // The page file stays small and loads core lazily (core.js, next to it); core's wllama code and the agent worker's
+  // chunk (in assets/) each point at the one wasm file relative to themselves.
+  const page0 = readFileSync(`${OUT}/attention-moa.js`, 'utf8');
+  expect(page0.length).toBeLessThan(350_000);
+  expect(readFileSync(`${OUT}/core.js`, 'utf8')).toContain('new URL(`wllama.wasm`,import.meta.url)');
+  const workerChunks = readdirSync(`${OUT}/assets`).filter((f) => /^wllama-.*\.js$/.test(f));
+  expect(workerChunks).toHaveLength(1);
+  expect(readFileSync(`${OUT}/assets/${workerChunks[0]}`, 'utf8')).toContain('new URL(`../wllama.wasm`,import.meta.url)');
+  for (const f of readdirSync(OUT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'))) {
+    expect(readFileSync(`${OUT}/${f}`, 'utf8'), f).not.toContain('data:application/wasm');
+  }
+  // wllama's own module names a CDN for its opt-in compat mode only; our code never points at one.
+  for (const f of ['attention-moa.js', 'core.js']) expect(readFileSync(`${OUT}/${f}`, 'utf8'), f).not.toMatch(/cdn\.jsdelivr|unpkg\.com/);
 
   const wasmRequests: string[] = [];
   page.on('request', (r) => {
@@ -35,7 +43,6 @@ test('the self-contained build ships wllama.wasm once, as an asset, and runs a m
   expect(pooled.text).toBe(result.text);
   expect(wasmRequests).toEqual([`/${OUT}/wllama.wasm`, `/${OUT}/wllama.wasm`]);
   // One copy of the wasm in the package, shared by the page bundle and the worker chunk.
-  const { readdirSync } = await import('node:fs');
   const wasmFiles = readdirSync(OUT, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.wasm'));
   expect(wasmFiles).toEqual(['wllama.wasm']);
 });
