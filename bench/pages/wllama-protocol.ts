@@ -5,7 +5,7 @@
  * the prompt tokens computed and reused; per run the wall time and when the first visible answer text appeared (a
  * draft or the answer). Analysis happens in the suites, in Node.
  */
-import { AttentionMoA, EnginePool, type AttentionMoAOptions, type EngineSpec, type PromptTemplates } from '@attention-moa/core';
+import { AttentionMoA, EnginePool, type AttentionMoAError, type AttentionMoAOptions, type AttentionMoAResult, type EngineSpec, type PromptTemplates } from '@attention-moa/core';
 import { legacyCritiquePrompt, legacyRefinePrompt } from '../lib/legacy-prompts.js';
 
 export interface ModelSetup {
@@ -38,6 +38,10 @@ export interface RunSetup {
   /** The critique/refine layout before the KV-cache one (bench/lib/legacy-prompts.ts). */
   legacyPrompts?: boolean;
   drafts?: boolean;
+  /** Abort the run once the first answer text (draft or answer) is visible: measures only that, cheaply. */
+  stopAtFirstVisible?: boolean;
+  /** Abort the run when the first call of this role starts (e.g. 'refine': measure proposals and critiques only). */
+  stopAtRole?: CallRow['role'];
 }
 
 export interface CallRow {
@@ -128,14 +132,27 @@ const bench = {
     let firstDraftMs: number | undefined;
     let firstAnswerMs: number | undefined;
     let drafts = 0;
-    const result = await moa.complete(setup.question, {
-      onEvent: (e) => {
-        if (e.type === 'draft-token' && e.token) firstDraftMs ??= performance.now() - started;
-        if (e.type === 'draft-start') drafts++;
-        if (e.type === 'answer-token' && e.token) firstAnswerMs ??= performance.now() - started;
-      },
-    });
-    const wallMs = performance.now() - started;
+    const controller = new AbortController();
+    const seen = (at: number | undefined) => {
+      if (setup.stopAtFirstVisible && at !== undefined) controller.abort();
+    };
+    let result: AttentionMoAResult;
+    try {
+      result = await moa.complete(setup.question, {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'draft-token' && e.token) seen((firstDraftMs ??= performance.now() - started));
+          if (e.type === 'draft-start') drafts++;
+          if (e.type === 'call-start' && e.role === setup.stopAtRole) controller.abort();
+          if (e.type === 'answer-token' && e.token) seen((firstAnswerMs ??= performance.now() - started));
+        },
+      });
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+      const e = error as AttentionMoAError;
+      result = { answer: '', layerOutputs: [], layersRun: 0, trace: e.trace ?? [], dropped: [], usage: { calls: 0, promptTokens: 0, processedPromptTokens: 0, reusedPromptTokens: 0, completionTokens: 0 }, durationMs: 0 };
+    }
+    const wallMs = setup.stopAtFirstVisible || setup.stopAtRole ? NaN : performance.now() - started;
     return {
       wallMs,
       firstVisibleMs: Math.min(firstDraftMs ?? Infinity, firstAnswerMs ?? Infinity),
