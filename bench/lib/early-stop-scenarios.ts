@@ -102,7 +102,7 @@ export const SCENARIOS: ConvergingScenario[] = [
 ];
 
 /** The judge instruction is in the residual prompt only with earlyStop 'judge' (see protocol/prompts.ts). */
-const JUDGE_INSTRUCTION = 'reply with exactly NO FURTHER IMPROVEMENT';
+const JUDGE_INSTRUCTION = 'reply with this one line and nothing else: NO FURTHER IMPROVEMENT';
 
 export function agentRules(s: ConvergingScenario, index: number): ScriptRule[] {
   return [

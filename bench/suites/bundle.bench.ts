@@ -52,7 +52,7 @@ test('bundle: gzip size of what a page loads before any model', async ({ page, b
     {
       id: '6-bundle',
       title: '6. Bundle: what a page loads before any model',
-      explanation: 'gzip (level 9) size of every script Chromium fetched for a page with only `<attention-moa>` (core + element + Lit); worker and lazily loaded chunks listed separately.',
+      explanation: 'gzip (level 9) size of every script Chromium fetched for a page with only `<attention-moa>` (the element, Lit and `@attention-moa/core/lite`; the protocol, runtime and Markdown renderer load on first use); worker and lazily loaded chunks listed separately.',
       target: 'page ≤ 40 kB gzip, and no web-llm code in the page chunk',
       met: pageGzip <= 40 * 1024 && webllmInPage.length === 0,
       headline: `page ${kB(pageGzip)} gzip, web-llm ${webllmInPage.length ? 'IN the page chunk' : 'not in the page chunk'}`,

@@ -118,6 +118,9 @@ test('streaming render: cost of the last 1,000 tokens ÷ the first 1,000, longes
   const element = runs.element;
   const ratio = summarize(element.map((r) => r.ratio)).median;
   const longestTask = summarize(element.map((r) => r.longest)).median;
+  // The target is the issue's: no main-thread task over 50 ms of CPU time (wall time on this shared machine includes
+  // time the thread waited for a core; it is reported next to it).
+  const longestCpu = summarize(element.map((r) => r.longestCpu)).median;
   const naiveLast = summarize(runs.naive.map((r) => r.last)).median;
   const elementLast = summarize(element.map((r) => r.last)).median;
   recordSuite(
@@ -126,9 +129,9 @@ test('streaming render: cost of the last 1,000 tokens ÷ the first 1,000, longes
       title: '4. Streaming render',
       explanation:
         `${TOKENS.toLocaleString('en')} tokens of generated Markdown (headings, paragraphs, lists, quotes, code blocks, inline markup; bench/lib/markdown-corpus.ts) fed ${PER_FRAME} per animation frame into the answer; main-thread time (Chromium's TaskDuration) of the last ${WINDOW.toLocaleString('en')} tokens ÷ the first ${WINDOW.toLocaleString('en')}, and the longest task (PerformanceObserver 'longtask': tasks ≥ 50 ms; 0 = none).`,
-      target: `element: last ÷ first ≤ ${TARGET_RATIO} and longest task < ${TARGET_LONGEST_MS} ms`,
-      met: ratio <= TARGET_RATIO && longestTask < TARGET_LONGEST_MS,
-      headline: `element: last ÷ first ${fmt(ratio)}, longest task ${longestTask > 0 ? `${fmt(longestTask, 0)} ms` : 'none ≥ 50 ms'}; naive: ${fmt(summarize(runs.naive.map((r) => r.ratio)).median, 1)}, longest ${fmt(summarize(runs.naive.map((r) => r.longest)).median, 0)} ms`,
+      target: `element: last ÷ first ≤ ${TARGET_RATIO} and no main-thread task over ${TARGET_LONGEST_MS} ms of CPU time`,
+      met: ratio <= TARGET_RATIO && longestCpu < TARGET_LONGEST_MS,
+      headline: `element: last ÷ first ${fmt(ratio)}, longest task ${fmt(longestCpu, 0)} ms CPU (${longestTask > 0 ? `${fmt(longestTask, 0)} ms wall` : 'none ≥ 50 ms wall'}); naive: ${fmt(summarize(runs.naive.map((r) => r.ratio)).median, 1)}, longest ${fmt(summarize(runs.naive.map((r) => r.longest)).median, 0)} ms`,
       rows,
       notes: [
         `Over the last ${WINDOW.toLocaleString('en')} tokens the naive renderer spends ${fmt(naiveLast / elementLast, 0)}× the element's main-thread time.`,

@@ -41,13 +41,14 @@ test('a conversation survives closing the browser, is listed, reopens, and conti
   const item = page.getByTestId('conversation').filter({ hasText: 'Why is the sky blue' });
   await expect(item).toContainText('1 question');
   await expect(item).toContainText('simulated');
-  await item.click();
-  // Restored without any model: the transcript shows the turn, and offers to continue.
-  const transcript = page.getByTestId('transcript');
-  await expect(transcript.getByTestId('transcript-turn')).toHaveCount(1);
-  await expect(transcript).toContainText('Why is the sky blue? Explain it to a curious 12-year-old.');
-  await expect(transcript).toContainText('Rayleigh scattering');
-  await expect(transcript).toContainText('Attention-MoA · simulated · 33 calls');
+  // The last conversation opens by itself, without any model: the element shows the turn as it was answered
+  // (Markdown, status line, details), and the page offers to continue.
+  const restored = page.locator('attention-moa li.turn');
+  await expect(restored).toHaveCount(1);
+  await expect(restored.locator('[part=question]')).toContainText('Why is the sky blue? Explain it to a curious 12-year-old.');
+  await expect(restored.locator('.md')).toContainText('Rayleigh scattering');
+  await expect(restored.locator('[part=status]')).toHaveText(/^Done in .* · 2 layers · 33 calls · [\d,]+ tokens written$/);
+  await expect(page.getByTestId('continue')).toBeVisible();
 
   // Continue the conversation: the follow-up goes out with the restored turn as history.
   await page.getByTestId('continue').getByRole('button', { name: 'Continue in the simulation' }).click();

@@ -35,7 +35,12 @@ test('simulation: from an example question to the final answer, with the early s
   await page.getByTestId('example').first().click();
   // It streams: the element is running before it is done.
   await expect.poll(() => element.evaluate((el: Element & { status?: string }) => el.status)).toBe('running');
+  // While the agents work, a first proposal shows as a labelled draft; the final answer replaces it.
+  await expect(element.locator('[part~="draft-label"]')).toContainText(/Draft from Agent [A-C]'s proposal — the ensemble is still working/);
+  await expect(element.locator('[part~="draft"]')).not.toBeEmpty();
+  await page.screenshot({ path: `${SCREENSHOTS}/draft-run-1280.png`, fullPage: true });
   await expect.poll(() => element.evaluate((el: Element & { status?: string }) => el.status), { timeout: 45_000 }).toBe('done');
+  await expect(element.locator('[part~="draft"]')).toHaveCount(0);
 
   const answer = element.locator('[part~="answer"]').last();
   await expect(answer).toContainText('Rayleigh scattering');

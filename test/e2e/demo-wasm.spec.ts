@@ -93,3 +93,32 @@ test('when the CPU models cannot be downloaded, the demo says which file failed 
   await expect(page.getByTestId('start-simulation')).toBeVisible();
   await context.close();
 });
+
+test('a second tab is told when models are already loaded in another tab, instead of silently loading a second copy', async () => {
+  test.setTimeout(120_000);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await fakeHuggingFace(context, []);
+  const first = await context.newPage();
+  await first.goto(server.url);
+  await expect(first.locator('html[data-ready]')).toBeAttached();
+  // A second tab open before the first loads anything: nothing to say yet.
+  const second = await context.newPage();
+  await second.goto(server.url);
+  await expect(second.locator('html[data-ready]')).toBeAttached();
+  await expect(second.getByTestId('models-elsewhere')).toHaveCount(0);
+
+  await first.getByTestId('start-wasm').click();
+  await expect(first.locator('.session-bar .chip')).toHaveText(['SmolLM2 135M', 'SmolLM2 360M · aggregator'], { timeout: 60_000 });
+  // The open tab hears it at once; a tab opened later asks and is told too.
+  const notice = 'Models are already loaded in another tab of this demo: SmolLM2 135M Instruct, SmolLM2 360M Instruct (on the CPU).';
+  await expect(second.getByTestId('models-elsewhere')).toContainText(notice);
+  const third = await context.newPage();
+  await third.goto(server.url);
+  await expect(third.getByTestId('models-elsewhere')).toContainText(notice);
+  await expect(third.getByTestId('start-wasm')).toBeVisible(); // told, not blocked
+  // The tab with the models closes: the others stop saying so.
+  await first.close();
+  await expect(second.getByTestId('models-elsewhere')).toHaveCount(0);
+  await expect(third.getByTestId('models-elsewhere')).toHaveCount(0);
+  await context.close();
+});

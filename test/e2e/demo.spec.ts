@@ -199,6 +199,11 @@ test('with no network for the first download, “Download and start” fails wit
   expect(blocked.length).toBeGreaterThan(0);
   expect(blocked.every((u) => /SmolLM2|Qwen2\.5-0\.5B|q4f32|q0f32/.test(u))).toBe(true); // the f32 Tiny preset's files
   await expect(page.getByTestId('loading')).toHaveCount(0);
+  // Try again is one click: it asks for the files again and fails the same plain way.
+  const asked = blocked.length;
+  await page.getByTestId('retry-start').click();
+  await expect.poll(() => blocked.length, { timeout: 30_000 }).toBeGreaterThan(asked);
+  await expect(error).toContainText('The models could not be loaded', { timeout: 30_000 });
   await page.getByTestId('start-simulation').click();
   await expect(page.getByTestId('sim-banner')).toBeVisible();
 });

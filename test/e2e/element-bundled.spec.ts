@@ -15,8 +15,8 @@ let outDir = '';
 test.beforeAll(async () => {
   test.setTimeout(180_000);
   const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'inherit' });
-  // The packages as they would be published: core, then the element (self-contained file + dist/lib + d.ts).
-  run(['node_modules/vite/bin/vite.js', 'build', '--mode', 'core', '--logLevel', 'error']);
+  // The packages as they would be published: core (ES modules, tsc), then the element (self-contained file + dist/lib + d.ts).
+  rmSync(join(root, 'packages/core/dist'), { recursive: true, force: true });
   run(['node_modules/typescript/bin/tsc', '-p', 'packages/core/tsconfig.build.json']);
   run(['node_modules/vite/bin/vite.js', 'build', '--mode', 'element', '--logLevel', 'error']);
   run(['node_modules/typescript/bin/tsc', '-p', 'packages/element/tsconfig.build.json']);

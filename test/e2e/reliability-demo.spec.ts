@@ -56,14 +56,13 @@ test('reloaded mid-answer: the conversation is there up to the last completed tu
   await page.getByTestId('start-simulation').click();
   await ask(page, 'And why are sunsets red?');
   // Well into the second answer: several calls finished, tokens streaming.
-  await expect(element(page).locator('li.turn').last().locator('[part=status]')).toHaveText(/Layer 1 of \d · .* · ([3-9]|1\d) of \d+ calls done/, { timeout: 30_000 });
+  await expect(element(page).locator('li.turn').last().locator('[part=status]')).toHaveText(/Layer 1 of \d · .* · ([3-9]|1\d) of up to \d+ calls done/, { timeout: 30_000 });
   await page.reload();
   await expect(page.locator('html[data-ready]')).toBeAttached();
   await expect(conversationItem(page, 'Why is the sky blue?')).toContainText('1 question');
-  await conversationItem(page, 'Why is the sky blue?').click();
-  const transcript = page.getByTestId('transcript');
-  await expect(transcript.getByTestId('transcript-turn')).toHaveCount(1);
-  await expect(transcript.locator('.turn-q')).toHaveText(['Why is the sky blue?']);
+  // The reload reopens the conversation: the element shows the completed turn only.
+  await expect(element(page).locator('li.turn')).toHaveCount(1);
+  await expect(element(page).locator('[part=question]')).toHaveText(['YouWhy is the sky blue?']);
   // The same page goes on (at instant speed): continue the conversation and ask the cut-off question again.
   await page.getByTestId('continue').getByRole('button', { name: 'Choose models' }).click();
   await page.getByTestId('sim-speed').selectOption('instant');
@@ -126,7 +125,7 @@ for (const how of ['throw', 'error'] as const) {
   });
 }
 
-test('hostile text in stored conversations (questions, answers, error messages, titles) stays text in the list and the transcript', async ({ page }) => {
+test('hostile text in stored conversations (questions, answers, error messages, titles) stays text in the list and the restored turns', async ({ page }) => {
   const errors = watch(page);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -175,14 +174,42 @@ test('hostile text in stored conversations (questions, answers, error messages, 
   for (let c = 0; c < categories.length; c++) {
     await page.getByTestId('conversation').nth(c).click();
     const count = corpus.payloads.filter((p) => p.category === categories[categories.length - 1 - c]).length;
-    await expect(page.getByTestId('transcript-turn')).toHaveCount(count);
-    const problems = await page.evaluate(auditDom, { textContainers: ['[data-testid=transcript] .turn-q', '[data-testid=transcript] .turn-a', '.conv-title', '.section-head h2'] });
+    await expect(page.locator('attention-moa li.turn')).toHaveCount(count);
+    const problems = await page.evaluate(auditDom, { textContainers: ['[part=question]', '.md', '[part=error]', '.conv-title', '.section-head h2'] });
     expect(problems, categories[categories.length - 1 - c]).toEqual([]);
   }
   // The text is shown as text: the first OWASP payload is there literally.
   await page.getByTestId('conversation').filter({ has: page.locator('.conv-title').getByText('<script>alert(1)</script>', { exact: true }) }).click();
-  await expect(page.getByTestId('transcript').locator('.turn-q').first()).toHaveText('<script>alert(1)</script>');
+  await expect(page.locator('attention-moa [part=question]').first()).toHaveText('You<script>alert(1)</script>');
   expect(dialogs).toEqual([]);
   expect(requests).toEqual([]);
+  expect(errors).toEqual([]);
+});
+
+test('two tabs on one conversation: the turns asked in either tab are all kept, and each tab\'s list follows the other', async ({ context }) => {
+  test.slow();
+  const a = await context.newPage();
+  const b = await context.newPage();
+  const errors = [...watch(a), ...watch(b)];
+  await startSimulation(a, 'instant');
+  await askAndWait(a, 'Why is the sky blue?');
+  // Tab B opens the same conversation and continues it.
+  await b.goto(server.url);
+  await expect(b.locator('html[data-ready]')).toBeAttached();
+  await conversationItem(b, 'Why is the sky blue?').click();
+  await b.getByTestId('continue').getByRole('button', { name: 'Continue in the simulation' }).click();
+  await askAndWait(b, 'And why are sunsets red?');
+  // Tab A is told: its list counts B's turn without a reload.
+  await expect(conversationItem(a, 'Why is the sky blue?')).toContainText('2 questions');
+  // Tab A never saw B's turn and asks its own follow-up: saving it must not overwrite B's.
+  await askAndWait(a, 'Is the sky blue on Mars too?');
+  await expect(conversationItem(a, 'Why is the sky blue?')).toContainText('3 questions');
+  await expect(conversationItem(b, 'Why is the sky blue?')).toContainText('3 questions');
+  // Opened anywhere: every turn, in the order asked.
+  const c = await context.newPage();
+  await c.goto(server.url);
+  await expect(c.locator('html[data-ready]')).toBeAttached();
+  await conversationItem(c, 'Why is the sky blue?').click();
+  await expect(c.getByTestId('transcript').locator('.turn-q')).toHaveText(['Why is the sky blue?', 'And why are sunsets red?', 'Is the sky blue on Mars too?']);
   expect(errors).toEqual([]);
 });

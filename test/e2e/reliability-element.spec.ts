@@ -81,6 +81,27 @@ test.describe('faults through the component', () => {
     });
   }
 
+  test('no callTimeoutMs set (the element\'s default): an engine that hangs is dropped at a deadline from its measured speed, and the next question works', async () => {
+    // B's 6th call (the second question's proposal) hangs for good, deaf to every signal. The first question
+    // measures the models' speed; the default deadline for the hung call follows from it (seconds, not minutes).
+    await page.evaluate(() => window.relEl.setup('stuck', { stuckOnCall: 6, defaultDeadline: true }));
+    await ask(page, 'Why are there tides?');
+    await settled(page, /^Done.* · 1 layer · 16 calls/);
+    const asked = Date.now();
+    await ask(page, 'Why are there two tides a day?');
+    await settled(page, /^Done.* · 1 layer · 10 calls/);
+    const waited = Date.now() - asked;
+    const turn = lastTurn(page);
+    await expect(turn.locator('[part=answer] .md')).toHaveText(EXPECTED);
+    await expect(turn.locator('.note.dropped')).toContainText(/CallTimeoutError: the call did not finish within its deadline of 1\d s \(callTimeoutMs 'auto': 10 s \+ 4 × the time 512 tokens take at the \d+ tok\/s measured on this model/);
+    expect(waited).toBeGreaterThan(10_000);
+    expect(waited).toBeLessThan(25_000);
+    // The watchdog restarted B's worker: the third question has every agent.
+    await nextQuestionWorks(page);
+    expect(errors).toEqual([]);
+    await page.evaluate(() => window.relEl.teardown());
+  });
+
   test('the aggregator fails mid-answer: the withdrawn text is replaced by the stand-in\'s answer, and a note says so', async () => {
     await page.evaluate(() => window.relEl.setup('aggregator'));
     await ask(page, 'Why are there tides?');

@@ -72,6 +72,35 @@ test.describe('faults through workers', () => {
     expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
   });
 
+  test('a hung engine (deaf to its signal and to interruptGenerate) is cut off by the timeout; the watchdog restarts its worker, the model is reloaded, the next run has every agent', async () => {
+    const r: any = await page.evaluate(() => window.rel.faultRun('stuck'));
+    expect(r.first.error).toBeNull();
+    expect(r.first.answer).toBe(EXPECTED);
+    expect(r.first.dropped).toEqual([expect.objectContaining({ agent: 'B', role: 'propose', reason: 'CallTimeoutError: the call did not finish within callTimeoutMs (1500 ms)' })]);
+    expect(propose(r.first, 'B')).toMatchObject({ finish: 'timeout', error: { code: 'CALL_TIMEOUT' }, text: 'B proposes:' });
+    // The cancelled call was never released: after the grace period the worker was ended and started again.
+    const crashed = r.poolEvents.filter((e: any) => e.type === 'worker-crashed');
+    expect(crashed).toEqual([expect.objectContaining({ model: 'B', restarting: true, error: expect.objectContaining({ code: 'WORKER_CRASHED' }) })]);
+    expect(crashed[0].error.message).toMatch(/^The engine running "B" hung: a call it was told to stop 1 s ago was still running .* restarted with the model reloaded/);
+    expect(r.poolEvents.filter((e: any) => e.type === 'loaded' && e.model === 'B').map((e: any) => e.attempt)).toEqual([0, 1]);
+    expect(r.workersCreated).toBe(5); // 4 + B's restart
+    // Without the watchdog the stuck job keeps B's worker for good, and every later call to B times out too.
+    expectHealthy(r.second);
+    expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
+  });
+
+  test('Stop while an engine is hung, then ask again at once: the new question waits for the restarted worker and loses nothing', async () => {
+    const r: any = await page.evaluate(() => window.rel.stuckThenStop());
+    expect(r.first.error).toMatchObject({ code: 'ABORTED' });
+    expect(r.firstEndedMs).toBeLessThan(500); // Stop is immediate even though B's engine does not stop
+    // B's new proposal was sent to the stuck worker (queued behind the hung call); when the watchdog ended that
+    // worker it went back to the pool's queue and ran on the restarted one.
+    expectHealthy(r.second);
+    expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed').map((e: any) => [e.model, e.restarting, e.error.code])).toEqual([['B', true, 'WORKER_CRASHED']]);
+    expect(r.workersCreated).toBe(5);
+    expect(r.status.every((s: any) => s.state === 'loaded' && s.inFlight === 0 && s.queued === 0)).toBe(true);
+  });
+
   test('an agent that returns empty text is dropped with EMPTY_OUTPUT', async () => {
     const r: any = await page.evaluate(() => window.rel.faultRun('empty'));
     expect(r.first.error).toBeNull();
@@ -129,6 +158,26 @@ test.describe('faults through workers', () => {
     expect(r.first.dropped).toEqual([expect.objectContaining({ agent: 'B', reason: expect.stringMatching(/^GpuMemoryError: The GPU device was lost/) })]);
     expectHealthy(r.second);
   });
+});
+
+test.describe('two runs at once on one ensemble (one pool): stopping one leaves the other whole', () => {
+  for (const instances of [1, 2] as const) {
+    for (const stop of ['first', 'second'] as const) {
+      test(`${instances === 1 ? 'one AttentionMoA' : 'two AttentionMoA instances'}, the ${stop} run stopped mid-run`, async ({ page }) => {
+        const errors = await open(page);
+        const r: any = await page.evaluate((o) => window.rel.concurrentRuns(o), { instances, stop });
+        const [stopped, left] = stop === 'first' ? [r.first, r.second] : [r.second, r.first];
+        expect(stopped.error).toMatchObject({ code: 'ABORTED' });
+        // The run left alone: every agent, every call finished normally, the aggregator's answer.
+        expectHealthy(left);
+        expectHealthy(r.after);
+        expect(r.stats).toEqual(['A', 'B', 'C', 'Agg'].map((key) => ({ key, active: 0, queued: 0 })));
+        expect(r.poolEvents.filter((e: any) => e.type === 'worker-crashed')).toEqual([]);
+        expect(r.unhandled).toEqual([]);
+        expect(errors).toEqual([]);
+      });
+    }
+  }
 });
 
 test('the page\'s own thread stalls mid-run for longer than the ping timeout (a long task, a throttled or paused tab): no worker is mistaken for dead, the run completes', async ({ page }) => {

@@ -67,10 +67,33 @@ const allowed: Record<string, (to: string) => boolean> = {
     to.startsWith('runtime/') ||
     // The memory plan counts calls per topology with the protocol's own counter, not a copy.
     to === 'protocol/topology.ts',
-  // The protocol drives any engine through the contract: it sees the contract's types, never an implementation.
-  protocol: (to) => to.startsWith('protocol/') || to === 'engine/contract.ts' || to === 'engine/tokens.ts',
+  // The protocol drives any engine through the contract: it sees the contract's types, never an implementation
+  // (and the library's one error base class).
+  protocol: (to) => to.startsWith('protocol/') || to === 'engine/contract.ts' || to === 'engine/tokens.ts' || to === 'engine/moa-error.ts',
+  // The entries on top. `@attention-moa/core/protocol` is the protocol alone: what imports in Node without workers.
+  'protocol.ts': (to) => to.startsWith('protocol/') || ['engine/contract.ts', 'engine/tokens.ts', 'engine/moa-error.ts', 'engine/scripted/scripted.ts'].includes(to),
+  // The easy start combines the runtime and the protocol, so it sits beside index.ts, above both.
+  'ensemble.ts': (to) => to !== 'index.ts' && to !== 'protocol.ts',
   'index.ts': () => true,
+  // `@attention-moa/core/lite`, what a page loads before any question: only modules that import nothing at run time.
+  'lite.ts': (to) => LITE_MODULES.includes(to),
 };
+
+/**
+ * What lite.ts may re-export: modules with no run-time imports beyond each other (types only otherwise), so the
+ * entry stays a few kB.
+ */
+const LITE_MODULES = [
+  'protocol/topology.ts',
+  'protocol/early-stop-modes.ts',
+  'protocol/reasoning.ts',
+  'protocol/agent-names.ts',
+  'protocol/types.ts',
+  'engine/contract.ts',
+  'runtime/format-bytes.ts',
+  'engine/moa-error.ts',
+  'engine/remote/off-device.ts',
+];
 
 function floorOf(path: string): string {
   const rel = core(path);
@@ -87,12 +110,22 @@ describe('import floors of packages/core/src', () => {
     const unknown = tsFiles(coreSrc)
       .map((f) => relative(root, f))
       .filter((f) => !(floorOf(f) in allowed));
-    expect(unknown, 'files outside engine/, cache/, runtime/, protocol/, index.ts').toEqual([]);
+    expect(unknown, 'files outside engine/, cache/, runtime/, protocol/ and the entries (index.ts, protocol.ts, ensemble.ts)').toEqual([]);
   });
 
   it('no floor imports one above it', () => {
     const bad = coreEdges.filter((e) => !allowed[floorOf(e.from)]?.(core(e.to))).map(show);
     expect(bad, 'imports against the floors (see ARCHITECTURE.md)').toEqual([]);
+  });
+
+  it('lite.ts stays light: the modules it re-exports import no other code at run time', () => {
+    const valueImports = (file: string) =>
+      [...readFileSync(join(coreSrc, file), 'utf8').matchAll(/^\s*(?:import|export)\s+(?!type\b)[^;]*?from\s+'([^']+)'/gm)]
+        .map((m) => m[1]!)
+        // An import of another lite module adds nothing to the entry.
+        .filter((to) => !LITE_MODULES.includes(join(dirname(file), to).replace(/\.js$/, '.ts')));
+    const bad = LITE_MODULES.filter((f) => f !== 'protocol/types.ts').flatMap((f) => valueImports(f).map((to) => `${f} imports ${to}`));
+    expect(bad, 'a module behind @attention-moa/core/lite imports code at run time').toEqual([]);
   });
 
   it('only index.ts imports index.ts', () => {

@@ -7,7 +7,13 @@ import { DEFAULT_MEMORY_BUDGET_MB, WASM_MODEL_CATALOG, type CachedModel, type St
 import type { ModelCatalog } from '../catalog/model-catalog.js';
 import { DEFAULT_SETTINGS, checkSettings, type ProtocolSettings, type RunMode } from '../run/modes.js';
 import type { SimulationSpeed } from '../simulation/simulated-agents.js';
+import { DEFAULT_SAMPLING, checkSampling, type SamplingSettings } from '../run/sampling.js';
+
+/** Light, dark, or the operating system's choice. */
+export type Theme = 'system' | 'light' | 'dark';
 import type { Session } from '../run/session.js';
+import type { OwnModel } from '../catalog/own-models.js';
+import type { LoadedElsewhere } from '../run/models-elsewhere.js';
 
 export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
 
@@ -35,9 +41,20 @@ export interface DemoState {
   /** The visitor had made choices on an earlier visit (else the recommendation is preselected). */
   hadPrefs: boolean;
   settings: ProtocolSettings;
+  /** System prompt and sampling for every question. */
+  sampling: SamplingSettings;
+  /** Why the last sampling edit was refused (the field keeps the visitor's text). */
+  samplingError?: string;
+  theme: Theme;
   simSpeed: SimulationSpeed;
-  /** Without a usable GPU: the GGUF models (WASM catalog ids) to run on the CPU. */
+  /** Without a usable GPU: the GGUF models (WASM catalog ids, and ids of `ownModels`) to run on the CPU. */
   wasmModels: string[];
+  /** GGUF models the visitor added this visit (by URL or file; a picked file cannot be kept across visits). */
+  ownModels: OwnModel[];
+  /** Why the last model could not be added. */
+  ownModelError?: string;
+  /** Reading a picked file's header. */
+  ownModelBusy?: boolean;
   pickerQuery: string;
   screen: 'setup' | 'assistant';
   session?: Session;
@@ -56,9 +73,20 @@ export interface DemoState {
   /** Why conversations cannot be listed or saved (IndexedDB refused), shown with the list. */
   storageNotice?: string;
   current?: Conversation;
+  /** The sidebar's search text, and the ids matching it (undefined: no search). */
+  searchQuery: string;
+  searchHits?: Set<string>;
+  /** The conversation just deleted, kept in memory for Undo. */
+  deleted?: Conversation;
+  /** The id of the conversation being renamed in the list. */
+  renaming?: string;
+  /** The result of the last import (a bad file says why). */
+  importNotice?: Notice;
   running: boolean;
   panel: 'cache' | 'privacy' | null;
   sidebarOpen: boolean;
+  /** Models other tabs of this demo hold loaded (each tab plans memory as if alone: loading here too doubles it). */
+  modelsElsewhere: LoadedElsewhere[];
   cache: { models: CachedModel[]; storage?: StorageEstimate; busy: boolean; notice?: Notice; loaded: boolean };
 }
 
@@ -83,6 +111,10 @@ interface Prefs {
   wasmModels?: string[];
   runMode?: RunMode;
   compare?: boolean;
+  sampling?: SamplingSettings;
+  theme?: Theme;
+  /** The conversation open when the page was left: reopened on the next visit. */
+  currentId?: string;
 }
 
 export function loadPrefs(): Prefs {
@@ -96,6 +128,13 @@ export function loadPrefs(): Prefs {
         prefs.settings = checkSettings(prefs.settings);
       } catch {
         delete prefs.settings;
+      }
+    }
+    if (prefs.sampling) {
+      try {
+        prefs.sampling = checkSampling(prefs.sampling);
+      } catch {
+        delete prefs.sampling;
       }
     }
     return prefs;
@@ -114,6 +153,9 @@ export function savePrefs(state: DemoState): void {
     wasmModels: state.wasmModels,
     runMode: state.runMode,
     compare: state.compare,
+    sampling: state.sampling,
+    theme: state.theme,
+    ...(state.current?.turns.length ? { currentId: state.current.id } : {}),
   };
   try {
     localStorage.setItem(PREFS_KEY, JSON.stringify(prefs));
@@ -133,16 +175,21 @@ export function initialState(): DemoState {
     defaultBudgetMB: DEFAULT_MEMORY_BUDGET_MB,
     budgetMB: typeof prefs.memoryBudgetMB === 'number' && prefs.memoryBudgetMB > 0 ? prefs.memoryBudgetMB : DEFAULT_MEMORY_BUDGET_MB,
     settings: prefs.settings ?? DEFAULT_SETTINGS,
+    sampling: prefs.sampling ?? DEFAULT_SAMPLING,
+    theme: prefs.theme === 'light' || prefs.theme === 'dark' ? prefs.theme : 'system',
     simSpeed: prefs.simSpeed ?? 'gpu',
     wasmModels: validWasmModels(prefs.wasmModels) ?? [...DEFAULT_WASM_MODELS],
+    ownModels: [],
     pickerQuery: '',
     screen: 'setup',
     runMode: prefs.runMode ?? 'attention-moa',
     compare: prefs.compare ?? false,
     conversations: [],
+    searchQuery: '',
     running: false,
     panel: null,
     sidebarOpen: false,
+    modelsElsewhere: [],
     cache: { models: [], busy: false, loaded: false },
   };
 }

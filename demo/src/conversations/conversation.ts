@@ -42,6 +42,20 @@ export interface Conversation {
   createdAt: number;
   updatedAt: number;
   turns: Turn[];
+  /** The visitor renamed it: the title no longer follows the first question. */
+  renamed?: boolean;
+  /**
+   * Ids of turns the visitor replaced (Regenerate, Edit question): kept so that merging with a copy another tab
+   * stored earlier does not bring them back.
+   */
+  removedTurns?: string[];
+}
+
+/** The conversation without its turns from `index` on (they are being replaced), remembering which were removed. */
+export function withoutTurnsFrom(conversation: Conversation, index: number): Conversation {
+  const removed = conversation.turns.slice(index).map((t) => t.id);
+  if (!removed.length) return conversation;
+  return { ...conversation, turns: conversation.turns.slice(0, index), removedTurns: [...new Set([...(conversation.removedTurns ?? []), ...removed])] };
 }
 
 export function newId(prefix: string): string {
@@ -76,9 +90,33 @@ export function withTurn(conversation: Conversation, turn: Turn): Conversation {
   const turns = [...conversation.turns.filter((t) => t.id !== turn.id), turn];
   return {
     ...conversation,
-    title: conversation.turns.length === 0 ? titleFrom(turn.question) : conversation.title,
+    title: conversation.turns.length === 0 && !conversation.renamed ? titleFrom(turn.question) : conversation.title,
     updatedAt: Math.max(conversation.updatedAt, turn.askedAt),
     turns,
+  };
+}
+
+/**
+ * Two copies of one conversation (what is stored, what this tab has): every turn of both, in the order they were
+ * asked; a turn in both is taken from `mine` (it may have gained comparisons since); turns either side removed stay
+ * removed. The title stays the first one unless the visitor renamed the conversation.
+ */
+export function mergeConversations(stored: Conversation, mine: Conversation): Conversation {
+  const removed = new Set([...(stored.removedTurns ?? []), ...(mine.removedTurns ?? [])]);
+  const turns = new Map(stored.turns.map((t) => [t.id, t] as const));
+  for (const turn of mine.turns) turns.set(turn.id, turn);
+  const ordered = [...turns.values()].filter((t) => !removed.has(t.id)).sort((a, b) => a.askedAt - b.askedAt);
+  const untitled = (c: Conversation) => c.turns.length === 0 || c.title === 'New conversation';
+  // A title the visitor gave wins over one that followed the first question; this tab's rename over the other's.
+  const title = mine.renamed ? mine.title : stored.renamed ? stored.title : untitled(stored) ? mine.title : stored.title;
+  return {
+    ...mine,
+    ...(removed.size ? { removedTurns: [...removed] } : {}),
+    ...(mine.renamed || stored.renamed ? { renamed: true } : {}),
+    title,
+    createdAt: Math.min(stored.createdAt, mine.createdAt),
+    updatedAt: Math.max(stored.updatedAt, mine.updatedAt),
+    turns: ordered,
   };
 }
 

@@ -1,11 +1,12 @@
 /**
  * The protocol runner the demo hands to <attention-moa> (its `moa` property). Each question builds the protocol for
- * the mode chosen at that moment (single model / classic MoA / Attention-MoA) over the session's engines, and puts
- * the earlier turns of a conversation restored from storage in front of the element's own history.
+ * the mode chosen at that moment (single model / classic MoA / Attention-MoA) over the session's engines, with the
+ * visitor's sampling settings, and puts the system prompt in front of the element's messages.
  */
 import type { AttentionMoAEvent, AttentionMoAOptions, AttentionMoAResult, ChatMessage, RunOptions } from '@attention-moa/core';
 import type { TurnRun } from '../conversations/conversation.js';
 import { optionsForMode, type ProtocolSettings, type RunMode } from './modes.js';
+import { DEFAULT_SAMPLING, samplingOptions, systemMessages, type SamplingSettings } from './sampling.js';
 import type { Session } from './session.js';
 
 /** What the element and the comparisons need from the protocol: `AttentionMoA.run`. */
@@ -21,8 +22,8 @@ export interface RunnerContext {
   create: ProtocolFactory;
   mode(): RunMode;
   settings(): ProtocolSettings;
-  /** Turns restored from storage that the element does not know about (it sends only its own turns). */
-  history(): ChatMessage[];
+  /** System prompt and sampling (default: the protocol's). */
+  sampling?(): SamplingSettings;
 }
 
 export class DemoRunner implements ProtocolRunner {
@@ -33,8 +34,9 @@ export class DemoRunner implements ProtocolRunner {
     const mode = this.context.mode();
     const question = messages.at(-1)?.content ?? '';
     session.prepare(question, mode);
-    const protocol = create(optionsForMode(mode, session.agents, session.aggregator, this.context.settings()));
-    return protocol.run([...this.context.history(), ...messages], options);
+    const sampling = this.context.sampling?.() ?? DEFAULT_SAMPLING;
+    const protocol = create(optionsForMode(mode, session.agents, session.aggregator, this.context.settings(), samplingOptions(sampling)));
+    return protocol.run([...systemMessages(sampling), ...messages.filter((m) => m.role !== 'system')], options);
   }
 }
 

@@ -7,10 +7,16 @@ import { agentNames, wasmCatalogModel, type PoolEvent, type WasmCatalogModel } f
 import type { ProtocolSettings } from './modes.js';
 import type { Session } from './session.js';
 import { checkPicks, loadPoolSession } from './pool-session.js';
+import type { OwnModel } from '../catalog/own-models.js';
+
+/** The context window for a model the visitor added: its own, capped (memory on the CPU), 2048 when unknown. */
+const OWN_CONTEXT_CAP = 4096;
 
 export interface WasmSessionOptions {
-  /** WASM catalog ids (WASM_MODEL_CATALOG), one agent each. */
+  /** WASM catalog ids (WASM_MODEL_CATALOG) and ids of `own` models, one agent each. */
   models: string[];
+  /** GGUF models the visitor added (by URL or file). */
+  own?: readonly OwnModel[];
   aggregatorIndex: number;
   settings: ProtocolSettings;
   onEvent(event: PoolEvent): void;
@@ -29,18 +35,22 @@ export function wasmDownloadBytes(ids: readonly string[]): number {
 
 export async function loadWasmSession(o: WasmSessionOptions): Promise<Session> {
   checkPicks(o.models, 'Pick at least one model to run on the CPU.');
-  const models = o.models.map(wasmCatalogModel);
-  const names = wasmAgentNames(models);
+  const own = new Map((o.own ?? []).map((m) => [m.id, m]));
+  const models = o.models.map((id): WasmCatalogModel | OwnModel => own.get(id) ?? wasmCatalogModel(id));
+  const names = agentNames(models.map((m) => m.name), (name) => name.replace(/ Instruct$/, ''));
   return loadPoolSession({
     kind: 'wasm',
     label: `${models.length} model${models.length === 1 ? '' : 's'} running on this device's CPU (WebAssembly)`,
     // Keyed by catalog id, so the pool's events name the same rows as the setup screen.
-    agents: models.map((m, i) => ({
-      id: m.id,
-      spec: { kind: 'wllama', model: m.url, modelId: m.id, contextWindow: m.suggestedContextWindow },
-      name: names[i]!,
-      contextWindow: m.suggestedContextWindow,
-    })),
+    agents: models.map((m, i) => {
+      const contextWindow = 'source' in m ? Math.min(m.contextLength ?? 2048, OWN_CONTEXT_CAP) : m.suggestedContextWindow;
+      return {
+        id: m.id,
+        spec: { kind: 'wllama' as const, model: 'source' in m ? m.source : m.url, modelId: m.id, contextWindow },
+        name: names[i]!,
+        contextWindow,
+      };
+    }),
     aggregatorIndex: o.aggregatorIndex,
     settings: o.settings,
     onEvent: o.onEvent,

@@ -1,89 +1,36 @@
 /**
- * @attention-moa/core — the Attention-MoA protocol orchestrator, its engine contract,
- * engines (scripted, WebLLM, wllama) and the Web Worker runtime.
+ * @attention-moa/core — the Attention-MoA protocol (also alone, as `@attention-moa/core/protocol`), the engines
+ * (scripted, WebLLM, wllama) and the Web Worker runtime that runs them, one model per worker.
+ *
+ * Only the documented API is exported here (see the package README); the building blocks behind it (permit queues,
+ * the context budget, the worker wire, error serialization…) stay inside the package.
  */
-export type {
-  ChatRole,
-  ChatMessage,
-  FinishReason,
-  CompletionUsage,
-  ChatCompletionCreateParams,
-  ChatCompletionChunk,
-  ChatCompletionChunkChoice,
-  RequestOptions,
-  ChatEngine,
-  CallInfo,
-  CallRequestOptions,
-  ScriptedRequestOptions,
-} from './engine/contract.js';
-export { isChatEngine } from './engine/contract.js';
+export * from './protocol.js';
 
-export { ScriptedEngine, splitTokens, estimateTokens } from './engine/scripted/scripted.js';
-export type {
-  ScriptMatch,
-  ScriptFault,
-  ScriptRule,
-  ScriptedRequest,
-  ScriptedEngineOptions,
-} from './engine/scripted/scripted.js';
+// The easy start: model ids in, a ready ensemble out.
+export { createEnsemble } from './ensemble.js';
+export type { Ensemble, EnsembleOptions, EnsembleModel } from './ensemble.js';
 
-export type * from './protocol/types.js';
-
-// The protocol: the Attention-MoA orchestrator and its building blocks.
-export { AttentionMoA } from './protocol/attention-moa.js';
-export { resolveOptions, DEFAULTS, TOPOLOGIES, EARLY_STOP_MODES } from './protocol/options.js';
-export type { ResolvedOptions, ResolvedAgent, ResolvedAggregator, ResolvedEndpoint } from './protocol/options.js';
-export {
-  defaultPrompts,
-  proposePrompt,
-  critiquePrompt,
-  refinePrompt,
-  aggregatePrompt,
-  residualPrompt,
-  fence,
-  placeSystem,
-} from './protocol/prompts.js';
-export { stripReasoning, stripPartialReasoning, splitReasoning, ReasoningFilter } from './protocol/reasoning.js';
-export { isStopPhrase, similarity, words } from './protocol/early-stop.js';
-export { fitPrompt, shareRoom, tokenCounter, MIN_PART_TOKENS } from './protocol/context-budget.js';
-export type { PromptSpec, FitTarget, FittedPrompt, TokenCounter } from './protocol/context-budget.js';
-export { critiquePairs, critiquesPerCritic } from './protocol/topology.js';
-export { agentName, agentNames } from './protocol/agent-names.js';
-export { PermitQueue, SlotQueue } from './protocol/permit-queue.js';
-export {
-  AttentionMoAError,
-  ConfigError,
-  MessagesError,
-  PromptTemplateError,
-  ContextOverflowError,
-  CallTimeoutError,
-  EmptyOutputError,
-  EngineError,
-  AllAgentsFailedError,
-  AbortError,
-} from './protocol/errors.js';
-export type { AttentionMoAErrorCode, ContextOverflowDetails } from './protocol/errors.js';
-
-// The worker runtime: engines in Web Workers over comlink, capability + memory planning,
-// the IndexedDB model cache, typed runtime errors. web-llm itself is only ever loaded inside workers.
+// The worker runtime: engines in Web Workers over comlink, capability + memory planning, the model cache, typed
+// runtime errors. web-llm itself is only ever loaded inside workers.
 export { EnginePool } from './runtime/engine-pool.js';
 export type { EnginePoolOptions, PoolEvent, PoolPlan, PlannedPoolModel, PoolSlotStatus, SlotState } from './runtime/engine-pool.js';
-export { WorkerEngine, spawnAgentWorker, defaultAgentWorkerUrl } from './runtime/worker-engine.js';
+export { WorkerEngine } from './runtime/worker-engine.js';
 export type { WorkerStartOptions, WorkerLoadOptions, WorkerEngineState } from './runtime/worker-engine.js';
 export type { EngineSpec, WebLLMEngineSpec, ScriptedEngineSpec, WllamaEngineSpec } from './runtime/engine-spec.js';
 export type { ScriptedWorkerSpec, ScriptedCrash } from './engine/scripted/scripted-hosted.js';
-export type { HostedSpec, LoadInfo, WorkerStats } from './runtime/stream-wire.js';
-export type { EngineKind, LoadProgress, EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory } from './engine/hosted-engine.js';
+export type { LoadInfo, WorkerStats } from './runtime/stream-wire.js';
+export type { EngineKind, LoadProgress, EngineStats, HostedEngine, HostedEngineContext } from './engine/hosted-engine.js';
 export { detectCapabilities, assertWebGpu } from './runtime/capabilities.js';
 export type { Capabilities, GpuAdapterSummary } from './runtime/capabilities.js';
-export { planMemory, resolveModel, protocolPhases, defaultMemoryBudgetMB, DEFAULT_MEMORY_BUDGET_MB, closestId } from './runtime/memory-plan.js';
+export type { GpuLike, GpuAdapterLike } from './runtime/webgpu-like.js';
+export { planMemory, resolveModel, protocolPhases, defaultMemoryBudgetMB, DEFAULT_MEMORY_BUDGET_MB } from './runtime/memory-plan.js';
 export type { MemoryPlan, MemoryPlanInput, PlannedModel, PhaseDemand, PhasePlan, SwapBatch, ProtocolShape, ResolvedModel } from './runtime/memory-plan.js';
-export { parseModelId, needsShaderF16, cleanModelUrl, modelFileUrls } from './engine/model-record.js';
+export { parseModelId, needsShaderF16, cleanModelUrl } from './engine/model-record.js';
 export type { ModelRecordLike, AppConfigLike, ParsedModelId } from './engine/model-record.js';
 export { webllmModels } from './runtime/catalog.js';
-export { LoadProgressTracker } from './runtime/load-progress.js';
 export { formatBytes } from './runtime/format-bytes.js';
-export type { LoadProgressSnapshot, ModelLoadProgress, OverallLoadProgress, ModelLoadState } from './runtime/load-progress.js';
+export type { ModelLoadProgress, OverallLoadProgress, ModelLoadState } from './runtime/load-progress.js';
 export {
   RuntimeError,
   GpuUnavailableError,
@@ -95,12 +42,8 @@ export {
   LoadCancelledError,
   EngineRuntimeError,
   StorageUnavailableError,
-  runtimeError,
-  isRuntimeError,
-  serializeError,
-  deserializeError,
 } from './engine/errors.js';
-export type { RuntimeErrorCode, RuntimeErrorDetails, SerializedError } from './engine/errors.js';
+export type { RuntimeErrorCode, RuntimeErrorDetails } from './engine/errors.js';
 export { installErrorTransfer } from './runtime/comlink-errors.js';
 export {
   listCachedModels,
@@ -111,7 +54,6 @@ export {
   requestPersistentStorage,
   recordModelUse,
   listRegistry,
-  WEBLLM_CACHE_DATABASES,
 } from './cache/model-cache.js';
 export type { CachedModel, RegistryEntry, CacheOptions, DeleteResult, StorageEstimate } from './cache/model-cache.js';
 
@@ -122,11 +64,37 @@ export { WllamaEngineError } from './engine/wllama/wllama-errors.js';
 export type { WllamaEngineErrorCode, WllamaEngineErrorData, WllamaEngineErrorDetails } from './engine/wllama/wllama-errors.js';
 export { listWllamaCache, deleteWllamaCached } from './engine/wllama/wllama-cache.js';
 export type { WllamaCacheEntry } from './engine/wllama/wllama-cache.js';
-export { readGgufHeader, parseGgufHeader, GgufFormatError } from './engine/wllama/gguf-header.js';
+export { readGgufHeader, GgufFormatError } from './engine/wllama/gguf-header.js';
 export type { GgufHeader, GgufTensorInfo, GgufValue } from './engine/wllama/gguf-header.js';
 export { WASM_MODEL_CATALOG, wasmCatalogModel } from './engine/wllama/wllama-catalog.js';
 export type { WasmCatalogModel } from './engine/wllama/wllama-catalog.js';
 
 // Backend choice (WebGPU vs WASM) and WASM thread count.
-export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError, WASM_HEAP_BYTES, WASM_MAX_MODEL_BYTES } from './runtime/backend-choice.js';
+export { chooseBackend, chooseThreadCount, probeGpu, BackendUnavailableError } from './runtime/backend-choice.js';
 export type { Backend, BackendPreference, BackendOptions, BackendChoice, BackendChoiceInput, GpuProbe, ThreadChoice, WebGpuBlocker } from './runtime/backend-choice.js';
+
+// ── OpenAI-compatible in and out (issue 17): the ensemble as one model, a fetch handler, remote agents ──────────
+export type { OpenAIClientLike, AnyChatEngine } from './engine/contract.js';
+export { EnsembleCompletions, DEFAULT_MODEL_NAME } from './protocol/openai/completions.js';
+export { createOpenAIHandler } from './protocol/openai/handler.js';
+export type { OpenAIHandlerOptions, OpenAIFetchHandler, OpenAIServedEnsemble } from './protocol/openai/handler.js';
+export { OpenAIRequestError } from './protocol/openai/errors.js';
+export type { OpenAIErrorBody, OpenAIErrorType } from './protocol/openai/errors.js';
+export type {
+  EnsembleCompletionParams,
+  ChatCompletionMessageParam,
+  ChatContentTextPart,
+  EnsembleChatCompletion,
+  EnsembleChatCompletionChunk,
+  EnsembleChunkStream,
+  EnsembleUsage,
+  EnsembleDraftEvent,
+} from './protocol/openai/types.js';
+export { createRemoteEngine } from './engine/remote/remote-engine.js';
+export type { RemoteEngine, RemoteEngineOptions } from './engine/remote/remote-engine.js';
+export { validateRemoteSpec } from './engine/remote/remote-spec.js';
+export type { RemoteEngineSpec } from './engine/remote/remote-spec.js';
+export { RemoteEngineError } from './engine/remote/remote-errors.js';
+export type { RemoteEngineErrorCode, RemoteEngineErrorDetails } from './engine/remote/remote-errors.js';
+export { offDevice } from './engine/remote/off-device.js';
+export type { OffDevice } from './engine/remote/off-device.js';

@@ -9,8 +9,8 @@ export interface PropertyDoc {
   name: string;
   /** The attribute, for attribute-backed settings; properties holding objects have none. */
   attribute?: string;
-  /** How an attribute value is converted. */
-  kind: 'string' | 'number' | 'boolean' | 'object';
+  /** How an attribute value is converted ('switch': on by default, like `spellcheck`; "false" turns it off). */
+  kind: 'string' | 'number' | 'boolean' | 'switch' | 'object';
   /** The TypeScript type, as documented. */
   type: string;
   default?: string;
@@ -36,6 +36,7 @@ export const TAG_NAME = 'attention-moa';
 
 export const PROPERTIES: readonly PropertyDoc[] = [
   { name: 'models', attribute: 'models', kind: 'string', type: 'string', description: 'Comma-separated WebLLM model ids, one agent each, loaded (with progress bars) by the loader on the first question or `load()`. Ignored when `moa` or `agents` is set.' },
+  { name: 'remoteModels', attribute: 'remote-models', kind: 'string', type: 'string', description: 'Comma-separated `model@baseURL` entries, e.g. `"smollm2@http://127.0.0.1:8080/v1"`: agents on OpenAI-compatible servers (vLLM, Ollama, llama.cpp\'s server), after the `models` agents. Their prompts leave the browser, and the component says so. No API keys here (attributes are public): for a server that needs one, set `agents` with `createRemoteEngine({ apiKey })`. Ignored when `moa` or `agents` is set.' },
   { name: 'aggregator', attribute: 'aggregator', kind: 'string', type: 'string | AggregatorConfig', description: 'The aggregator: an agent name or model id (default: the first agent), or an `AggregatorConfig` object together with `agents`.' },
   { name: 'layers', attribute: 'layers', kind: 'number', type: 'number', default: 'protocol default (1)', description: 'Maximum number of layers, 1–10.' },
   { name: 'attention', attribute: 'attention', kind: 'string', type: "'full' | 'self' | 'ring' | 'none'", default: "'full'", description: 'Who critiques whom: every agent every answer (`full`), only itself, a ring neighbour and itself, or nobody (classic MoA).' },
@@ -45,6 +46,7 @@ export const PROPERTIES: readonly PropertyDoc[] = [
   { name: 'placeholder', attribute: 'placeholder', kind: 'string', type: 'string', default: "'Ask a question…'", description: 'Placeholder of the prompt box.' },
   { name: 'compact', attribute: 'compact', kind: 'boolean', type: 'boolean', default: 'false', description: 'Denser layout without the per-layer timeline (answer, status and early-stop notice only).', reflect: true },
   { name: 'simulated', attribute: 'simulated', kind: 'boolean', type: 'boolean', default: 'false', description: 'Label every agent as simulated (scripted replies, not a model). Set automatically when a ScriptedEngine is detected.', reflect: true },
+  { name: 'drafts', attribute: 'drafts', kind: 'switch', type: 'boolean', default: 'true', description: 'While the ensemble works, show its best text so far as a clearly labelled draft (a first proposal, then each earlier layer\'s synthesis); the final answer replaces it in place. Screen readers are told the final answer only. `drafts="false"` shows only the final answer (and the protocol writes no drafts).' },
   { name: 'preload', attribute: 'preload', kind: 'boolean', type: 'boolean', default: 'false', description: 'Start loading `models` as soon as the element is connected instead of on the first question.' },
   { name: 'moa', kind: 'object', type: 'MoaRunner | undefined', description: 'A prepared protocol runner (an `AttentionMoA` from @attention-moa/core, or anything with the same `run(messages, { signal })`). Takes precedence over `agents` and `models`.' },
   { name: 'agents', kind: 'object', type: 'AgentConfig[] | undefined', description: 'Agents with their engines (scripted, remote, or loaded by your code); the element builds the protocol from them and the attributes.' },
@@ -67,7 +69,24 @@ export const METHODS: readonly MethodDoc[] = [
   },
   { name: 'stop', signature: 'stop(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops the question in flight (and a model load in progress); the partial answer stays visible.' },
   { name: 'reset', signature: 'reset(): void', parameters: [], returns: { type: 'void', description: '' }, description: 'Stops any run and starts a new conversation. Loaded models stay loaded.' },
-  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models are ready.' }, description: 'Loads `models` now (the first question does it otherwise).' },
+  {
+    name: 'restoreTurns', signature: 'restoreTurns(turns: RestoredTurn[]): void',
+    parameters: [{ name: 'turns', type: 'RestoredTurn[]', description: 'Finished turns, oldest first: `{ question, result?, answer?, error? }`, `result` being the `AttentionMoAResult` of `moa-done` (trace included).' }],
+    returns: { type: 'void', description: '' },
+    description: 'Shows finished turns (e.g. a saved conversation) as they looked live: Markdown answer, status line, "How this answer was made". They become the history of the next question. Replaces the current conversation; throws a `TypeError` naming the bad turn.',
+  },
+  {
+    name: 'regenerate', signature: 'regenerate(): Promise<AttentionMoAResult | null>', parameters: [],
+    returns: { type: 'Promise<AttentionMoAResult | null>', description: 'As `ask`; null when there is no turn.' },
+    description: 'Asks the last question again, replacing its answer (the Regenerate button).',
+  },
+  {
+    name: 'editTurn', signature: 'editTurn(index: number, text: string): Promise<AttentionMoAResult | null>',
+    parameters: [{ name: 'index', type: 'number', description: '0-based turn to replace.' }, { name: 'text', type: 'string', description: 'The new question.' }],
+    returns: { type: 'Promise<AttentionMoAResult | null>', description: 'As `ask`.' },
+    description: 'Replaces turn `index` and every later turn with a new question asked on the earlier history (the Edit question button). `moa-run-start` then carries `turn: index`.',
+  },
+  { name: 'load', signature: 'load(): Promise<void>', parameters: [], returns: { type: 'Promise<void>', description: 'Resolves when the models and the code a run needs are ready.' }, description: 'Loads what answering needs now (the first question does it otherwise): the models of `models`, and the element\'s own code for a run (the protocol, the Markdown renderer), which is not part of its page chunk.' },
 ];
 
 export const EVENTS: Readonly<Record<AttentionMoAElementEventName, { type: string; description: string }>> = {
@@ -80,6 +99,9 @@ export const EVENTS: Readonly<Record<AttentionMoAElementEventName, { type: strin
   'moa-agent-dropped': { type: 'AgentDroppedDetail', description: 'An agent failed and the run continues without it: `{ dropped }`.' },
   'moa-layer-end': { type: 'LayerEndDetail', description: 'A layer finished: `{ layer, output, source }`.' },
   'moa-early-stop': { type: 'EarlyStopDetail', description: 'The run stopped early: `{ layer, mode, reason, similarity? }`.' },
+  'moa-draft-start': { type: 'DraftStartDetail', description: 'A draft (a provisional answer, shown until a better one) started: `{ draft, source: { role, layer, agent, call }, final: false }`. Not sent with `drafts="false"`.' },
+  'moa-draft-token': { type: 'DraftTokenDetail', description: 'The current draft streamed text: `{ draft, token, text, final: false }` (`text`: the draft so far).' },
+  'moa-draft-end': { type: 'DraftEndDetail', description: 'The draft\'s call ended: `{ draft, status: \'done\' | \'failed\', text, final: false }`. The next draft, or the final answer, replaces it.' },
   'moa-answer-token': { type: 'AnswerTokenDetail', description: 'The final answer streamed a token: `{ token, answer }`.' },
   'moa-done': { type: 'DoneDetail', description: 'The answer is complete: `{ question, result }`, `result.trace` holding every call.' },
   'moa-stopped': { type: 'StoppedDetail', description: 'The question was stopped by `stop()` or the Stop button: `{ question, partialAnswer }`.' },
@@ -112,15 +134,23 @@ export const CSS_PARTS: readonly { name: string; description: string }[] = [
   { name: 'panel', description: 'The whole component box.' },
   { name: 'header', description: 'Title, status and badges.' },
   { name: 'badge', description: 'Badges such as "simulated".' },
+  { name: 'off-device-badge', description: 'The badge on an agent that runs on a server (and in the header when any does).' },
+  { name: 'off-device-notice', description: 'The notice naming the agents whose prompts leave the browser.' },
   { name: 'error', description: 'The error panel (message and next step).' },
   { name: 'loading', description: 'The model loading section.' },
   { name: 'progress', description: 'One model\'s loading row.' },
   { name: 'conversation', description: 'The list of turns.' },
   { name: 'question', description: 'A user question.' },
-  { name: 'answer', description: 'A final answer (the current one is an aria-live region).' },
+  { name: 'answer', description: 'A turn\'s answer area (the current answer is an aria-live region; a draft shown there is not).' },
+  { name: 'draft', description: 'A draft shown in the answer area until the final answer replaces it.' },
+  { name: 'draft-label', description: 'The line that labels a draft (where it comes from, that the ensemble is still working).' },
   { name: 'copy-button', description: 'Copy buttons (answer and code blocks).' },
   { name: 'status', description: 'The run status line.' },
+  { name: 'edit-button', description: 'A turn\'s Edit question button.' },
+  { name: 'regenerate-button', description: 'The last turn\'s Regenerate button.' },
+  { name: 'cancel-edit-button', description: 'The Cancel edit button in the prompt form while a question is edited.' },
   { name: 'early-stop', description: 'The early-stop notice.' },
+  { name: 'cut-mark', description: 'The mark on an answer (or a call in the details) that stopped at its token limit: "Cut at the token limit (N tokens)".' },
   { name: 'details', description: 'The collapsible "how this answer was made" section.' },
   { name: 'stats', description: 'The per-agent token/speed table.' },
   { name: 'layer', description: 'One layer of the timeline.' },

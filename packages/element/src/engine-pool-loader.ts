@@ -2,9 +2,13 @@
  * The loader behind the `models` attribute: the runtime's EnginePool (one worker per model, memory planned before
  * any download, progress per model) turned into the element's `ModelLoader`. By default every model id is a WebLLM
  * model; `createPoolLoader({ spec })` maps ids to other engine specs (scripted engines in workers, wllama).
+ * The `remote-models` entries become `kind: 'openai'` specs: agents on OpenAI-compatible servers, named
+ * "model (host)", with no download and no worker.
  */
-import { agentName, agentNames, EnginePool, hasCachedModel, type EnginePoolOptions, type EngineSpec } from '@attention-moa/core';
+import { agentName, agentNames } from '@attention-moa/core/lite';
+import type { EnginePoolOptions, EngineSpec } from '@attention-moa/core';
 import type { LoadedEngines, ModelLoader } from './loader-contract.js';
+import { loadCore } from './core-loader.js';
 
 export interface PoolLoaderOptions extends Omit<EnginePoolOptions, 'models' | 'memoryBudgetMB' | 'protocol' | 'phases' | 'onEvent'> {
   /** The engine spec for a model id of the `models` attribute. Default: `{ kind: 'webllm', model: id }`. A spec with a
@@ -17,8 +21,10 @@ export { agentName, agentNames };
 export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
   const { spec = (model: string): EngineSpec => ({ kind: 'webllm', model }), ...poolOptions } = options;
   return async (request) => {
-    const { models } = request;
-    const names = agentNames(models);
+    const remote = request.remote ?? [];
+    // One key per agent: the model ids, then the server models as model@baseURL.
+    const models = [...request.models, ...remote.map((r) => `${r.model}@${r.baseURL}`)];
+    const names = [...agentNames(request.models), ...remote.map((r) => `${r.model} (${new URL(r.baseURL).host})`)];
     const chosen = request.aggregator;
     const aggIndex = chosen === undefined ? 0 : models.findIndex((m, i) => m === chosen || names[i] === chosen);
     if (aggIndex < 0) {
@@ -27,7 +33,12 @@ export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
         code: 'CONFIG_INVALID',
       });
     }
-    const specs = Object.fromEntries(models.map((m) => [m, spec(m)]));
+    const specs: Record<string, EngineSpec> = Object.fromEntries([
+      ...request.models.map((m) => [m, spec(m)]),
+      ...remote.map((r) => [`${r.model}@${r.baseURL}`, { kind: 'openai', baseURL: r.baseURL, model: r.model } satisfies EngineSpec]),
+    ]);
+    // The runtime (pool, workers, memory plan) is loaded with the first load, not with the page.
+    const { EnginePool, hasCachedModel } = await loadCore();
     const slotKeys = new Map<string, string[]>();
     const pool = new EnginePool({
       ...poolOptions,
@@ -64,7 +75,7 @@ export function createPoolLoader(options: PoolLoaderOptions = {}): ModelLoader {
       const plan = await pool.plan();
       // Say before downloading when there is nothing to download.
       const webllm = plan.models.filter((m) => m.kind === 'webllm');
-      if (webllm.length === plan.models.length && webllm.length > 0) {
+      if (webllm.length === plan.models.filter((m) => m.kind !== 'openai').length && webllm.length > 0) {
         const cached = await Promise.all(webllm.map((m) => hasCachedModel(m.model).catch(() => false)));
         if (cached.every(Boolean)) request.onPlan?.({ downloadBytes: 0 });
       }

@@ -17,6 +17,8 @@ export interface RunEventContext {
   turn: number;
   /** The messages the run was started with (history and the question). */
   messages: readonly ChatMessage[];
+  /** The element shows drafts (and sends their events). */
+  drafts: boolean;
   showProblem(problem: Problem): void;
 }
 
@@ -39,6 +41,16 @@ export function forwardRunAction(action: RunAction, view: RunView, ctx: RunEvent
       break;
     case 'agent-dropped':
       emit('moa-agent-dropped', { dropped: action.dropped });
+      break;
+    case 'draft-start':
+    case 'draft-end': {
+      if (!ctx.drafts) break;
+      const { type, ...detail } = action;
+      emit(`moa-${type}`, detail as never);
+      break;
+    }
+    case 'draft-token':
+      if (ctx.drafts) emit('moa-draft-token', { draft: action.draft, token: action.token, text: view.draft?.id === action.draft ? view.draft.text : action.token, final: false });
       break;
     case 'answer-token':
       emit('moa-answer-token', { token: action.token, answer: view.answer });

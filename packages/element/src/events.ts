@@ -42,6 +42,12 @@ export interface CallEndDetail {
 export type AgentDroppedDetail = Detail<'agent-dropped'>;
 export type LayerEndDetail = Detail<'layer-end'>;
 export type EarlyStopDetail = Detail<'early-stop'>;
+export type DraftStartDetail = Detail<'draft-start'>;
+export interface DraftTokenDetail extends Detail<'draft-token'> {
+  /** The draft so far. */
+  text: string;
+}
+export type DraftEndDetail = Detail<'draft-end'>;
 export interface AnswerTokenDetail {
   token: string;
   /** The answer so far. */
@@ -70,6 +76,9 @@ export interface AttentionMoAElementEventMap {
   'moa-agent-dropped': AgentDroppedDetail;
   'moa-layer-end': LayerEndDetail;
   'moa-early-stop': EarlyStopDetail;
+  'moa-draft-start': DraftStartDetail;
+  'moa-draft-token': DraftTokenDetail;
+  'moa-draft-end': DraftEndDetail;
   'moa-answer-token': AnswerTokenDetail;
   'moa-done': DoneDetail;
   'moa-stopped': StoppedDetail;
@@ -79,7 +88,8 @@ export type AttentionMoAElementEventName = keyof AttentionMoAElementEventMap;
 
 export const EVENT_NAMES: readonly AttentionMoAElementEventName[] = [
   'moa-load-progress', 'moa-ready', 'moa-run-start', 'moa-call-start', 'moa-call-token', 'moa-call-end', 'moa-agent-dropped',
-  'moa-layer-end', 'moa-early-stop', 'moa-answer-token', 'moa-done', 'moa-stopped', 'moa-error',
+  'moa-layer-end', 'moa-early-stop', 'moa-draft-start', 'moa-draft-token', 'moa-draft-end', 'moa-answer-token', 'moa-done',
+  'moa-stopped', 'moa-error',
 ];
 
 export function moaEvent<K extends AttentionMoAElementEventName>(name: K, detail: AttentionMoAElementEventMap[K]): CustomEvent<AttentionMoAElementEventMap[K]> {
@@ -97,6 +107,9 @@ declare global {
     'moa-agent-dropped': CustomEvent<AgentDroppedDetail>;
     'moa-layer-end': CustomEvent<LayerEndDetail>;
     'moa-early-stop': CustomEvent<EarlyStopDetail>;
+    'moa-draft-start': CustomEvent<DraftStartDetail>;
+    'moa-draft-token': CustomEvent<DraftTokenDetail>;
+    'moa-draft-end': CustomEvent<DraftEndDetail>;
     'moa-answer-token': CustomEvent<AnswerTokenDetail>;
     'moa-done': CustomEvent<DoneDetail>;
     'moa-stopped': CustomEvent<StoppedDetail>;

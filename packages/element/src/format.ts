@@ -1,6 +1,6 @@
 /** Human-readable numbers for the UI: sizes (core's formatBytes, decimal units), durations, speeds. */
 
-export { formatBytes } from '@attention-moa/core';
+export { formatBytes } from '@attention-moa/core/lite';
 
 /** "about 3 min", "12 s", "about 1 h 5 min". */
 export function formatDuration(seconds: number): string {

@@ -8,6 +8,8 @@ import type { AgentConfig, AggregatorConfig, AttentionTopology, LoadProgress } f
 export interface ModelLoadRequest {
   /** Model ids, one agent each, in order. */
   models: string[];
+  /** Models on OpenAI-compatible servers (the `remote-models` attribute): one agent each, after `models`' agents. */
+  remote?: { model: string; baseURL: string }[];
   /** The aggregator's model id or agent name, when the page chose one (default: the loader's choice). */
   aggregator?: string;
   /** GPU memory the models may use, in bytes. */

@@ -9,13 +9,15 @@ import { reduceLoading, startLoading, type LoadingView } from './loading-state.j
 
 export interface LoadRequest {
   models: string[];
+  /** Server models: no download, so no progress row; they are part of what is loaded all the same. */
+  remote?: { model: string; baseURL: string }[];
   aggregator?: string;
   memoryBudgetBytes?: number;
   layers?: number;
   attention?: AttentionTopology;
 }
 
-const keyOf = (r: LoadRequest) => JSON.stringify([r.models, r.aggregator ?? null, r.memoryBudgetBytes ?? null, r.layers ?? null, r.attention ?? null]);
+const keyOf = (r: LoadRequest) => JSON.stringify([r.models, r.remote ?? [], r.aggregator ?? null, r.memoryBudgetBytes ?? null, r.layers ?? null, r.attention ?? null]);
 
 export class LoadingController implements ReactiveController {
   /** Progress of the current load; undefined when nothing is loading. */

@@ -13,6 +13,8 @@ export type ProblemCode =
   | 'model-too-large'
   | 'device-lost'
   | 'download-failed'
+  | 'library-file-missing'
+  | 'backend-not-installed'
   | 'storage-full'
   | 'unknown-model'
   | 'load-failed'
@@ -93,6 +95,20 @@ const KNOWN: Known[] = [
     code: 'unknown-model',
     title: 'A model id is not known',
     nextStep: 'Check the spelling of the ids in the "models" attribute against the WebLLM model list (they end in "-MLC").',
+  },
+  {
+    // Before download-failed: a missing chunk of the library reads "Failed to fetch dynamically imported module", but it
+    // is the page's deployment (or its bundler), never the visitor's connection or the model host.
+    test: (e) => codeIn(e, 'LIBRARY_FILE_MISSING') || has(e, /dynamically imported module|Importing a module script failed/i),
+    code: 'library-file-missing',
+    title: 'A file of this page could not be loaded',
+    nextStep: "The page's build or its server is missing the file named above (a part of the assistant's code, not a model). The site owner should deploy the complete build output.",
+  },
+  {
+    test: (e) => codeIn(e, 'BACKEND_NOT_INSTALLED'),
+    code: 'backend-not-installed',
+    title: 'The engine for these models is not part of this page',
+    nextStep: 'The site owner should install the package named above (npm install …) and build the page again, or choose models for the engine it has.',
   },
   {
     test: (e) => codeIn(e, 'NETWORK', 'HTTP_404', 'HTTP_ERROR', 'BAD_MODEL_CONFIG', 'BAD_MODEL_LIB', 'download-failed') || has(e, /Failed to fetch|NetworkError|Cache\.add|ERR_NAME|status (40|50)\d/i),

@@ -1,13 +1,16 @@
 /**
- * Builds the protocol runner (`AttentionMoA` from @attention-moa/core) from agents, an aggregator and the element's
- * settings. The protocol validates its options itself; a `ConfigError` comes back as a problem naming the option.
+ * Builds the protocol runner (`AttentionMoA` from @attention-moa/core, loaded on first use) from agents, an
+ * aggregator and the element's settings. The protocol validates its options itself; a `ConfigError` comes back as a
+ * problem naming the option.
  */
-import { AttentionMoA, ConfigError, type AttentionMoAOptions } from '@attention-moa/core';
+import type { AttentionMoAOptions } from '@attention-moa/core';
 import type { MoaRunner } from './run-controller.js';
 import { AttentionMoAElementError } from './errors.js';
 import { errorInfo } from './view-model.js';
+import { loadCore } from './core-loader.js';
 
-export function createProtocol(options: AttentionMoAOptions): MoaRunner {
+export async function createProtocol(options: AttentionMoAOptions): Promise<MoaRunner> {
+  const { AttentionMoA, ConfigError } = await loadCore();
   try {
     return new AttentionMoA(options);
   } catch (error) {

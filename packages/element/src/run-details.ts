@@ -4,8 +4,9 @@
  * residual step with the early-stop decision. Lives inside a <details> so the final answer stays the focus.
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import type { OffDevice } from '@attention-moa/core';
 import { repeat } from 'lit/directives/repeat.js';
-import { agentStats, callText, type CallView, type LayerView, type RunView } from './view-model.js';
+import { agentStats, callText, wasCut, type CallView, type LayerView, type RunView } from './view-model.js';
 import { attentionMapTemplate, type MapSelection } from './attention-map.js';
 import { markdown } from './markdown/markdown-directive.js';
 import { formatRate, plural } from './format.js';
@@ -13,6 +14,8 @@ import { formatRate, plural } from './format.js';
 export interface DetailsContext {
   now: number;
   simulated: boolean;
+  /** Agents (and the aggregator) whose prompts leave this browser, by name. */
+  offDevice?: ReadonlyMap<string, OffDevice>;
   idPrefix: string;
   selection(layer: number): MapSelection | undefined;
   onSelect(layer: number, selection: MapSelection | undefined): void;
@@ -29,10 +32,40 @@ export function sentence(text: string): string {
 export const simulatedBadge = () =>
   html`<span class="badge simulated" part="badge" title="Scripted replies for testing and demos, not written by a language model">simulated</span>`;
 
+/** Marks an agent that runs off this browser; `where` names the server. */
+export const offDeviceBadge = (where?: OffDevice) =>
+  html`<span class="badge off-device" part="off-device-badge" title=${where ? `Runs on the server at ${where.host}: its prompts leave this browser${where.loopback ? ' (for a server on this computer)' : ' and this device'}` : 'Some agents run on servers: their prompts leave this browser'}>${where ? `on ${where.host}` : 'not all on this device'}</span>`;
+
+/** The plain statement that the privacy promise does not hold for the agents on servers. */
+export function offDeviceNotice(remote: ReadonlyMap<string, OffDevice>, localAgents: number): TemplateResult {
+  const entries = [...remote];
+  const everyLoopback = entries.every(([, w]) => w.loopback);
+  return html`<p class="off-device-notice" part="off-device-notice" role="note">
+    <strong>Not everything stays on this device.</strong>
+    ${entries.map(([name, w], i) => html`${i ? '; ' : ''}<strong>${name}</strong> runs on the server at ${w.host}`)}.
+    Your questions, the conversation and, when ${entries.length === 1 ? 'it critiques or aggregates' : 'they critique or aggregate'}, the other agents' answers are sent there${everyLoopback ? ' (a server on this computer, outside the browser)' : ''}, so the promise that nothing leaves this device does not hold for ${entries.length === 1 ? 'that agent' : 'those agents'}.${localAgents ? ` The other ${localAgents === 1 ? 'agent runs' : 'agents run'} in this browser.` : ''}
+  </p>`;
+}
+
 const STATUS_TEXT: Record<CallView['status'], string> = { streaming: 'writing…', done: 'done', failed: 'failed', stopped: 'stopped' };
 
 function tokensOf(call: CallView): number {
   return call.record?.usage?.completion_tokens ?? call.tokens;
+}
+
+/** The visible mark of an answer that stopped at its token limit, not because the model finished. */
+export function cutMark(maxTokens: number | undefined): TemplateResult {
+  return html`<p class="note cut-mark" part="cut-mark">Cut at the token limit${maxTokens ? ` (${plural(maxTokens, 'token')})` : ''}: the model had more to say.</p>`;
+}
+
+/**
+ * The protocol's role check on a finished call (`CallRecord.roleCheck`): what the model did instead of its task
+ * ("Not a critique: …") and what the protocol did about it ("Not passed on to the refinement."). One short line.
+ */
+export function roleCheckText(call: CallView): string {
+  const check = call.record?.roleCheck;
+  if (!check) return '';
+  return [...check.problems.map((p) => sentence(p.note)), ...(check.action ? [sentence(check.action)] : [])].join(' ');
 }
 
 function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = 'Waiting…'): TemplateResult {
@@ -44,7 +77,9 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
       : nothing}
     ${text === '' && call.status === 'streaming' ? html`<p class="muted">${call.output ? 'Thinking…' : 'Waiting for the first token…'}</p>` : nothing}
     <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
+    ${wasCut(call) ? cutMark(call.record?.maxTokens) : nothing}
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
+    ${call.record?.roleCheck ? html`<p class="note role-check">${roleCheckText(call)}</p>` : nothing}
   `;
 }
 
@@ -62,6 +97,7 @@ function agentCard(view: RunView, layer: LayerView, agent: string, ctx: DetailsC
       <header class="card-head">
         <h5 id=${headingId}>${agent}</h5>
         ${ctx.simulated ? simulatedBadge() : nothing}
+        ${ctx.offDevice?.get(agent) ? offDeviceBadge(ctx.offDevice.get(agent)) : nothing}
         <span class="muted card-meta">${active ? `${active.role === 'critique' ? 'critiquing' : active.role === 'refine' ? 'refining' : 'proposing'}…` : dropped ? 'dropped' : refine?.status === 'done' ? 'done' : ''} · ${plural(tokens, 'token')}</span>
       </header>
       ${dropped ? html`<p class="note error-text">Dropped from the run at layer ${dropped.layer} (${dropped.role}): ${dropped.reason}</p>` : nothing}
@@ -92,7 +128,7 @@ function synthesis(view: RunView, layer: LayerView, ctx: DetailsContext): Templa
   const residual = layer.residual !== undefined ? view.calls[layer.residual] : undefined;
   return html`
     <section class="synthesis" part="synthesis" aria-label="Layer ${layer.layer} synthesis">
-      <h5>Aggregate <span class="muted">by ${aggregate?.agent ?? view.aggregator ?? 'the aggregator'}</span> ${ctx.simulated ? simulatedBadge() : nothing}</h5>
+      <h5>Aggregate <span class="muted">by ${aggregate?.agent ?? view.aggregator ?? 'the aggregator'}</span> ${ctx.simulated ? simulatedBadge() : nothing} ${ctx.offDevice?.get(aggregate?.agent ?? view.aggregator ?? '') ? offDeviceBadge(ctx.offDevice.get(aggregate?.agent ?? view.aggregator ?? '')) : nothing}</h5>
       ${callBody(aggregate, ctx, 'Waiting for the refined answers…')}
       ${residual || layer.layer > 1
         ? html`<h5>Residual synthesis and early-stop check</h5>

@@ -3,7 +3,8 @@
  * property (engines the page made), or the `models` attribute (engines the loader makes). Also the checks of those
  * properties and the aggregator choice, so a wrong value becomes a problem naming the property and the fix.
  */
-import { isChatEngine, type AgentConfig, type AggregatorConfig, type AttentionMoAOptions } from '@attention-moa/core';
+import { isChatEngine } from '@attention-moa/core/lite';
+import type { AgentConfig, AggregatorConfig, AttentionMoAOptions } from '@attention-moa/core';
 import { AttentionMoAElementError } from './errors.js';
 import { attributeProblem, type Problem } from './problems.js';
 import { createProtocol } from './protocol-factory.js';
@@ -51,15 +52,15 @@ export function runnerInputProblems({ moa, agents, aggregator }: Pick<RunnerInpu
 export async function chooseRunner(inputs: RunnerInputs, loadModels: () => Promise<LoadedEngines>): Promise<MoaRunner> {
   if (inputs.moa) return inputs.moa;
   if (inputs.agents) return protocolFor(inputs, inputs.agents, aggregatorFor(inputs.agents, inputs.aggregator));
-  if (inputs.settings.models.length) {
+  if (inputs.settings.models.length || inputs.settings.remote.length) {
     const engines = await loadModels();
     return protocolFor(inputs, engines.agents, engines.aggregator);
   }
   throw new AttentionMoAElementError({
     code: 'no-engines',
     title: 'There are no models to answer with',
-    message: 'Neither the models attribute nor the agents or moa property is set.',
-    nextStep: 'Add models="…" with WebLLM model ids, or set the agents (or moa) property from script.',
+    message: 'Neither the models or remote-models attribute nor the agents or moa property is set.',
+    nextStep: 'Add models="…" with WebLLM model ids (or remote-models="model@http://…/v1"), or set the agents (or moa) property from script.',
   });
 }
 
@@ -67,6 +68,7 @@ export async function chooseRunner(inputs: RunnerInputs, loadModels: () => Promi
 export function loadRequestFor(settings: Settings, aggregator: RunnerInputs['aggregator']): LoadRequest {
   return {
     models: settings.models,
+    ...(settings.remote.length ? { remote: settings.remote } : {}),
     ...(typeof aggregator === 'string' && aggregator ? { aggregator } : {}),
     ...(settings.memoryBudgetBytes !== undefined ? { memoryBudgetBytes: settings.memoryBudgetBytes } : {}),
     ...(settings.protocol.layers !== undefined ? { layers: settings.protocol.layers } : {}),
@@ -87,6 +89,6 @@ export function aggregatorFor(agents: AgentConfig[], choice: RunnerInputs['aggre
   return { engine: agent.engine, name: `${agent.name} (aggregator)`, ...(agent.model !== undefined ? { model: agent.model } : {}) };
 }
 
-function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): MoaRunner {
+function protocolFor(inputs: RunnerInputs, agents: AgentConfig[], aggregator: AggregatorConfig): Promise<MoaRunner> {
   return createProtocol({ ...inputs.options, ...inputs.settings.protocol, agents, aggregator });
 }

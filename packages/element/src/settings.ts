@@ -3,23 +3,36 @@
  * attribute, what is wrong and the fix. Attribute values arrive as text (`layers="abc"`), property values as any
  * JavaScript value; both go through here, and nothing is thrown.
  */
-import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionMoAOptions, type AttentionTopology, type EarlyStopMode, type RoleTokenLimits } from '@attention-moa/core';
+import { EARLY_STOP_MODES, TOPOLOGIES, type AttentionTopology, type EarlyStopMode } from '@attention-moa/core/lite';
+import type { AttentionMoAOptions, RoleTokenLimits } from '@attention-moa/core';
 import { attributeProblem, type Problem } from './problems.js';
 
 export interface RawSettings {
   models?: unknown;
+  remoteModels?: unknown;
   layers?: unknown;
   attention?: unknown;
   earlyStop?: unknown;
   maxTokens?: unknown;
   memoryBudget?: unknown;
+  drafts?: unknown;
+}
+
+/** A model on an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server): one agent, run off the browser. */
+export interface RemoteModel {
+  model: string;
+  baseURL: string;
 }
 
 export interface Settings {
   models: string[];
+  /** `remote-models`: agents on OpenAI-compatible servers, after the `models` agents. */
+  remote: RemoteModel[];
   /** Protocol options set by attributes (unset ones are left to the protocol's defaults). */
-  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens'>;
+  protocol: Pick<AttentionMoAOptions, 'layers' | 'attention' | 'earlyStop' | 'maxTokens' | 'drafts'>;
   memoryBudgetBytes?: number;
+  /** Show the run's drafts until the final answer replaces them (default on). */
+  drafts: boolean;
 }
 
 export const MAX_LAYERS = 10;
@@ -43,9 +56,38 @@ export function parseModelList(value: unknown): string[] {
   return value.split(/[\s,]+/).map((v) => v.trim()).filter(Boolean);
 }
 
+/** "smollm2@http://127.0.0.1:8080/v1, qwen2.5:0.5b@http://127.0.0.1:11434/v1" → remote models, or what is wrong. */
+export function parseRemoteModels(value: unknown): RemoteModel[] | string {
+  if (typeof value !== 'string') return `remote-models must be text, got ${typeof value}`;
+  const out: RemoteModel[] = [];
+  for (const entry of value.split(/[\s,]+/).filter(Boolean)) {
+    const m = /^([^@]+)@(.+)$/.exec(entry);
+    if (!m) return `remote-models entry ${show(entry)} has no "@": write model@baseURL`;
+    let url: URL;
+    try {
+      url = new URL(m[2]!);
+    } catch {
+      return `remote-models entry ${show(entry)} has no absolute URL after "@" (write it with http:// or https://)`;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return `remote-models entry ${show(entry)} must use http: or https:`;
+    if (url.username || url.password) return `remote-models entry ${show(entry)} carries credentials in its URL; attributes are public: set the agents property with createRemoteEngine({ apiKey }) instead`;
+    const key = `${m[1]}@${m[2]}`;
+    if (out.some((r) => `${r.model}@${r.baseURL}` === key)) return `remote-models lists ${show(entry)} more than once`;
+    out.push({ model: m[1]!, baseURL: m[2]! });
+  }
+  return out;
+}
+
 export function parseSettings(raw: RawSettings): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const settings: Settings = { models: [], protocol: {} };
+  const settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
+
+  if (!isUnset(raw.remoteModels)) {
+    const parsed = parseRemoteModels(raw.remoteModels);
+    if (typeof parsed === 'string') {
+      problems.push(attributeProblem('remote-models', parsed, 'List model@baseURL entries separated by commas, e.g. remote-models="smollm2@http://127.0.0.1:8080/v1" (the model as the server names it, and its API root).'));
+    } else settings.remote = parsed;
+  }
 
   if (!isUnset(raw.models)) {
     if (typeof raw.models !== 'string' && !Array.isArray(raw.models)) {
@@ -98,7 +140,27 @@ export function parseSettings(raw: RawSettings): { settings: Settings; problems:
     } else settings.memoryBudgetBytes = bytes;
   }
 
+  const drafts = parseSwitch(raw.drafts);
+  if (drafts === undefined) {
+    problems.push(attributeProblem('drafts', `drafts must be true or false, got ${show(raw.drafts)}`, 'Leave it out to show drafts (the default), or set drafts="false" to show only the final answer.'));
+  } else if (!drafts) {
+    settings.drafts = false;
+    // Off: the protocol writes no drafts at all (a page's options.drafts applies when the attribute is left on).
+    settings.protocol.drafts = false;
+  }
+
   return { settings, problems };
+}
+
+/** An on-by-default switch, like `spellcheck`: unset, true, "", "true" or "on" → true; false, "false" or "off" → false. */
+export function parseSwitch(value: unknown): boolean | undefined {
+  if (value === undefined || value === null || value === true) return true;
+  if (value === false) return false;
+  if (typeof value !== 'string') return undefined;
+  const v = value.trim().toLowerCase();
+  if (v === '' || v === 'true' || v === 'on') return true;
+  if (v === 'false' || v === 'off') return false;
+  return undefined;
 }
 
 /** "512" → the cap for answers (propose, refine, aggregate, residual); "propose:512, critique:128" → per role. */

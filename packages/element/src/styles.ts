@@ -75,6 +75,8 @@ export const styles = css`
   header.top .status-text { color: var(--_muted); font-size: 0.9em; }
   .badge { display: inline-block; padding: 0.05em 0.55em; border-radius: 999px; font-size: 0.8em; font-weight: 600; border: 1px solid currentColor; white-space: nowrap; }
   .badge.simulated { color: var(--_sim); background: var(--_sim-bg); }
+  .badge.off-device { color: var(--_error); background: var(--_error-bg); }
+  .off-device-notice { margin: 0 0 var(--_space); padding: 0.5em 0.75em; border: 1px solid var(--_error); border-radius: var(--_radius); background: var(--_error-bg); font-size: 0.9em; }
 
   button {
     font: inherit; color: inherit; cursor: pointer; border-radius: var(--_radius);
@@ -107,22 +109,43 @@ export const styles = css`
   .answer { border-left: 4px solid var(--_accent); padding: 0.25em 0 0.25em 1em; min-width: 0; font-size: 1.05em; }
   .answer-head { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5em; }
   .answer .placeholder { color: var(--_muted); font-style: italic; }
+  /* A draft: a dashed rule and a label; the final answer takes its place in the same box (hold-height.ts). */
+  .answer.drafting { border-left-style: dashed; border-left-color: var(--_muted); }
+  .answer-stack { min-width: 0; display: flow-root; } /* its children's margins stay inside: the held height is all of it */
+  .held { visibility: hidden; }
+  /* The label's two texts share one grid cell: swapping them never moves the answer below. */
+  .draft-note { display: grid; margin: 0.3em 0 0.6em; font-size: 0.85em; color: var(--_muted); }
+  .draft-note > span { grid-area: 1 / 1; }
+  .draft-chip { display: inline-block; margin-right: 0.3em; padding: 0 0.55em; border: 1px dashed currentColor; border-radius: 999px; font-size: 0.85em; font-weight: 600; letter-spacing: 0.04em; text-transform: uppercase; }
+  .draft-chip.final { border-style: solid; color: var(--_accent); }
   .status-line { font-size: 0.9em; color: var(--_muted); margin: 0; }
+  .turn-actions { display: flex; flex-wrap: wrap; gap: 0.4rem; margin-top: 0.25rem; }
   .notice { border: 1px dashed var(--_border); border-radius: var(--_radius); padding: 0.5em 0.75em; background: var(--_surface); margin: 0.5em 0; }
   .note { font-size: 0.85em; color: var(--_muted); }
+  .cut-mark { font-style: italic; margin: 0.25em 0 0; }
 
   /* Rendered Markdown */
   .md { overflow-wrap: anywhere; min-width: 0; }
   .md .md-open { display: contents; }
-  .md > :first-child, .md .md-open > :first-child { margin-top: 0; }
+  .md > :first-child, .md .md-group > :first-child, .md .md-open > :first-child { margin-top: 0; }
+  /* Committed blocks in groups (streaming-markdown.ts): off screen, a group is skipped by style, layout and paint,
+     so a frame late in a long answer costs what an early one does. The clip margin keeps focus rings visible. */
+  .md-group { content-visibility: auto; contain-intrinsic-size: auto 30em; overflow-clip-margin: 8px; }
   .md p, .md ul, .md ol, .md blockquote, .md table, .md .code-block { margin: 0.6em 0; }
   .md ul, .md ol { padding-left: 1.5em; }
+  /* The answer sits in the conversation's list: without this, its lists get the browser's nested-list circles. */
+  .md ul { list-style-type: disc; }
+  .md ul ul { list-style-type: circle; }
+  .md ul ul ul { list-style-type: square; }
   .md blockquote { border-left: 3px solid var(--_border); padding-left: 0.9em; color: var(--_muted); margin-left: 0; }
   .md code { font-family: var(--_mono); font-size: 0.9em; background: var(--_surface); padding: 0.1em 0.3em; border-radius: 0.25em; }
   .md a { color: var(--_accent); }
   .md .raw-html { font-family: var(--_mono); font-size: 0.9em; white-space: pre-wrap; }
   .md .blocked-link { text-decoration: underline dotted; }
+  .md .link-destination { font-size: 0.85em; color: var(--_muted); overflow-wrap: anywhere; }
   .md table { border-collapse: collapse; display: block; overflow-x: auto; max-width: 100%; }
+  /* In a cell, words stay whole (overflow-wrap: anywhere would shrink columns to a letter wide); the table scrolls instead. */
+  .md th, .md td { overflow-wrap: break-word; }
   .md th, .md td { border: 1px solid var(--_border); padding: 0.3em 0.6em; text-align: left; }
   .md [data-align='center'] { text-align: center; }
   .md [data-align='right'] { text-align: right; }

@@ -4,9 +4,10 @@
  * template: the element passes the view and its UI state (open details, map selection, copy feedback) in.
  */
 import { html, nothing, type TemplateResult } from 'lit';
-import { activeCalls, type CallView, type RunView } from './view-model.js';
-import { layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
+import { activeCalls, answerArea, answerCall, wasCut, type AnswerArea, type CallView, type DraftView, type RunView } from './view-model.js';
+import { cutMark, layersTemplate, sentence, simulatedBadge, statsTemplate, type DetailsContext } from './run-details.js';
 import { markdown } from './markdown/markdown-directive.js';
+import { holdHeight } from './hold-height.js';
 import { formatDuration, plural } from './format.js';
 
 export interface TurnContext {
@@ -17,6 +18,8 @@ export interface TurnContext {
   simulated: boolean;
   /** The element's `compact` attribute: no details section. */
   compact: boolean;
+  /** The element's `drafts` setting: show the run's drafts until the final answer replaces them. */
+  drafts: boolean;
   /** The details section is open. */
   open: boolean;
   /** "Copied ✓" shows on the copy button. */
@@ -25,6 +28,10 @@ export interface TurnContext {
   copy(text: string): Promise<void>;
   onCopyAnswer(): void;
   onToggleDetails(event: Event): void;
+  /** Put this turn's question back in the prompt box to edit and send again (absent: no Edit button). */
+  onEdit?: () => void;
+  /** Ask the same question again, replacing this answer (absent: no Regenerate button). */
+  onRegenerate?: () => void;
 }
 
 const ROLE_DOING: Record<CallView['role'], string> = {
@@ -38,19 +45,27 @@ const ROLE_DOING: Record<CallView['role'], string> = {
 export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
   const { id, simulated } = ctx;
   const running = view.status === 'running';
+  const area = answerArea(view, ctx.drafts);
   return html`
     <li class="turn">
       <div class="question" part="question"><span class="who">You</span>${view.question}</div>
-      <div class="answer" part="answer">
+      <div class="answer ${area.shows === 'draft' ? 'drafting' : ''}" part="answer">
         <div class="answer-head">
           <h3 id="${id}-answer">Answer ${simulated ? simulatedBadge() : nothing}</h3>
           ${view.answer && !running
             ? html`<button type="button" class="small" part="copy-button" @click=${ctx.onCopyAnswer}>${ctx.copied ? 'Copied ✓' : 'Copy answer'}</button>`
             : nothing}
         </div>
-        <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
-          ${markdown(view.answer, { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
-        ${view.answer ? nothing : html`<p class="placeholder">${answerPlaceholder(view)}</p>`}
+        ${draftNote(view, area)}
+        <div class="answer-stack" ${holdHeight(running ? area.key : undefined)}>
+          <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
+            ${markdown(area.shows === 'answer' ? view.answer : '', { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
+          ${area.draft
+            ? html`<div class="md draft" part="draft" ${markdown(area.draft.text, { final: area.draft.status !== 'streaming' || !running, copy: ctx.copy, headingBase: 3 })}></div>`
+            : nothing}
+        </div>
+        ${area.shows === 'none' ? html`<p class="placeholder">${answerPlaceholder(view)}</p>` : nothing}
+        ${view.answer && !running && area.shows === 'answer' && wasCut(answerCall(view)) ? cutMark(answerCall(view)!.record?.maxTokens) : nothing}
       </div>
       ${view.earlyStop
         ? html`<p class="notice" part="early-stop"><strong>Stopped early after layer ${view.earlyStop.layer}${view.plan ? ` of ${view.plan.layers}` : ''}.</strong> ${sentence(view.earlyStop.reason)}</p>`
@@ -62,6 +77,12 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         ? html`<p class="note dropped">${view.dropped.map((d) => `${d.agent} was dropped at layer ${d.layer} (${d.role}): ${sentence(d.reason)} `)}${view.status === 'error' ? '' : 'The answer comes from the other agents.'}</p>`
         : nothing}
       <p class="status-line" part="status">${statusLine(view)}</p>
+      ${ctx.onEdit || ctx.onRegenerate
+        ? html`<div class="turn-actions">
+            ${ctx.onEdit ? html`<button type="button" class="small ghost" part="edit-button" @click=${ctx.onEdit}>Edit question</button>` : nothing}
+            ${ctx.onRegenerate ? html`<button type="button" class="small ghost" part="regenerate-button" @click=${ctx.onRegenerate}>Regenerate</button>` : nothing}
+          </div>`
+        : nothing}
       ${ctx.compact || (!view.plan && !view.layers.length)
         ? nothing
         : html`<details class="details" part="details" ?open=${ctx.open} @toggle=${ctx.onToggleDetails}>
@@ -78,6 +99,48 @@ export function pendingTurnTemplate(question: string, loading: boolean): Templat
     <div class="question" part="question"><span class="who">You</span>${question}</div>
     <p class="placeholder muted">${loading ? 'Waiting for the models to load…' : 'Starting…'}</p>
   </li>`;
+}
+
+/**
+ * The line that says a draft is a draft: where it comes from, and that the ensemble is still working. Once the
+ * answer replaces the draft (the run still going), it says so; its two texts share one box, so changing from one to
+ * the other never moves the answer below it.
+ */
+function draftNote(view: RunView, area: AnswerArea): TemplateResult | typeof nothing {
+  const running = view.status === 'running';
+  const drafting = area.shows === 'draft';
+  // After the answer replaced a draft, while it is still being written.
+  const replacing = !drafting && running && area.shows === 'answer' && view.draft !== undefined;
+  if (!drafting && !replacing) return nothing;
+  const draft = (area.draft ?? view.draft)!;
+  return html`<p class="draft-note" part="draft-label">
+    <span class="${drafting ? '' : 'held'}" aria-hidden=${drafting ? 'false' : 'true'}>
+      <span class="draft-chip">Draft</span> ${draftSource(draft)}${draft.status === 'failed' ? ' (cut short: its call failed)' : ''} — ${draftState(view)}
+    </span>
+    ${running
+      ? html`<span class="${drafting ? 'held' : ''}" aria-hidden=${drafting ? 'true' : 'false'}><span class="draft-chip final">Final answer</span> being written in place of the draft.</span>`
+      : nothing}
+  </p>`;
+}
+
+function draftSource(draft: DraftView): string {
+  const { role, layer, agent } = draft.source;
+  if (role === 'propose') return `from ${agent}'s proposal`;
+  if (role === 'aggregate') return `layer ${layer}'s synthesis, by ${agent}`;
+  return `layer ${layer}'s improved synthesis, by ${agent}`;
+}
+
+function draftState(view: RunView): string {
+  switch (view.status) {
+    case 'running':
+      return 'the ensemble is still working on the final answer.';
+    case 'stopped':
+      return 'stopped before the final answer.';
+    case 'error':
+      return 'the run failed before the final answer.';
+    default:
+      return 'the final answer replaces it.';
+  }
 }
 
 function answerPlaceholder(view: RunView): string {
@@ -102,7 +165,9 @@ function summaryText(view: RunView): string {
 export function statusLine(view: RunView): string {
   const finished = view.callOrder.filter((id) => view.calls[id]!.status !== 'streaming').length;
   const expected = view.plan?.expectedCalls;
-  const calls = expected ? `${finished} of ${expected} calls done` : plural(finished, 'call') + ' done';
+  // With an early stop (or an agent dropped) a run makes fewer calls than planned: the plan is a ceiling.
+  const ceiling = view.plan && view.plan.layers > 1 && view.plan.earlyStop !== 'off' ? 'up to ' : '';
+  const calls = expected ? `${finished} of ${ceiling}${expected} calls done` : plural(finished, 'call') + ' done';
   if (view.status === 'running') {
     const active = activeCalls(view);
     const layer = view.layers.at(-1)?.layer ?? 1;
@@ -113,6 +178,7 @@ export function statusLine(view: RunView): string {
   const took = seconds !== undefined ? ` in ${formatDuration(seconds)}` : '';
   if (view.status === 'done') {
     const r = view.result;
+    if (!r && !view.callOrder.length) return 'Done';
     const tokens = r ? ` · ${plural(r.usage.completionTokens, 'token')} written` : '';
     return `Done${took} · ${plural(r?.layersRun ?? view.layers.length, 'layer')} · ${plural(r?.usage.calls ?? finished, 'call')}${tokens}`;
   }

@@ -8,12 +8,13 @@ import type {
   AttentionMoAResult,
   CallRecord,
   CallRole,
+  DraftSource,
   DroppedAgent,
   EarlyStopReasonMode,
   PromptCut,
   RunPlan,
 } from '@attention-moa/core';
-import { stripPartialReasoning } from '@attention-moa/core';
+import { stripPartialReasoning } from '@attention-moa/core/lite';
 
 export type RunStatus = 'running' | 'done' | 'stopped' | 'error';
 export type CallStatus = 'streaming' | 'done' | 'failed' | 'stopped';
@@ -68,6 +69,17 @@ export interface LayerView {
   earlyStop?: EarlyStopView;
 }
 
+/** A provisional answer (core's `draft-*` events): shown, labelled, until the final answer streams. */
+export interface DraftView {
+  /** The draft's id (core numbers them 1, 2, … in a run). */
+  id: number;
+  /** Which call it comes from: a layer-1 proposal, or a layer's aggregate or residual before the last. */
+  source: DraftSource;
+  text: string;
+  /** 'failed': its call failed; the text stays until the next draft or the answer replaces it. */
+  status: 'streaming' | 'done' | 'failed';
+}
+
 export interface RunView {
   status: RunStatus;
   question: string;
@@ -84,6 +96,10 @@ export interface RunView {
   /** The final answer as streamed (answer-token), replaced by the result's answer at the end. */
   answer: string;
   answerFinal: boolean;
+  /** The latest draft: shown until the final answer has visible text (then kept, unused, until the run ends). */
+  draft?: DraftView;
+  /** A draft announced without text yet: the one shown stays until its first token (no flash of an empty box). */
+  nextDraft?: DraftView;
   earlyStop?: EarlyStopView;
   dropped: readonly DroppedAgent[];
   aggregatorFallback?: { from: string; to: string; reason: string };
@@ -209,6 +225,14 @@ function settleStreaming(state: RunView, status: CallStatus, now: number): RunVi
   return calls ? { ...state, calls } : state;
 }
 
+/** Letters or digits: text a reader sees, not only Markdown syntax ("##", "**", "- ") or spaces. */
+const VISIBLE = /[\p{L}\p{N}]/u;
+
+/** A new draft takes the place of the one shown. */
+function promoteDraft(state: RunView, draft: DraftView): RunView {
+  return { ...state, draft, nextDraft: undefined };
+}
+
 export function reduceRun(state: RunView, action: RunAction, now: number): RunView {
   switch (action.type) {
     case 'run-start': {
@@ -257,6 +281,28 @@ export function reduceRun(state: RunView, action: RunAction, now: number): RunVi
       if (action.similarity !== undefined) earlyStop.similarity = action.similarity;
       return withLayer({ ...state, earlyStop }, action.layer, (l) => ({ ...l, earlyStop }));
     }
+    case 'draft-start': {
+      // No draft after the answer began (core sends none; a custom runner might).
+      if (state.answerFinal || state.answer) return state;
+      return { ...state, nextDraft: { id: action.draft, source: action.source, text: '', status: 'streaming' } };
+    }
+    case 'draft-token': {
+      if (state.answerFinal || state.answer) return state;
+      if (state.draft?.id === action.draft) return { ...state, draft: { ...state.draft, text: state.draft.text + action.token } };
+      if (state.nextDraft?.id !== action.draft) return state;
+      const next = { ...state.nextDraft, text: state.nextDraft.text + action.token };
+      // Shown once it has text a reader sees: a first token "##" would replace the draft by an empty heading.
+      return VISIBLE.test(next.text) ? promoteDraft(state, next) : { ...state, nextDraft: next };
+    }
+    case 'draft-end': {
+      if (state.answerFinal || state.answer) return state;
+      // 'done' carries the whole draft (what the tokens said, trimmed); a failed one keeps what was shown.
+      const ended = (d: DraftView): DraftView => ({ ...d, status: action.status, text: action.status === 'done' && action.text ? action.text : d.text });
+      if (state.draft?.id === action.draft) return { ...state, draft: ended(state.draft) };
+      if (state.nextDraft?.id !== action.draft) return state;
+      const next = ended(state.nextDraft);
+      return VISIBLE.test(next.text) ? promoteDraft(state, next) : { ...state, nextDraft: undefined };
+    }
     case 'answer-token':
       return state.answerFinal ? state : { ...state, answer: state.answer + action.token };
     case 'answer-reset':
@@ -265,7 +311,7 @@ export function reduceRun(state: RunView, action: RunAction, now: number): RunVi
     case 'done': {
       const { result } = action;
       let next: RunView = settleStreaming(state, 'done', now);
-      next = { ...next, status: 'done', endedAt: now, result, answer: result.answer, answerFinal: true };
+      next = { ...next, status: 'done', endedAt: now, result, answer: result.answer, answerFinal: true, draft: undefined, nextDraft: undefined };
       if (result.earlyStop && !next.earlyStop) next = reduceRun(next, { type: 'early-stop', ...result.earlyStop }, now);
       result.layerOutputs.forEach((output, i) => {
         if (next.layers[i]?.output === undefined) next = withLayer(next, i + 1, (l) => ({ ...l, output }));
@@ -290,6 +336,23 @@ export function reduceRun(state: RunView, action: RunAction, now: number): RunVi
 /** What a call shows: reasoning blocks removed (the protocol's cleaned text once the call ended). */
 export function callText(call: CallView): string {
   return call.record ? call.record.text : stripPartialReasoning(call.output);
+}
+
+/** True when the call's answer was cut at its token limit (the model had more to say). */
+export function wasCut(call: CallView | undefined): boolean {
+  return !!call?.record && (call.record.cut ?? call.record.finishReason === 'length');
+}
+
+/** The call whose text became the final answer: the one that made the last layer's output (once known). */
+export function answerCall(view: RunView): CallView | undefined {
+  const layer = [...view.layers].reverse().find((l) => l.output !== undefined);
+  if (!layer) return undefined;
+  const id =
+    layer.source === 'residual' ? layer.residual
+    : layer.source === 'aggregate' ? layer.aggregate
+    : layer.source === 'propose' ? Object.values(layer.propose)[0]
+    : undefined;
+  return id === undefined ? undefined : view.calls[id];
 }
 
 export interface AgentStats {
@@ -375,6 +438,27 @@ export function critiquePlanned(view: RunView, critic: string, target: string): 
   const pairs = view.plan?.critiques;
   if (!pairs) return true;
   return pairs.some((p) => p.critic === critic && p.target === target);
+}
+
+/** What the answer area of a turn shows. */
+export interface AnswerArea {
+  /** The final answer (as it streams, or complete), the latest draft, or nothing yet. */
+  shows: 'answer' | 'draft' | 'none';
+  /** The draft shown (`shows === 'draft'`). */
+  draft?: DraftView;
+  /** Names what is shown (`draft:<id>`, `answer`), so a view can tell when one text replaces another. */
+  key: string;
+}
+
+/**
+ * The answer area with drafts on (`drafts`) or off. The final answer replaces a draft once it has visible text
+ * (a first token "##" would otherwise swap the draft for an empty heading); until then the draft stays.
+ */
+export function answerArea(view: RunView, drafts: boolean): AnswerArea {
+  const answer = view.answerFinal || (view.answer !== '' && (!drafts || !view.draft || VISIBLE.test(view.answer)));
+  if (answer) return { shows: 'answer', key: 'answer' };
+  if (drafts && view.draft) return { shows: 'draft', draft: view.draft, key: `draft:${view.draft.id}` };
+  return { shows: 'none', key: 'none' };
 }
 
 /** Calls still streaming (for "n calls running" and the busy state). */

@@ -1,7 +1,8 @@
-// An app's own bundle: the package is imported by name and resolved through its package.json `exports`
+// An app's own bundle: the packages are imported by name and resolved through their package.json `exports`
 // (dist/lib, with lit, marked and @attention-moa/core as ordinary dependencies), like any npm dependency.
 import '@attention-moa/element';
-import { ScriptedEngine, type AttentionMoAElement } from '@attention-moa/element';
+import type { AttentionMoAElement } from '@attention-moa/element';
+import { ScriptedEngine } from '@attention-moa/core';
 
 const rules = [
   { when: { role: 'propose' as const }, reply: '{agent}: Paris is the capital of France.' },

@@ -1,7 +1,8 @@
 // Drives <attention-moa> from the package sources (Vite dev server) with scripted engines (the real protocol),
 // and records its events.
 import '@attention-moa/element';
-import { AttentionMoA, EVENT_NAMES, ScriptedEngine, type ChatEngine, type ScriptRule } from '@attention-moa/element';
+import { EVENT_NAMES } from '@attention-moa/element';
+import { AttentionMoA, ScriptedEngine, type ChatEngine, type ScriptRule } from '@attention-moa/core';
 
 export interface PageSetup {
   agents?: string[];

@@ -12,7 +12,7 @@ export function errorInfo(error: unknown) {
 
 // ---- the cast: three agents and an aggregator, each a scripted model in its own worker ------------
 
-export type FaultKind = 'none' | 'throw-at-token' | 'hang' | 'empty' | 'terminate' | 'all-fail' | 'aggregator' | 'device-lost';
+export type FaultKind = 'none' | 'throw-at-token' | 'hang' | 'stuck' | 'empty' | 'terminate' | 'all-fail' | 'aggregator' | 'device-lost';
 
 export const QUESTION = 'Why are there tides?';
 export const EXPECTED_ANSWER = 'Final: tides follow the moon and the sun.';
@@ -74,20 +74,28 @@ export interface Cast {
   poolEvents: Json[];
 }
 
-export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number } = {}): Cast {
+/** The pool's watchdog grace for cancelled calls in these tests (the default is 15 s). */
+export const HANG_GRACE_MS = 1000;
+
+export function makeCast(options: { kind?: FaultKind; tokenDelayMs?: number; callTimeoutMs?: number; layers?: number; pingTimeoutMs?: number; words?: number; stuckOnCall?: number } = {}): Cast {
   const faults = faultsFor(options.kind ?? 'none');
+  // 'stuck': B's first call stops after 2 tokens and never returns, deaf to its signal and to interruptGenerate
+  // (a GPU await that never returns); its worker keeps answering pings. Only the first worker does it: the restart behaves.
+  const b = script('B', faults.B, options.tokenDelayMs, options.words);
+  if (options.kind === 'stuck') b.crash = { how: 'stuck', onCall: options.stuckOnCall ?? 1, afterTokens: 2 };
   const workers: Cast['workers'] = [];
   const poolEvents: Json[] = [];
   const pool = new EnginePool({
     models: {
       A: script('A', faults.A, options.tokenDelayMs, options.words),
-      B: script('B', faults.B, options.tokenDelayMs, options.words),
+      B: b,
       C: script('C', faults.C, options.tokenDelayMs, options.words),
       Agg: script('Agg', faults.Agg, options.tokenDelayMs, options.words),
     },
     // Silent deaths (terminate) are noticed by pings: short enough for a quick test, long enough for a busy machine.
     pingIntervalMs: 200,
     pingTimeoutMs: options.pingTimeoutMs ?? 2000,
+    hangGraceMs: HANG_GRACE_MS,
     onEvent: (event: PoolEvent) => {
       const copy = { ...event } as Record<string, unknown>;
       if ('error' in copy) copy.error = errorInfo(copy.error);

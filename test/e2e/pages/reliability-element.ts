@@ -28,15 +28,19 @@ const relEl = {
   errors: () => errors.slice(),
 
   /** Worker engines with one fault on cue, handed to the element as agents + aggregator. */
-  async setup(kind: FaultKind = 'none', options: { tokenDelayMs?: number } = {}) {
+  async setup(kind: FaultKind = 'none', options: { tokenDelayMs?: number; stuckOnCall?: number; defaultDeadline?: boolean } = {}) {
     el.reset();
     await cast?.pool.dispose();
-    cast = makeCast({ kind, ...(kind === 'hang' ? { callTimeoutMs: 1500 } : {}), tokenDelayMs: options.tokenDelayMs ?? (kind === 'terminate' ? 10 : 1) });
+    cast = makeCast({
+      kind, ...(kind === 'hang' ? { callTimeoutMs: 1500 } : {}), tokenDelayMs: options.tokenDelayMs ?? (kind === 'terminate' ? 10 : 1),
+      ...(options.stuckOnCall ? { stuckOnCall: options.stuckOnCall } : {}),
+    });
     terminateB = kind === 'terminate';
     bTokens = 0;
     await cast.pool.load();
     el.setAttribute('layers', '1');
-    el.options = { earlyStop: cast.protocol.earlyStop, callTimeoutMs: cast.protocol.callTimeoutMs };
+    // defaultDeadline: the element's own default (nothing set), as on a page that only writes the tag.
+    el.options = { earlyStop: cast.protocol.earlyStop, ...(options.defaultDeadline ? {} : { callTimeoutMs: cast.protocol.callTimeoutMs }) };
     el.aggregator = cast.aggregator;
     el.agents = cast.agents;
     errors.length = 0;

@@ -76,7 +76,7 @@ const rel = {
 
   /** One fault on cue in the first run; the second run, on the same pool and instance, must be healthy. */
   async faultRun(kind: FaultKind) {
-    const cast = makeCast({ kind, ...(kind === 'hang' ? { callTimeoutMs: 1500 } : {}), ...(kind === 'terminate' ? { tokenDelayMs: 10 } : {}) });
+    const cast = makeCast({ kind, ...(kind === 'hang' || kind === 'stuck' ? { callTimeoutMs: 1500 } : {}), ...(kind === 'terminate' ? { tokenDelayMs: 10 } : {}) });
     await cast.pool.load();
     let bTokens = 0;
     const first = await runOnce(cast.moa, {
@@ -93,6 +93,60 @@ const rel = {
     const status = json(cast.pool.status());
     await cast.pool.dispose();
     return { first, second, stats: json(stats), status, poolEvents: cast.poolEvents, workersCreated: cast.workers.length, unhandled: unhandled.slice() };
+  },
+
+  /** B's engine gets stuck mid-proposal (deaf to every signal); the user presses Stop after its 2nd token. The next
+   *  run, on the same pool and instance, must have every agent back once the watchdog restarted B's worker. */
+  async stuckThenStop() {
+    const cast = makeCast({ kind: 'stuck' });
+    await cast.pool.load();
+    const controller = new AbortController();
+    let bTokens = 0;
+    const t0 = performance.now();
+    let stoppedAt = 0;
+    const first = await runOnce(cast.moa, {
+      signal: controller.signal,
+      onEvent: (event) => {
+        if (event.type === 'call-token' && event.agent === 'B' && ++bTokens === 2) setTimeout(() => {
+          stoppedAt = performance.now();
+          controller.abort();
+        }, 100);
+      },
+    });
+    const firstEndedMs = performance.now() - stoppedAt;
+    const second = await runOnce(cast.moa);
+    const status = json(cast.pool.status());
+    await cast.pool.dispose();
+    return { first, firstEndedMs, second, secondMs: second.ms, totalMs: performance.now() - t0, status, poolEvents: cast.poolEvents, workersCreated: cast.workers.length, unhandled: unhandled.slice() };
+  },
+
+  /**
+   * Two runs at once on one ensemble (the same pool engines): `first` starts, `second` starts while the first is
+   * still proposing (its requests queue in the workers behind the first's), and one of them is stopped mid-run.
+   * `instances`: one AttentionMoA for both runs (shared permit queues) or one each (as two components, or the
+   * demo's comparison runs, would have). The run left alone must finish whole.
+   */
+  async concurrentRuns(options: { instances: 1 | 2; stop: 'first' | 'second' }) {
+    const cast = makeCast({ tokenDelayMs: 15 });
+    await cast.pool.load();
+    const other = options.instances === 1 ? cast.moa : new AttentionMoA({ agents: cast.agents, aggregator: cast.aggregator, ...cast.protocol });
+    const controllers = { first: new AbortController(), second: new AbortController() };
+    let secondTokens = 0;
+    const first = runOnce(cast.moa, { signal: controllers.first.signal });
+    await sleep(60);
+    const second = runOnce(other, {
+      signal: controllers.second.signal,
+      onEvent: (event) => {
+        // Stop once the second run is under way: its calls are streaming or waiting in the workers.
+        if (event.type === 'call-start' && ++secondTokens === 2) setTimeout(() => controllers[options.stop].abort(), 30);
+      },
+    });
+    const [a, b] = await Promise.all([first, second]);
+    await settle(cast.pool);
+    const after = await runOnce(cast.moa);
+    const stats = await Promise.all(['A', 'B', 'C', 'Agg'].map((key) => cast.pool.stats(key).then((s) => ({ key, active: s?.active ?? null, queued: s?.queued ?? null }))));
+    await cast.pool.dispose();
+    return { first: a, second: b, after, stats, poolEvents: cast.poolEvents, unhandled: unhandled.slice() };
   },
 
   // ---- a run left running while the test does something to the page (freeze, hide) ----------------

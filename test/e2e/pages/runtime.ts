@@ -1,15 +1,14 @@
 // Harness for the worker-runtime e2e specs: drives EnginePool / WorkerEngine / the model cache from the page
-// and returns plain data. Everything here goes through the package's public API.
+// and returns plain data. Everything here goes through the package's public API, but for the two internals imported
+// below from their files.
 import {
   AttentionMoA,
   EnginePool,
   WorkerEngine,
-  defaultAgentWorkerUrl,
   deleteAllCachedModels,
   deleteCachedModel,
   detectCapabilities,
   hasCachedModel,
-  isRuntimeError,
   listCachedModels,
   listRegistry,
   recordModelUse,
@@ -23,6 +22,8 @@ import {
   type ScriptedWorkerSpec,
   type AttentionMoAEvent,
 } from '@attention-moa/core';
+import { defaultAgentWorkerUrl } from '../../../packages/core/src/runtime/worker-engine.js';
+import { isRuntimeError } from '../../../packages/core/src/engine/errors.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -346,7 +347,8 @@ const rt = {
 
   /** Starts the agent worker from another origin (localhost vs 127.0.0.1) with the given bootstrap. */
   async crossOrigin(bootstrap: 'auto' | 'module' | 'blob') {
-    const url = defaultAgentWorkerUrl();
+    // The dev server builds the worker in advance (default-worker-prebuilt.ts), so its URL is known here.
+    const url = defaultAgentWorkerUrl()!;
     const other = new URL(url.href);
     other.hostname = location.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
     try {

@@ -199,7 +199,7 @@ describe('bad pool options are rejected when the pool is made, naming the field'
   it('malformed model ids and kinds name the key and the field', () => {
     expect(badSpec({ models: { qwen: { kind: 'webllm', model: '' } } }).message).toMatch(/models\["qwen"\]\.model: must be a WebLLM model id or family name/);
     expect(badSpec({ models: { qwen: { kind: 'webllm', model: 42 } } }).details).toMatchObject({ model: 'qwen', field: 'model' });
-    expect(badSpec({ models: { qwen: { kind: 'gguf', model: 'x' } } }).message).toMatch(/must be "webllm", "scripted" or "wllama", got "gguf"/);
+    expect(badSpec({ models: { qwen: { kind: 'gguf', model: 'x' } } }).message).toMatch(/must be "webllm", "scripted", "wllama" or "openai", got "gguf"/);
     expect(badSpec({ models: {} }).message).toMatch(/models is empty/);
   });
 

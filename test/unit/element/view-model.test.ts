@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AttentionMoA, AttentionMoAError, ScriptedEngine, type AttentionMoAEvent, type CallRecord } from '@attention-moa/core';
 import {
-  agentStats, attentionMatrix, callText, critiquePlanned, critiqueStageOver, errorInfo, reduceRun, startRun, type RunAction, type RunView,
+  agentStats, answerArea, attentionMatrix, callText, critiquePlanned, critiqueStageOver, errorInfo, reduceRun, startRun, type RunAction, type RunView,
 } from '../../../packages/element/src/view-model.js';
 
 function scriptedRun(stopAtLayer2: boolean) {
@@ -193,6 +193,78 @@ describe('reduceRun edge cases', () => {
     expect(s.answer).toBe('');
     s = reduceRun(s, { type: 'answer-token', token: 'Whole answer.' }, 3);
     expect(s.answer).toBe('Whole answer.');
+  });
+});
+
+describe('drafts', () => {
+  const source = (role: 'propose' | 'aggregate', agent: string, layer = 1) => ({ role, layer, agent, call: layer * 10 });
+  const start = (draft: number, role: 'propose' | 'aggregate', agent: string, layer = 1): RunAction => ({ type: 'draft-start', draft, source: source(role, agent, layer), final: false });
+  const token = (draft: number, t: string): RunAction => ({ type: 'draft-token', draft, token: t, final: false });
+
+  it('a draft shows until the answer has visible text; the next draft waits for its own first visible token', () => {
+    let s = startRun('q', 0);
+    s = reduceRun(s, start(1, 'propose', 'A'), 1);
+    expect(answerArea(s, true)).toEqual({ shows: 'none', key: 'none' });
+    s = reduceRun(s, token(1, 'Paris'), 2);
+    s = reduceRun(s, token(1, ' is the capital.'), 3);
+    expect(answerArea(s, true)).toMatchObject({ shows: 'draft', key: 'draft:1', draft: { text: 'Paris is the capital.', status: 'streaming', source: { agent: 'A' } } });
+    s = reduceRun(s, { type: 'draft-end', draft: 1, status: 'done', text: 'Paris is the capital.', final: false }, 4);
+    // The next draft: the old text stays while the new one has written only Markdown syntax.
+    s = reduceRun(s, start(2, 'aggregate', 'Agg'), 5);
+    s = reduceRun(s, token(2, '## '), 6);
+    expect(answerArea(s, true)).toMatchObject({ key: 'draft:1', draft: { text: 'Paris is the capital.', status: 'done' } });
+    s = reduceRun(s, token(2, 'Answer'), 7);
+    expect(answerArea(s, true)).toMatchObject({ key: 'draft:2', draft: { text: '## Answer', source: { role: 'aggregate', agent: 'Agg' } } });
+    // The answer: "**" alone is no visible text, so the draft stays; a word replaces it.
+    s = reduceRun(s, { type: 'answer-token', token: '**' }, 8);
+    expect(answerArea(s, true).shows).toBe('draft');
+    s = reduceRun(s, { type: 'answer-token', token: 'Paris**' }, 9);
+    expect(answerArea(s, true)).toEqual({ shows: 'answer', key: 'answer' });
+    // Drafts off: the answer shows from its first token, and no draft ever.
+    expect(answerArea(reduceRun(reduceRun(startRun('q', 0), start(1, 'propose', 'A'), 1), token(1, 'x'), 2), false).shows).toBe('none');
+  });
+
+  it('answer-reset brings the draft back; done drops it; a stop keeps it', () => {
+    let s = startRun('q', 0);
+    s = reduceRun(s, start(1, 'propose', 'A'), 1);
+    s = reduceRun(s, token(1, 'Draft text'), 2);
+    s = reduceRun(s, { type: 'answer-token', token: 'Half' }, 3);
+    s = reduceRun(s, { type: 'answer-reset', reason: 'the aggregator failed' }, 4);
+    expect(answerArea(s, true)).toMatchObject({ shows: 'draft', draft: { text: 'Draft text' } });
+    const stopped = reduceRun(s, { type: 'stopped' }, 5);
+    expect(answerArea(stopped, true)).toMatchObject({ shows: 'draft', draft: { text: 'Draft text' } });
+    const done = reduceRun(s, { type: 'done', result: { answer: 'Final.', layerOutputs: ['Final.'], layersRun: 1, trace: [], dropped: [], usage: { calls: 1, promptTokens: 0, processedPromptTokens: 0, reusedPromptTokens: 0, completionTokens: 1 }, durationMs: 1 } }, 6);
+    expect(done.draft).toBeUndefined();
+    expect(answerArea(done, true)).toEqual({ shows: 'answer', key: 'answer' });
+  });
+
+  it('a failed draft keeps its text; one that never wrote anything is dropped; drafts after the answer are ignored', () => {
+    let s = startRun('q', 0);
+    s = reduceRun(s, start(1, 'propose', 'A'), 1);
+    s = reduceRun(s, token(1, 'Half a dra'), 2);
+    s = reduceRun(s, { type: 'draft-end', draft: 1, status: 'failed', text: 'Half a dra', final: false }, 3);
+    expect(s.draft).toMatchObject({ status: 'failed', text: 'Half a dra' });
+    s = reduceRun(s, start(2, 'propose', 'B'), 4);
+    s = reduceRun(s, { type: 'draft-end', draft: 2, status: 'failed', text: '', final: false }, 5);
+    expect(s.nextDraft).toBeUndefined();
+    expect(s.draft?.id).toBe(1);
+    s = reduceRun(s, { type: 'answer-token', token: 'Answer' }, 6);
+    expect(reduceRun(s, start(3, 'aggregate', 'Agg'), 7)).toBe(s);
+  });
+
+  it('from a real 2-layer run: proposal, then layer syntheses, then the answer; every draft source named', async () => {
+    const engine = (name: string) => new ScriptedEngine({ rules: [{ when: { role: 'residual' }, reply: 'Residual answer.' }, { reply: '{agent} writes {role} {layer}' }], model: name });
+    const moa = new AttentionMoA({ agents: ['A', 'B'].map((name) => ({ name, engine: engine(name) })), aggregator: { name: 'Agg', engine: engine('agg') }, layers: 2, earlyStop: 'off' });
+    let s = startRun('q', 0);
+    const shown: string[] = [];
+    for await (const event of moa.run('q')) {
+      s = reduceRun(s, event, 1);
+      const area = answerArea(s, true);
+      const label = area.shows === 'draft' ? `${area.draft!.source.role} ${area.draft!.source.layer}` : area.shows;
+      if (shown.at(-1) !== label) shown.push(label);
+    }
+    expect(shown).toEqual(['none', 'propose 1', 'aggregate 1', 'aggregate 2', 'answer']);
+    expect(s.answer).toBe('Residual answer.');
   });
 });
 

@@ -13,6 +13,7 @@ import { cssProps } from '@attention-moa/element';
 import { icons } from '../icons.js';
 import { plainText } from '../plain-text.js';
 import type { DemoState } from '../state.js';
+import { DEFAULT_SAMPLING, MAX_ANSWER_TOKENS, type SamplingSettings } from '../../run/sampling.js';
 
 export interface AssistantActions {
   setRunMode(mode: RunMode): void;
@@ -21,12 +22,12 @@ export interface AssistantActions {
   backToSetup(): void;
   startSimulation(): void;
   exportConversation(format: 'md' | 'json'): void;
+  setSampling(patch: Partial<SamplingSettings>): void;
+  resetSampling(): void;
 }
 
 export interface AssistantParts {
-  /** Earlier turns the element did not show (restored from storage). */
-  transcript: TemplateResult | typeof nothing;
-  /** The <attention-moa> element, when a session is running. */
+  /** The <attention-moa> element: the conversation's turns and the prompt box. */
   element: TemplateResult | typeof nothing;
 }
 
@@ -75,9 +76,8 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
           </div>
         </section>`}
 
+    ${samplingForm(state, a)}
     ${state.notice ? html`<p class="notice notice--${state.notice.kind}" role="alert" data-testid="assistant-notice">${state.notice.text}</p>` : nothing}
-    ${parts.transcript}
-
     ${session && turns.length === 0 && !state.running
       ? html`<section aria-labelledby="examples-title">
           <h2 class="examples-head" id="examples-title">Try an example</h2>
@@ -87,7 +87,7 @@ export function assistantView(state: DemoState, a: AssistantActions, parts: Assi
         </section>`
       : nothing}
 
-    ${session ? html`<div class="assistant-slot" data-testid="assistant-slot">${parts.element}</div>` : nothing}
+    <div class="assistant-slot" data-testid="assistant-slot">${parts.element}</div>
 
     ${state.comparing ? html`<p class="small muted" role="status" data-testid="comparing">${icons.spinner} ${state.comparing}</p>` : nothing}
     ${last?.comparisons?.length ? comparisonCard(last) : nothing}
@@ -137,4 +137,30 @@ function comparisonCard(turn: Turn): TemplateResult {
       ${runs.slice(1).map((run) => html`<div class="compare-answer"><h3>${label(run.mode)}</h3><div class="text">${run.error ? run.error.message : plainText(run.answer)}</div></div>`)}
     </div>
   </section>`;
+}
+
+/** System prompt and sampling, applied from the next question on (a <details>, closed unless changed). */
+function samplingForm(state: DemoState, a: AssistantActions): TemplateResult {
+  const s = state.sampling;
+  const changed = JSON.stringify(s) !== JSON.stringify(DEFAULT_SAMPLING);
+  const num = (field: 'temperature' | 'topP' | 'maxTokens') => (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    a.setSampling({ [field]: input.value === '' ? NaN : Number(input.value) });
+  };
+  return html`<details class="sampling mt-sm" data-testid="sampling" ?open=${changed || !!state.samplingError}>
+    <summary class="small">System prompt and sampling${changed ? html` <span class="badge badge--accent">changed</span>` : nothing}</summary>
+    <div class="sampling-body">
+      <label class="field field--wide"><span>System prompt <span class="muted">(sent first, with every question)</span></span>
+        <textarea rows="2" data-testid="system-prompt" maxlength="4000" placeholder="e.g. Answer briefly, in plain English."
+          .value=${s.system} ?disabled=${state.running} @change=${(e: Event) => a.setSampling({ system: (e.target as HTMLTextAreaElement).value })}></textarea></label>
+      <label class="field"><span>Temperature <span class="muted">0–2</span></span>
+        <input type="number" data-testid="temperature" min="0" max="2" step="0.05" .value=${String(s.temperature)} ?disabled=${state.running} @change=${num('temperature')} /></label>
+      <label class="field"><span>Top-p <span class="muted">0–1</span></span>
+        <input type="number" data-testid="top-p" min="0.01" max="1" step="0.01" .value=${String(s.topP)} ?disabled=${state.running} @change=${num('topP')} /></label>
+      <label class="field"><span>Max answer length <span class="muted">tokens</span></span>
+        <input type="number" data-testid="max-tokens" min="16" max=${MAX_ANSWER_TOKENS} step="16" .value=${String(s.maxTokens)} ?disabled=${state.running} @change=${num('maxTokens')} /></label>
+      <button class="btn btn--small" type="button" ?disabled=${!changed || state.running} @click=${a.resetSampling}>Defaults</button>
+    </div>
+    ${state.samplingError ? html`<p class="notice notice--bad" role="alert" data-testid="sampling-error">${state.samplingError}</p>` : nothing}
+  </details>`;
 }

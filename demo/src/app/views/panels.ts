@@ -78,10 +78,24 @@ export function privacyPanel(state: DemoState, monitor: NetworkMonitor, a: Panel
       </div>
       ${n > 0 ? html`<div><p class="small"><b>Requests seen:</b></p><ol class="request-list">${monitor.requests.slice(-20).map((r) => html`<li>${r.url} <span class="muted">(${r.initiator}${r.sameOrigin ? ', this site' : ', another site'})</span></li>`)}</ol></div>` : nothing}
       <ul class="facts small">
-        <li>The models run in Web Workers on this device, on its GPU through WebGPU. Prompts, answers and the conversation history never leave the browser.</li>
-        <li>The only downloads are this page and, once, the model files (from Hugging Face and GitHub, as WebLLM publishes them). They are then cached in this browser’s IndexedDB.</li>
+        ${whereItRuns(state)}
         <li>No analytics, no external fonts or scripts, no cookies. Conversations are stored in this browser only; delete them from the sidebar.</li>
         <li>How it is counted: every resource the page fetches after the mark appears in the browser’s Resource Timing (PerformanceObserver). Requests made inside the model workers are in the workers’ own timelines; after loading, they fetch nothing.</li>
       </ul>
     </div>`;
+}
+
+/** Where the answers come from, in the words of the mode that is running (or of the choice on the setup screen). */
+function whereItRuns(state: DemoState): TemplateResult {
+  const kind = state.session?.kind ?? (state.verdict && state.verdict.level !== 'ready' ? 'wasm' : 'webgpu');
+  if (kind === 'simulation') {
+    return html`<li data-testid="privacy-where">No model is running: <b>simulated agents</b> answer with scripted replies, in this page. Nothing is downloaded, and questions never leave the browser.</li>
+      <li>To run real models, go back to Setup: they download once and then run on this device.</li>`;
+  }
+  if (kind === 'wasm') {
+    return html`<li data-testid="privacy-where">The models run in Web Workers on this device, on its <b>processor (CPU)</b> through WebAssembly (llama.cpp). Prompts, answers and the conversation history never leave the browser.</li>
+      <li>The only downloads are this page and, once, the GGUF model files from Hugging Face. They are then cached in this browser (Cache API).</li>`;
+  }
+  return html`<li data-testid="privacy-where">The models run in Web Workers on this device, on its <b>GPU through WebGPU</b>. Prompts, answers and the conversation history never leave the browser.</li>
+    <li>The only downloads are this page and, once, the model files (from Hugging Face and GitHub, as WebLLM publishes them). They are then cached in this browser’s IndexedDB.</li>`;
 }

@@ -24,6 +24,9 @@ export interface SetupActions {
   startSimulation(): void;
   toggleWasmModel(id: string): void;
   startWasm(): void;
+  addOwnModelUrl(url: string): void;
+  addOwnModelFile(file: File): void;
+  removeOwnModel(id: string): void;
 }
 
 export const MAX_CUSTOM_MODELS = 5;
@@ -70,11 +73,25 @@ export function setupView(state: DemoState, a: SetupActions): TemplateResult {
       </ol>
     </section>
     ${verdictCard(state)}
+    ${elsewhereNotice(state)}
+    ${v ? (blocked ? simulationCard(state, a) : quickSimulation(state, a)) : nothing}
     ${v && v.level !== 'ready' ? wasmCard(state, a) : nothing}
-    ${v ? (blocked ? simulationCard(state, a) : ensembleSection(state, a)) : nothing}
+    ${v && !blocked ? ensembleSection(state, a) : nothing}
     ${v ? settingsCard(state, a) : nothing}
     ${v && !blocked ? startRow(state, a) : nothing}
   `;
+}
+
+/** Models another tab holds: loading here too needs their memory again (each tab plans as if it were alone). */
+function elsewhereNotice(state: DemoState): TemplateResult | typeof nothing {
+  const others = state.modelsElsewhere;
+  if (!others.length || (state.session && state.session.kind !== 'simulation')) return nothing;
+  const where = (kind: 'webgpu' | 'wasm') => (kind === 'wasm' ? 'on the CPU' : 'on the GPU');
+  const list = others.map((o) => `${o.models.join(', ')} (${where(o.kind)})`).join('; ');
+  return html`<p class="notice notice--warn" role="status" data-testid="models-elsewhere">
+    Models are already loaded in another tab of this demo: ${list}. Loading models here too needs that memory a second
+    time, which may not fit: use that tab, or close it before you start here.
+  </p>`;
 }
 
 function verdictCard(state: DemoState): TemplateResult {
@@ -136,7 +153,7 @@ function simulationCard(state: DemoState, a: SetupActions): TemplateResult {
 /** Without a usable GPU: real models anyway, on the CPU (llama.cpp in WebAssembly), with their download sizes. */
 function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
   const picked = state.wasmModels;
-  const download = wasmDownloadBytes(picked);
+  const download = wasmDownloadBytes(picked.filter((id) => !id.startsWith('own:')));
   // Decimal MB, as Hugging Face lists the files.
   const mb = (bytes: number) => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${Math.round(bytes / 1e6)} MB`);
   return html`<section class="card" aria-labelledby="wasm-title" data-testid="wasm-offer">
@@ -157,7 +174,16 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
           <span class="nums">${mb(m.approxBytes)} download · ${m.license}</span>
         </label>`,
       )}
+      ${state.ownModels.map(
+        (m) => html`<div class="picker-row picker-row--own" data-testid="own-model">
+          <input type="checkbox" id="pick-${m.id}" .checked=${picked.includes(m.id)} @change=${() => a.toggleWasmModel(m.id)} />
+          <label class="id" for="pick-${m.id}">${m.name} <span class="badge">${typeof m.source === 'string' ? 'URL' : 'file'}</span></label>
+          <span class="nums">${m.bytes !== undefined ? `${mb(m.bytes)} · on this device` : 'size shown when it downloads'} · ${m.license ? `licence: ${m.license}` : 'no licence in its metadata'}
+            <button class="btn btn--ghost btn--small" aria-label=${`Remove ${m.name}`} @click=${() => a.removeOwnModel(m.id)}>${icons.trash}</button></span>
+        </div>`,
+      )}
     </div>
+    ${ownModelForm(state, a)}
     <div class="start-row mt-lg">
       <button class="btn btn--primary" data-testid="start-wasm" ?disabled=${!picked.length || !!state.starting} @click=${a.startWasm}>
         ${icons.download} ${picked.length ? `Download ≈ ${mb(download)} and run on the CPU` : 'Pick at least one model'}
@@ -169,7 +195,7 @@ function wasmCard(state: DemoState, a: SetupActions): TemplateResult {
       </p>
     </div>
     ${state.startKind === 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind === 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind === 'wasm' && state.startError ? startErrorView(state.startError, a.startWasm) : nothing}
   </section>`;
 }
 
@@ -330,15 +356,58 @@ function startRow(state: DemoState, a: SetupActions): TemplateResult {
       <button class="btn btn--primary" data-testid="start-models" ?disabled=${none || !!state.starting} @click=${a.startModels}>
         ${icons.download} ${none ? 'Pick at least one model' : `Download ≈ ${formatMB(download)} and start`}
       </button>
-      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Try the simulation</button>
-      ${speedSelect(state, a)}
-      <p class="note">
-        ${slow ? 'On a software renderer, real models answer at a few tokens per second; the simulation runs the same protocol at GPU speed. ' : ''}
-        The simulation runs the real protocol with scripted agents: no model is running and nothing is downloaded.
-      </p>
+      ${slow ? html`<p class="note">On a software renderer, real models answer at a few tokens per second; the simulation (above) runs the same protocol at GPU speed.</p>` : nothing}
     </div>
     ${state.startKind !== 'wasm' && state.starting ? loadingProgress(state.starting, a) : nothing}
-    ${state.startKind !== 'wasm' && state.startError ? html`<p class="notice notice--bad mt-lg" role="alert" data-testid="start-error">${state.startError}</p>` : nothing}
+    ${state.startKind !== 'wasm' && state.startError ? startErrorView(state.startError, a.startModels) : nothing}
+  </section>`;
+}
+
+/** Add a GGUF model: a URL, or a file from this device (its header is read here: name, licence, size). */
+function ownModelForm(state: DemoState, a: SetupActions): TemplateResult {
+  const onFile = (e: Event) => {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) a.addOwnModelFile(file);
+  };
+  return html`<details class="own-models mt-md" data-testid="own-models" ?open=${state.ownModels.length > 0 || !!state.ownModelError}>
+    <summary class="small">Add your own GGUF model (a URL or a file)</summary>
+    <form class="own-form" @submit=${(e: Event) => {
+      e.preventDefault();
+      const form = e.target as HTMLFormElement;
+      a.addOwnModelUrl(String(new FormData(form).get('url') ?? ''));
+      form.reset();
+    }}>
+      <label class="field"><span>URL of a .gguf file</span>
+        <input type="url" name="url" required data-testid="own-model-url" placeholder="https://huggingface.co/…/resolve/main/model.gguf" /></label>
+      <button class="btn btn--small" type="submit">Add</button>
+      <label class="btn btn--small own-file">${icons.upload} Pick a .gguf file…
+        <input type="file" class="visually-hidden" accept=".gguf" data-testid="own-model-file" @change=${onFile} /></label>
+    </form>
+    ${state.ownModelBusy ? html`<p class="small muted" role="status">Reading the file's header…</p>` : nothing}
+    ${state.ownModelError ? html`<p class="notice notice--bad" role="alert" data-testid="own-model-error">${state.ownModelError}</p>` : nothing}
+    <p class="small muted">A picked file is used from this device (no download) for this visit; a URL downloads once and is cached. The model runs only if llama.cpp knows its architecture; small instruct models (≤ 1 B) answer in reasonable time.</p>
+  </details>`;
+}
+
+/** A failed start: what went wrong, and a button to try again (the files already downloaded stay cached). */
+function startErrorView(text: string, retry: () => void): TemplateResult {
+  return html`<div class="notice notice--bad mt-lg start-error" role="alert">
+    <p data-testid="start-error">${text}</p>
+    <button class="btn btn--small mt-sm" data-testid="retry-start" @click=${retry}>Try again</button>
+  </div>`;
+}
+
+/** The simulation one click from the top of the page: nothing to download, to see the protocol and the interface. */
+function quickSimulation(state: DemoState, a: SetupActions): TemplateResult {
+  return html`<section class="card card--quick" aria-labelledby="quick-sim-title" data-testid="simulation-offer">
+    <h2 id="quick-sim-title" class="visually-hidden">Try without downloading</h2>
+    <div class="start-row">
+      <button class="btn btn--sim" data-testid="start-simulation" @click=${a.startSimulation}>${icons.flask} Try the simulation</button>
+      ${speedSelect(state, a)}
+      <p class="note">Nothing to download: the real protocol and interface with scripted agents (no model is running). Or choose real models below.</p>
+    </div>
   </section>`;
 }
 

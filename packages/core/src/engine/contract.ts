@@ -46,7 +46,8 @@ export interface ChatCompletionCreateParams {
 
 export interface ChatCompletionChunkChoice {
   index: number;
-  delta: { content?: string | null; role?: ChatRole };
+  /** `role` is only read as text: servers also send roles the protocol never writes ('developer', 'tool'). */
+  delta: { content?: string | null; role?: string };
   finish_reason: FinishReason | null;
 }
 
@@ -91,10 +92,47 @@ export interface ChatEngine {
       ): Promise<AsyncIterable<ChatCompletionChunk>> | AsyncIterable<ChatCompletionChunk>;
     };
   };
-  /** Optional exact token counter; the protocol estimates conservatively when absent. */
-  countTokens?(text: string): number | Promise<number>;
+  /**
+   * Optional exact token counter (the model's own tokenizer); the protocol estimates conservatively when absent, and
+   * for a text where it resolves to `undefined` (an engine that cannot count this time, e.g. its model is not loaded).
+   */
+  countTokens?(text: string): number | undefined | Promise<number | undefined>;
+  /**
+   * Optional facts about the loaded model, read by the protocol as defaults (an agent's own options win): its context
+   * window in tokens (e.g. llama.cpp's `n_ctx`, WebLLM's `context_window_size`) and whether its chat template lacks a
+   * system role. Undefined when unknown.
+   */
+  readonly contextWindow?: number;
+  readonly noSystemRole?: boolean;
   /** Optional: stop whatever the engine is generating (WebLLM's `interruptGenerate`). */
   interruptGenerate?(): void | Promise<void>;
+  /** True for a test double (scripted replies, not a model): UIs label what it writes as simulated. */
+  readonly simulated?: boolean;
+}
+
+/**
+ * An engine whose requests must name their model: the official `openai` client (`new OpenAI({ baseURL, apiKey })`)
+ * or any other client of an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server), which reject a request
+ * without `model`. Accepted wherever an engine is, without a cast; the agent (or aggregator) must then give `model`.
+ */
+export interface OpenAIClientLike {
+  chat: {
+    completions: {
+      create(
+        params: ChatCompletionCreateParams & { stream: true; model: string },
+        options?: RequestOptions,
+      ): PromiseLike<AsyncIterable<ChatCompletionChunk>> | AsyncIterable<ChatCompletionChunk>;
+    };
+  };
+}
+
+/** What an agent or the aggregator may be given as its engine. */
+export type AnyChatEngine = ChatEngine | OpenAIClientLike;
+
+/** The official `openai` client and its kind carry the server's `baseURL`: they need a `model` in every request. */
+export function remoteBaseURL(engine: unknown): string | undefined {
+  const url = (engine as { baseURL?: unknown } | null)?.baseURL;
+  return typeof url === 'string' && url ? url : undefined;
 }
 
 /** True when `value` has the contract's shape (used to reject bad configs with a clear message). */

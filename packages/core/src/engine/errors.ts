@@ -5,6 +5,7 @@
  * They cross the worker boundary intact (name, code, details, message, stack) through `serializeError` /
  * `deserializeError`, which the comlink `throw` handler installed by `installErrorTransfer()` uses.
  */
+import { MoAError } from './moa-error.js';
 
 export type RuntimeErrorCode =
   /** `navigator.gpu` is missing (old browser, not a secure context, WebGPU disabled). */
@@ -47,6 +48,12 @@ export type RuntimeErrorCode =
   | 'LOAD_CANCELLED'
   /** The engine kind is not part of this build. */
   | 'ENGINE_UNAVAILABLE'
+  /** A file of this library (the agent worker's engine chunk) did not load: the app's build did not emit it or the
+   *  server does not serve it; `details.url` says which. Not a network problem with a model host. */
+  | 'LIBRARY_FILE_MISSING'
+  /** An engine's package (`@mlc-ai/web-llm`, `@wllama/wllama`: optional peer dependencies) is not installed in the
+   *  app; `details.package` names it. */
+  | 'BACKEND_NOT_INSTALLED'
   /** The prompt does not fit the model's context window. */
   | 'CONTEXT_WINDOW_EXCEEDED'
   /** The pool (or engine) was disposed. */
@@ -75,15 +82,14 @@ export interface RuntimeErrorDetails {
   [key: string]: unknown;
 }
 
-/** Base class of every runtime error. `code` is stable; `message` is for people. */
-export class RuntimeError extends Error {
-  readonly code: RuntimeErrorCode;
+/** Base class of every runtime error (itself a MoAError). `code` is stable; `message` is for people. */
+export class RuntimeError extends MoAError {
+  declare readonly code: RuntimeErrorCode;
   readonly details: RuntimeErrorDetails;
 
   constructor(code: RuntimeErrorCode, message: string, details: RuntimeErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'RuntimeError';
-    this.code = code;
     this.details = details;
   }
 }
@@ -150,7 +156,7 @@ export class LoadCancelledError extends RuntimeError {
 
 /** Everything else: bad specs, unavailable kinds, engine failures, disposed pools. */
 export class EngineRuntimeError extends RuntimeError {
-  constructor(code: 'BAD_SPEC' | 'ENGINE_UNAVAILABLE' | 'CONTEXT_WINDOW_EXCEEDED' | 'DISPOSED' | 'ENGINE_ERROR', message: string, details?: RuntimeErrorDetails, options?: { cause?: unknown }) {
+  constructor(code: 'BAD_SPEC' | 'ENGINE_UNAVAILABLE' | 'LIBRARY_FILE_MISSING' | 'BACKEND_NOT_INSTALLED' | 'CONTEXT_WINDOW_EXCEEDED' | 'DISPOSED' | 'ENGINE_ERROR', message: string, details?: RuntimeErrorDetails, options?: { cause?: unknown }) {
     super(code, message, details, options);
     this.name = 'EngineRuntimeError';
   }
@@ -208,6 +214,10 @@ export function runtimeError(code: RuntimeErrorCode, details: RuntimeErrorDetail
       return new LoadCancelledError(custom ?? `Loading ${quote(m)} was cancelled. Call load() again, or send a request, to start over.`, details, opts);
     case 'ENGINE_UNAVAILABLE':
       return new EngineRuntimeError(code, custom ?? `Engine kind "${String(details.kind ?? '?')}" is not available in this build.`, details, opts);
+    case 'LIBRARY_FILE_MISSING':
+      return new EngineRuntimeError(code, custom ?? `A file of @attention-moa/core could not be loaded${details.url ? `: ${details.url}` : ''}. Deploy the whole build output of your app (the agent worker and its chunks), and see "Use it in your app" in the README.`, details, opts);
+    case 'BACKEND_NOT_INSTALLED':
+      return new EngineRuntimeError(code, custom ?? `The package ${String(details.package ?? 'of this engine')} is not installed in this app: npm install it and build again.`, details, opts);
     case 'CONTEXT_WINDOW_EXCEEDED':
       return new EngineRuntimeError(code, custom ?? `The prompt is longer than the context window of ${quote(m)}${details.causeMessage ? ` (${details.causeMessage})` : ''}. Shorten the conversation or lower max tokens.`, details, opts);
     case 'DISPOSED':

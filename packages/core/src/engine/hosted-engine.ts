@@ -27,6 +27,14 @@ export interface EngineStats {
   [key: string]: unknown;
 }
 
+/** What a loaded model accepts, as its own record says (`EnginePool.limits(key)`; the protocol fits its prompts to these). */
+export interface ModelLimits {
+  /** Tokens of prompt + answer the loaded model takes. */
+  contextWindow?: number;
+  /** False when the model's chat template has no system turn (the protocol then puts instructions in the first user turn). */
+  systemRole?: boolean;
+}
+
 export interface HostedEngine extends ChatEngine {
   /**
    * How many requests the engine decodes together (llama.cpp's slots). The agent worker passes it up to this many

@@ -2,6 +2,7 @@
  * WebLLM model records as plain data (no web-llm import): the fields of WebLLM's `ModelRecord` the runtime reads,
  * how ids are built (`<family>-<quant>-MLC[-1k]`), and the URLs WebLLM derives from a record.
  */
+import type { ModelLimits } from './hosted-engine.js';
 
 /** Structurally compatible with WebLLM 0.2.86's `ModelRecord`. */
 export interface ModelRecordLike {
@@ -72,4 +73,13 @@ export function modelFileUrls(record: ModelRecordLike): { base: string; config: 
 export function contextWindowOf(record: ModelRecordLike): number | undefined {
   const size = record.overrides?.context_window_size;
   return typeof size === 'number' ? size : undefined;
+}
+
+/**
+ * A WebLLM model's limits from its record: the context window its overrides set (absent: the model's own default,
+ * which the protocol takes as 4096), and no system turn for Gemma, whose chat template has none.
+ */
+export function webllmLimits(record: ModelRecordLike): ModelLimits {
+  const contextWindow = contextWindowOf(record);
+  return { ...(contextWindow !== undefined ? { contextWindow } : {}), systemRole: !/gemma/i.test(record.model_id) };
 }

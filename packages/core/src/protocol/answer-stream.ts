@@ -5,7 +5,7 @@
  * verdict, not an answer). Whatever ends up as the answer, `complete()` reconciles: it emits what is missing, or
  * resets and emits the answer whole when the streamed text went another way.
  */
-import { couldBeStopPhrase } from './early-stop.js';
+import { couldBeStopPhrase, parseVerdict } from './early-stop.js';
 import { ReasoningFilter } from './reasoning.js';
 import type { AttentionMoAEvent } from './types.js';
 
@@ -34,6 +34,20 @@ export class AnswerStream {
     if (!visible) return;
     if (this.stopPhrase !== undefined) {
       this.held += visible;
+      // Decision first: once the first line is complete, a stop verdict is held for good (the run's answer will be
+      // the layer's aggregate), and the continue word's line is dropped so the answer streams without it.
+      const lineEnd = this.held.search(/\S[^\n]*\n/);
+      if (lineEnd >= 0) {
+        const verdict = parseVerdict(this.held.slice(0, this.held.indexOf('\n', lineEnd) + 1), this.stopPhrase);
+        if (verdict.form === 'stop') return;
+        if (verdict.form === 'continue') {
+          const rest = this.held.slice(this.held.indexOf('\n', lineEnd) + 1).replace(/^\s+/, '');
+          this.stopPhrase = undefined;
+          this.held = '';
+          if (rest) this.out(rest);
+          return;
+        }
+      }
       if (couldBeStopPhrase(this.held, this.stopPhrase)) return;
       this.stopPhrase = undefined;
       const out = this.held;

@@ -11,6 +11,7 @@ import { AbortError, AttentionMoAError, ConfigError } from './errors.js';
 import { EventChannel } from './event-channel.js';
 import { assertQuestionFits, resolveMessages } from './messages.js';
 import { PermitQueues, PermitQueue } from './permit-queue.js';
+import { EnsembleCompletions } from './openai/completions.js';
 import { resolveOptions, type ResolvedEndpoint, type ResolvedOptions } from './options.js';
 import { ProtocolRun, type RunSetup } from './protocol-run.js';
 import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
@@ -28,6 +29,8 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 export class AttentionMoA {
   /** The options after validation, with every default filled in. */
   readonly options: Readonly<ResolvedOptions>;
+  /** The ensemble as one OpenAI chat model: `moa.chat.completions.create({ messages, stream })` (see protocol/openai). */
+  readonly chat: { readonly completions: EnsembleCompletions } = { completions: new EnsembleCompletions(this) };
   private readonly setup: RunSetup;
 
   constructor(options: AttentionMoAOptions) {
@@ -53,6 +56,7 @@ export class AttentionMoA {
       engine: e.engine,
       ...(e.model ? { model: e.model } : {}),
       temperature: e.temperature,
+      ...(resolved.topP !== undefined ? { topP: resolved.topP } : {}),
       contextWindow: e.contextWindow,
       noSystemRole: e.noSystemRole,
       queue: queues.get(e.engine, e.model),

@@ -12,6 +12,7 @@ import type {
   CompletionUsage,
   FinishReason,
 } from '../engine/contract.js';
+import { autoCallDeadline, recordCallSpeed } from './call-deadline.js';
 import { fitPrompt, type FittedPrompt, type PromptSpec, type TokenCounter } from './context-budget.js';
 import type { AnswerStream } from './answer-stream.js';
 import type { CallTap } from './draft-stream.js';
@@ -29,10 +30,12 @@ import {
   toError,
 } from './errors.js';
 import type { ResolvedEndpoint } from './options.js';
-import type { AttentionMoAEvent, CallRecord, CallRole } from './types.js';
+import type { AttentionMoAEvent, CallRecord, CallRole, RoleCheck } from './types.js';
 
 /** Where a call runs: a model on an engine, with its queue, window and tokenizer (`name` is recorded as the call's agent). */
 export interface Endpoint extends Omit<ResolvedEndpoint, 'concurrency'> {
+  /** Sent as `top_p` when set (the run's `topP` option). */
+  topP?: number;
   /** The (engine, model) pair's permits; its concurrency is their number. */
   queue: PermitQueue;
   counter: TokenCounter;
@@ -54,6 +57,17 @@ export interface CallRequest {
   tap?: CallTap;
   /** Checked before the prompt is built and again when the slot is granted: true skips the call. */
   skip?: () => boolean;
+  /** Cleans and checks a completed call's output (reasoning already stripped), before the record is written. */
+  review?: (text: string, finishReason: FinishReason | null, messages: ChatMessage[]) => Review;
+}
+
+/** What a completed call's output becomes before it is recorded and passed on. */
+export interface Review {
+  /** The text passed on (cleaned; for a judged residual, the answer after the verdict). */
+  text: string;
+  cleaned?: string[];
+  roleCheck?: RoleCheck;
+  verdict?: CallRecord['verdict'];
 }
 
 export type CallOutcome =
@@ -68,10 +82,23 @@ export interface RunContext {
   /** ms since the run started. */
   now(): number;
   global: PermitQueue;
-  callTimeoutMs?: number;
+  /** A number of ms, 'auto' (per call, see call-deadline.ts) or undefined (none). */
+  callTimeoutMs?: number | 'auto';
 }
 
 const ignore = () => {};
+
+/**
+ * Calls streaming per engine across every run in this realm (every CallRunner, every AttentionMoA instance).
+ * `interruptGenerate()` stops everything an engine is generating: it is only called when every call in flight on
+ * that engine belongs to the run that wants it stopped, so stopping one run never cuts another's answer.
+ */
+const streamingOn = new WeakMap<ChatEngine, number>();
+const countStreaming = (engine: ChatEngine, delta: 1 | -1) => {
+  const n = (streamingOn.get(engine) ?? 0) + delta;
+  if (n > 0) streamingOn.set(engine, n);
+  else streamingOn.delete(engine);
+};
 
 /** `promise`, or a rejection with the signal's reason as soon as it aborts (the promise is left to settle alone). */
 function untilAborted<T>(signal: AbortSignal, promise: Promise<T>): Promise<T> {
@@ -126,9 +153,10 @@ export class CallRunner {
     clearTimeout(timer);
   }
 
-  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`. */
+  /** On a run abort: engines that ignore AbortSignal (WebLLM) stop through `interruptGenerate`, unless another
+   *  run is streaming on them too (the aborted signal still reaches every engine that honours it). */
   interruptAll(): void {
-    for (const engine of this.inFlight.keys()) this.interrupt(engine);
+    for (const [engine, mine] of this.inFlight) if ((streamingOn.get(engine) ?? 0) <= mine) this.interrupt(engine);
   }
 
   private interrupt(engine: ChatEngine): void {
@@ -211,6 +239,8 @@ export class CallRunner {
       output: '',
       text: '',
       finishReason: 'error',
+      maxTokens: request.maxTokens,
+      cut: false,
       queuedAt,
       startedAt: at,
       endedAt: at,
@@ -234,8 +264,10 @@ export class CallRunner {
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onRunAbort, { once: true });
-    const timer =
-      ctx.callTimeoutMs === undefined ? undefined : setTimeout(() => controller.abort(new CallTimeoutError(ctx.callTimeoutMs!)), ctx.callTimeoutMs);
+    const deadline = ctx.callTimeoutMs === 'auto'
+      ? autoCallDeadline(endpoint.engine, endpoint.model, fitted.promptTokens, request.maxTokens)
+      : ctx.callTimeoutMs === undefined ? undefined : { ms: ctx.callTimeoutMs, basis: undefined };
+    const timer = deadline && setTimeout(() => controller.abort(new CallTimeoutError(deadline.ms, deadline.basis)), deadline.ms);
     const stopped = new Promise<never>((_, reject) => {
       controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
     });
@@ -245,9 +277,11 @@ export class CallRunner {
     let finish: FinishReason | null = null;
     let usage: CompletionUsage | undefined;
     let firstTokenAt: number | undefined;
+    let tokens = 0;
     let failure: unknown;
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
     this.inFlight.set(endpoint.engine, (this.inFlight.get(endpoint.engine) ?? 0) + 1);
+    countStreaming(endpoint.engine, 1);
     request.answer?.stream.begin(request.answer.stopPhrase);
     try {
       const params = {
@@ -256,6 +290,7 @@ export class CallRunner {
         stream: true as const,
         stream_options: { include_usage: true },
         temperature: endpoint.temperature,
+        ...(endpoint.topP !== undefined ? { top_p: endpoint.topP } : {}),
         max_tokens: request.maxTokens,
       };
       const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };
@@ -278,6 +313,7 @@ export class CallRunner {
         const token = choice?.delta?.content;
         if (typeof token === 'string' && token) {
           firstTokenAt ??= ctx.now();
+          tokens++;
           output += token;
           ctx.emit({ type: 'call-token', call: id, ...identity, token });
           request.answer?.stream.push(token);
@@ -293,6 +329,7 @@ export class CallRunner {
       const left = (this.inFlight.get(endpoint.engine) ?? 1) - 1;
       if (left > 0) this.inFlight.set(endpoint.engine, left);
       else this.inFlight.delete(endpoint.engine);
+      countStreaming(endpoint.engine, -1);
     }
 
     const stoppedByUs = controller.signal.aborted;
@@ -303,11 +340,16 @@ export class CallRunner {
       } catch {
         // nothing to free
       }
-      // A timed-out call on an engine that serves nothing else of ours: interrupt it (WebLLM has no AbortSignal).
-      if (!ctx.signal.aborted && !this.inFlight.has(endpoint.engine)) this.interrupt(endpoint.engine);
+      // A timed-out call on an engine that serves nothing else, in any run: interrupt it (WebLLM has no AbortSignal).
+      if (!ctx.signal.aborted && !streamingOn.has(endpoint.engine)) this.interrupt(endpoint.engine);
     }
 
-    const text = stripReasoning(output);
+    let text = stripReasoning(output);
+    let review: Review | undefined;
+    if (!ctx.signal.aborted && !stoppedByUs && failure === undefined && finish !== 'abort' && request.review) {
+      review = request.review(text, finish, fitted.messages);
+      text = review.text;
+    }
     let error: Error | undefined;
     let finishReason: CallRecord['finishReason'] = finish;
     if (ctx.signal.aborted) {
@@ -334,7 +376,12 @@ export class CallRunner {
       cuts: fitted.cuts,
       output,
       text,
+      ...(review?.cleaned?.length ? { cleaned: review.cleaned } : {}),
+      ...(review?.roleCheck ? { roleCheck: review.roleCheck } : {}),
+      ...(review?.verdict ? { verdict: review.verdict } : {}),
       finishReason,
+      maxTokens: request.maxTokens,
+      cut: finishReason === 'length',
       ...(usage ? { usage } : {}),
       queuedAt,
       startedAt,
@@ -344,6 +391,11 @@ export class CallRunner {
     };
     this.records.push(record);
     ctx.emit({ type: 'call-end', record });
+    if (!error) {
+      recordCallSpeed(endpoint.engine, endpoint.model, {
+        promptTokens: fitted.promptTokens, completionTokens: usage?.completion_tokens ?? tokens, startedAt, endedAt: record.endedAt, ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
+      });
+    }
 
     if (ctx.signal.aborted) throw this.aborted();
     request.tap?.end(error ? undefined : text);

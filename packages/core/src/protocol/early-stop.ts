@@ -10,30 +10,100 @@ export function words(text: string): string[] {
   return normalized ? normalized.split(' ') : [];
 }
 
-/** A stop reply may add a short remark around the phrase ("Verdict: NO FURTHER IMPROVEMENT."); this many words at most. */
+/** A stop verdict may add a short remark on its line ("NO FURTHER IMPROVEMENT, both rounds are identical."); this many words at most. */
 export const STOP_REMARK_WORDS = 30;
 
+/** The word the residual prompt asks for, first, when the judge goes on (then the synthesized answer follows). */
+export const CONTINUE_WORD = 'IMPROVED';
+
+/** How a judged residual reply was read. */
+export interface Verdict {
+  /** The judge said the latest round did not improve: the run stops with that layer's aggregate. */
+  stop: boolean;
+  /**
+   * 'stop' / 'continue': the reply opened with the stop phrase / the continue word (the fixed form the prompt asks
+   * for); 'answer': neither, the reply is taken as the answer; 'remark': a short reply whose sentence is the
+   * phrase after a remark ("The rounds match. NO FURTHER IMPROVEMENT").
+   */
+  form: 'stop' | 'continue' | 'answer' | 'remark';
+  /** The answer part: the reply after the verdict line ('continue'), the whole reply ('answer'), '' for a stop. */
+  answer: string;
+}
+
+/** Markdown and label decoration around a verdict line: `**`, `#`, `>`, list marks, quotes, "Verdict:". */
+const DECORATION = /^[\s>#*_`"'“”‘’~|-]*(?:(?:verdict|decision|judg(?:e)?ment|answer|reply|result)\s*[:=-]\s*[*_`"'“”‘’]*)?/i;
+
 /**
- * True when a judge's reply is the stop phrase. Reasoning blocks are ignored; case, punctuation, markdown
- * (`**`, backticks, `#`, `>`, quotes) and whitespace do not matter. The reply is a stop when one of its
- * segments (split at line breaks and at . ! ? ; :) is exactly the phrase, and the rest of the reply adds at most
- * `STOP_REMARK_WORDS` words. So "**No further improvement.**", "`NO_FURTHER_IMPROVEMENT`" and "Verdict: no further
- * improvement" stop, while "No further improvement is possible: …" (a sentence that merely starts with the
- * phrase) and long answers that quote it do not.
+ * If `line` opens with `phrase` (case, punctuation, Markdown and labels ignored) followed by the line's end or a
+ * separator, the remark after it (maybe ''); else undefined. "No further improvement is possible: …" does not open
+ * with the phrase as a verdict: no separator follows it.
  */
-export function isStopPhrase(reply: string, phrase: string): boolean {
-  const target = words(phrase).join(' ');
-  if (!target) return false;
-  const text = stripReasoning(reply);
-  const total = words(text).length;
-  const phraseWords = words(phrase).length;
-  if (total === 0 || total > phraseWords + STOP_REMARK_WORDS) return false;
-  return text.split(/[\n.!?;:]+/).some((segment) => words(segment).join(' ') === target);
+function afterLeadingPhrase(line: string, phrase: string): string | undefined {
+  const target = words(phrase);
+  if (!target.length) return undefined;
+  const body = line.normalize('NFKC').replace(DECORATION, '');
+  // Walk the phrase's words through the line, skipping separators between them (NO_FURTHER_IMPROVEMENT, NO-FURTHER…).
+  let rest = body;
+  for (const w of target) {
+    const m = new RegExp(`^[^\\p{L}\\p{N}]*?(${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')})(?![\\p{L}\\p{N}])`, 'iu').exec(rest);
+    if (!m || /[\p{L}\p{N}]/u.test(rest.slice(0, m.index + m[0].length - m[1]!.length))) return undefined;
+    rest = rest.slice(m.index + m[0].length);
+  }
+  const tail = rest.replace(/^[*_`"'“”‘’~]+/, '');
+  if (!tail.trim()) return '';
+  // A separator must follow: punctuation or a dash, not another word of a sentence.
+  return /^\s*[.,;:!?()\[\]<—–-]/.test(tail) ? tail.replace(/^\s*[.,;:!?()\[\]—–-]+[*_`"'“”‘’~]*/, '').trim() : undefined;
 }
 
 /**
- * True while a partial reply could still turn out to be the stop phrase, so an answer stream must hold it back.
- * Beyond the phrase plus the allowed remark it no longer can.
+ * Reads a judged residual reply. The prompt asks for the decision first, in a fixed form: the stop phrase alone, or
+ * the continue word and then the answer. Small models follow it loosely, so:
+ * - the first non-empty line opening with the stop phrase is a stop, with any remark of at most
+ *   `STOP_REMARK_WORDS` words on that line ("NO FURTHER IMPROVEMENT, both rounds are identical."); what follows on
+ *   later lines is ignored (the decision came first);
+ * - the first line opening with the continue word is a go-on: the answer is what follows it;
+ * - otherwise a short reply (phrase + `STOP_REMARK_WORDS` words at most) with a sentence or line that is exactly the
+ *   phrase is a stop ("Verdict: the rounds are the same. NO FURTHER IMPROVEMENT.");
+ * - anything else is an answer, whole: a real answer that merely contains the words ("there is no further
+ *   improvement to make on Canberra") is never cut.
+ * Reasoning blocks are ignored.
+ */
+export function parseVerdict(reply: string, phrase: string, continueWord: string = CONTINUE_WORD): Verdict {
+  const text = stripReasoning(reply);
+  const lines = text.split('\n');
+  const first = lines.findIndex((l) => words(l).length > 0);
+  if (first >= 0) {
+    const line = lines[first]!;
+    const remark = afterLeadingPhrase(line, phrase);
+    if (remark !== undefined && words(remark).length <= STOP_REMARK_WORDS) return { stop: true, form: 'stop', answer: '' };
+    const after = afterLeadingPhrase(line, continueWord);
+    if (after !== undefined) {
+      return { stop: false, form: 'continue', answer: [after, ...lines.slice(first + 1)].join('\n').trim() };
+    }
+    // The phrase and a long answer on one line: the answer, without the phrase in front.
+    if (remark !== undefined) return { stop: false, form: 'answer', answer: [remark, ...lines.slice(first + 1)].join('\n').trim() };
+  }
+  const target = words(phrase).join(' ');
+  const total = words(text).length;
+  if (target && total > 0 && total <= words(phrase).length + STOP_REMARK_WORDS) {
+    if (text.split(/[\n.!?;:]+/).some((segment) => words(segment).join(' ') === target)) return { stop: true, form: 'remark', answer: '' };
+  }
+  return { stop: false, form: 'answer', answer: text };
+}
+
+/**
+ * True when a judge's reply is a stop verdict (see `parseVerdict`): "**No further improvement.**",
+ * "`NO_FURTHER_IMPROVEMENT`", "Verdict: no further improvement", "NO FURTHER IMPROVEMENT, both rounds are
+ * identical." stop; "No further improvement is possible: …" (a sentence that merely starts with the phrase) and
+ * long answers that quote it do not.
+ */
+export function isStopPhrase(reply: string, phrase: string): boolean {
+  return parseVerdict(reply, phrase).stop;
+}
+
+/**
+ * True while a partial reply could still turn out to be a stop verdict, so an answer stream must hold it back:
+ * its first line is not complete yet (and short enough to be one), or the whole is short enough for a remark-form stop.
  */
 export function couldBeStopPhrase(partialReply: string, phrase: string): boolean {
   return words(partialReply).length <= words(phrase).length + STOP_REMARK_WORDS;

@@ -2,6 +2,7 @@
  * Every error the orchestrator raises, in one place, each with an explicit `name` and a stable `code`
  * (match on `code`: messages may be reworded). Run-level failures carry what was done before them.
  */
+import { MoAError } from '../engine/moa-error.js';
 import type { CallRecord, CallRole, DroppedAgent } from './call-record.js';
 
 export type AttentionMoAErrorCode =
@@ -24,8 +25,8 @@ export type AttentionMoAErrorCode =
   /** The run was aborted through its `signal`, or its consumer stopped iterating. */
   | 'ABORTED';
 
-export class AttentionMoAError extends Error {
-  readonly code: AttentionMoAErrorCode;
+export class AttentionMoAError extends MoAError {
+  declare readonly code: AttentionMoAErrorCode;
   /** Run failures: every call made before the failure (ids ascending), in-flight calls included as aborted. */
   trace: CallRecord[] = [];
   /** Run failures: agents dropped before the failure. */
@@ -34,8 +35,7 @@ export class AttentionMoAError extends Error {
   layerOutputs: string[] = [];
 
   constructor(code: AttentionMoAErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.code = code;
+    super(code, message, options);
     this.name = 'AttentionMoAError';
   }
 }
@@ -95,8 +95,11 @@ export class ContextOverflowError extends AttentionMoAError {
 
 export class CallTimeoutError extends AttentionMoAError {
   readonly timeoutMs: number;
-  constructor(timeoutMs: number) {
-    super('CALL_TIMEOUT', `the call did not finish within callTimeoutMs (${timeoutMs} ms)`);
+  /** `basis`: how an 'auto' deadline was reached (see call-deadline.ts); absent for a set callTimeoutMs. */
+  constructor(timeoutMs: number, basis?: string) {
+    super('CALL_TIMEOUT', basis
+      ? `the call did not finish within its deadline of ${Math.round(timeoutMs / 1000)} s (callTimeoutMs 'auto': ${basis}; set callTimeoutMs to a number of ms, or 'off', to change it)`
+      : `the call did not finish within callTimeoutMs (${timeoutMs} ms)`);
     this.name = 'CallTimeoutError';
     this.timeoutMs = timeoutMs;
   }

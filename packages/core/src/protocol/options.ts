@@ -3,10 +3,11 @@
  * `ConfigError` naming the field, what it got and what is allowed; unknown keys are rejected too (a typo such
  * as `layer: 3` would otherwise silently run one layer).
  */
-import { isChatEngine, type ChatEngine } from '../engine/contract.js';
+import { isChatEngine, remoteBaseURL, type ChatEngine } from '../engine/contract.js';
 import { ConfigError } from './errors.js';
 import { defaultPrompts } from './prompts.js';
 import { TOPOLOGIES } from './topology.js';
+import { EARLY_STOP_MODES } from './early-stop-modes.js';
 import type {
   AgentConfig,
   AggregatorConfig,
@@ -19,8 +20,7 @@ import type {
   RoleTokenLimits,
 } from './types.js';
 
-export { TOPOLOGIES };
-export const EARLY_STOP_MODES: readonly EarlyStopMode[] = ['judge', 'similarity', 'off'];
+export { TOPOLOGIES, EARLY_STOP_MODES };
 export const ROLES: readonly CallRole[] = ['propose', 'critique', 'refine', 'aggregate', 'residual'];
 
 export const DEFAULTS = {
@@ -43,6 +43,37 @@ export const DEFAULTS = {
 
 /** Smallest room a prompt needs beside the answer: a window not larger than max tokens + this is rejected. */
 const MIN_PROMPT_ROOM = 64;
+/** Default caps are not scaled below this: fewer tokens are no longer an answer. */
+export const MIN_DEFAULT_MAX_TOKENS = 16;
+
+/**
+ * The default token caps for a model with this context window: `DEFAULTS.maxTokens` (sized for 4k windows) scaled
+ * down in proportion for smaller windows, so that a 1k–2k model is never asked for more than its prompts leave room
+ * for; larger windows keep the defaults. E.g. 2048 → propose 256, critique 128, aggregate 384; 768 → 96, 48, 144.
+ */
+export function defaultMaxTokens(contextWindow: number): Required<RoleTokenLimits> {
+  const scale = Math.min(1, contextWindow / DEFAULTS.contextWindow);
+  const caps = { ...DEFAULTS.maxTokens };
+  for (const role of ROLES) caps[role] = Math.max(MIN_DEFAULT_MAX_TOKENS, Math.floor(DEFAULTS.maxTokens[role] * scale));
+  return caps;
+}
+
+/** The window an engine reports for its loaded model (see the engine contract), if a usable one. */
+function reportedWindow(engine: ChatEngine): number | undefined {
+  const window = engine.contextWindow;
+  return typeof window === 'number' && Number.isInteger(window) && window > 0 ? window : undefined;
+}
+
+function reportedNoSystemRole(engine: ChatEngine): boolean | undefined {
+  return typeof engine.noSystemRole === 'boolean' ? engine.noSystemRole : undefined;
+}
+
+/** The run's caps: those given, and which roles were given (the others default per model window). */
+interface RoleLimits {
+  given: Partial<Record<CallRole, number>>;
+  /** Given or else the 4k defaults: what `ResolvedOptions.maxTokens` reports for the roles agents answer. */
+  limits: Required<RoleTokenLimits>;
+}
 
 /** What agents and the aggregator share: a model on an engine, with its sampling, window and concurrency. */
 export interface ResolvedEndpoint {
@@ -72,11 +103,16 @@ export interface ResolvedOptions {
   earlyStop: EarlyStopMode;
   similarityThreshold: number;
   stopPhrase: string;
+  /** Caps per role: aggregate/residual as the aggregator gets them; propose/critique/refine as given (or the 4k
+   *  defaults): each agent's own caps, scaled to its window, are in `agents[i].maxTokens`. */
   maxTokens: Required<RoleTokenLimits>;
   /** Calls in flight across all engines; `Infinity` when unlimited. */
   concurrency: number;
-  callTimeoutMs?: number;
+  /** 'auto' (the default): from each call's token budget and its model's measured speed; undefined: none. */
+  callTimeoutMs?: number | 'auto';
   temperature: number;
+  /** Nucleus sampling sent as `top_p` with every call; undefined = the engine's default. */
+  topP?: number;
   prompts: Required<PromptTemplates>;
   budget: { maxCalls?: number; maxDurationMs?: number };
   /** `false` when drafts are off. */
@@ -90,7 +126,7 @@ export interface ResolvedDrafts {
 
 const OPTION_KEYS = [
   'agents', 'aggregator', 'layers', 'attention', 'residual', 'earlyStop', 'similarityThreshold', 'stopPhrase',
-  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'prompts', 'budget', 'drafts',
+  'maxTokens', 'concurrency', 'callTimeoutMs', 'temperature', 'topP', 'prompts', 'budget', 'drafts',
 ] as const satisfies readonly (keyof AttentionMoAOptions)[];
 const AGENT_KEYS = [
   'name', 'engine', 'model', 'temperature', 'maxTokens', 'system', 'contextWindow', 'noSystemRole', 'concurrency',
@@ -164,23 +200,36 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
   return value as T;
 }
 
-function engine(value: unknown, field: string): ChatEngine {
+function engine(value: unknown, field: string, model: unknown): ChatEngine {
   if (value === undefined || value === null) {
     throw new ConfigError(field, 'is missing: pass an engine with chat.completions.create (a WebLLM engine, an openai client, a ScriptedEngine)');
   }
   if (!isChatEngine(value)) {
     throw new ConfigError(field, `is not an engine: it needs a chat.completions.create(params) method (OpenAI chat-completions shape), got ${show(value)}`);
   }
+  const baseURL = remoteBaseURL(value);
+  if (baseURL !== undefined && (typeof model !== 'string' || !model.trim())) {
+    const modelField = field.replace(/engine$/, 'model');
+    throw new ConfigError(
+      modelField,
+      `is missing: ${field} is a client of the OpenAI-compatible server at ${baseURL}, and such servers (vLLM, Ollama, llama.cpp's server) ` +
+        `reject a request without a model. Name the model it serves, e.g. ${modelField.split('.').pop()}: "qwen2.5:0.5b"`,
+    );
+  }
+  // An OpenAIClientLike is called with the model named above, so the contract holds for it.
   return value;
 }
 
-function roleLimits(value: unknown): Required<RoleTokenLimits> {
-  if (value === undefined) return { ...DEFAULTS.maxTokens };
+function roleLimits(value: unknown): RoleLimits {
+  if (value === undefined) return { given: {}, limits: { ...DEFAULTS.maxTokens } };
   if (!isRecord(value)) throw new ConfigError('maxTokens', `must be an object such as { critique: 256 }, got ${show(value)}`);
   rejectUnknownKeys(value, ROLES, 'maxTokens');
-  const limits = { ...DEFAULTS.maxTokens };
-  for (const role of ROLES) limits[role] = integer(value[role], `maxTokens.${role}`, 1, DEFAULTS.maxTokens[role]);
-  return limits;
+  const given: Partial<Record<CallRole, number>> = {};
+  for (const role of ROLES) {
+    const cap = integer(value[role], `maxTokens.${role}`, 1);
+    if (cap !== undefined) given[role] = cap;
+  }
+  return { given, limits: { ...DEFAULTS.maxTokens, ...given } };
 }
 
 function prompts(value: unknown): Required<PromptTemplates> {
@@ -209,26 +258,31 @@ function checkWindow(contextWindow: number, largestAnswer: number, what: string,
   }
 }
 
-function resolveAgent(value: unknown, i: number, shared: { maxTokens: Required<RoleTokenLimits>; temperature: number }): ResolvedAgent {
+function resolveAgent(value: unknown, i: number, shared: { maxTokens: RoleLimits; temperature: number }): ResolvedAgent {
   const field = `agents[${i}]`;
   if (!isRecord(value)) throw new ConfigError(field, `must be an object { name, engine, model? }, got ${show(value)}`);
   rejectUnknownKeys(value, AGENT_KEYS, field);
   const name = optionalString(value.name, `${field}.name`);
   if (name === undefined) throw new ConfigError(`${field}.name`, 'is missing: every agent needs a unique name (shown in the UI and the trace)');
   const answerCap = integer(value.maxTokens, `${field}.maxTokens`, 1);
+  const agentEngine = engine(value.engine, `${field}.engine`, value.model);
+  // Window and system role: the agent's options, else what its engine reports for the loaded model, else 4096 / false.
+  const contextWindow = integer(value.contextWindow, `${field}.contextWindow`, 1, reportedWindow(agentEngine) ?? DEFAULTS.contextWindow);
+  const scaled = defaultMaxTokens(contextWindow);
+  const { given } = shared.maxTokens;
   const agent: ResolvedAgent = {
     name,
-    engine: engine(value.engine, `${field}.engine`),
+    engine: agentEngine,
     model: optionalString(value.model, `${field}.model`),
     temperature: numberIn(value.temperature, `${field}.temperature`, 0, 2, shared.temperature),
     system: value.system === undefined ? undefined : optionalString(value.system, `${field}.system`),
-    contextWindow: integer(value.contextWindow, `${field}.contextWindow`, 1, DEFAULTS.contextWindow),
-    noSystemRole: boolean(value.noSystemRole, `${field}.noSystemRole`, false),
+    contextWindow,
+    noSystemRole: boolean(value.noSystemRole, `${field}.noSystemRole`, reportedNoSystemRole(agentEngine) ?? false),
     concurrency: integer(value.concurrency, `${field}.concurrency`, 1, DEFAULTS.modelConcurrency),
     maxTokens: {
-      propose: answerCap ?? shared.maxTokens.propose,
-      refine: answerCap ?? shared.maxTokens.refine,
-      critique: shared.maxTokens.critique,
+      propose: answerCap ?? given.propose ?? scaled.propose,
+      refine: answerCap ?? given.refine ?? scaled.refine,
+      critique: given.critique ?? scaled.critique,
     },
   };
   const largest = Object.entries(agent.maxTokens).sort((a, b) => b[1] - a[1])[0]!;
@@ -236,25 +290,29 @@ function resolveAgent(value: unknown, i: number, shared: { maxTokens: Required<R
   return agent;
 }
 
-function resolveAggregator(value: unknown, shared: { maxTokens: Required<RoleTokenLimits>; temperature: number }): ResolvedAggregator {
+function resolveAggregator(value: unknown, shared: { maxTokens: RoleLimits; temperature: number }): { aggregator: ResolvedAggregator; caps: { aggregate: number; residual: number } } {
   if (value === undefined) {
     throw new ConfigError('aggregator', "is missing: pass { engine, model? } (it may be one of the agents' engines)");
   }
   if (!isRecord(value)) throw new ConfigError('aggregator', `must be an object { engine, model? }, got ${show(value)}`);
   rejectUnknownKeys(value, AGGREGATOR_KEYS, 'aggregator');
+  const aggregatorEngine = engine(value.engine, 'aggregator.engine', value.model);
+  const contextWindow = integer(value.contextWindow, 'aggregator.contextWindow', 1, reportedWindow(aggregatorEngine) ?? DEFAULTS.contextWindow);
   const aggregator: ResolvedAggregator = {
     name: optionalString(value.name, 'aggregator.name') ?? DEFAULTS.aggregatorName,
-    engine: engine(value.engine, 'aggregator.engine'),
+    engine: aggregatorEngine,
     model: optionalString(value.model, 'aggregator.model'),
     temperature: numberIn(value.temperature, 'aggregator.temperature', 0, 2, shared.temperature),
-    contextWindow: integer(value.contextWindow, 'aggregator.contextWindow', 1, DEFAULTS.contextWindow),
-    noSystemRole: boolean(value.noSystemRole, 'aggregator.noSystemRole', false),
+    contextWindow,
+    noSystemRole: boolean(value.noSystemRole, 'aggregator.noSystemRole', reportedNoSystemRole(aggregatorEngine) ?? false),
     concurrency: integer(value.concurrency, 'aggregator.concurrency', 1, DEFAULTS.modelConcurrency),
   };
-  const largest = Math.max(shared.maxTokens.aggregate, shared.maxTokens.residual);
-  const which = shared.maxTokens.aggregate >= shared.maxTokens.residual ? 'aggregate' : 'residual';
+  const scaled = defaultMaxTokens(contextWindow);
+  const caps = { aggregate: shared.maxTokens.given.aggregate ?? scaled.aggregate, residual: shared.maxTokens.given.residual ?? scaled.residual };
+  const largest = Math.max(caps.aggregate, caps.residual);
+  const which = caps.aggregate >= caps.residual ? 'aggregate' : 'residual';
   checkWindow(aggregator.contextWindow, largest, `maxTokens.${which}`, 'aggregator.contextWindow');
-  return aggregator;
+  return { aggregator, caps };
 }
 
 function resolveBudget(value: unknown): ResolvedOptions['budget'] {
@@ -302,8 +360,12 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
   rejectUnknownKeys(options, OPTION_KEYS, '');
 
   const temperature = numberIn(options.temperature, 'temperature', 0, 2, DEFAULTS.temperature);
-  const maxTokens = roleLimits(options.maxTokens);
-  const shared = { maxTokens, temperature };
+  const topP = options.topP;
+  if (topP !== undefined && !(typeof topP === 'number' && topP > 0 && topP <= 1)) {
+    throw new ConfigError('topP', `must be a number above 0 and at most 1 (nucleus sampling; 1 keeps every token), got ${show(topP)}`);
+  }
+  const limits = roleLimits(options.maxTokens);
+  const shared = { maxTokens: limits, temperature };
 
   if (!Array.isArray(options.agents)) {
     throw new ConfigError('agents', `must be an array of { name, engine, model? }, got ${show(options.agents)}`);
@@ -319,7 +381,9 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     firstIndex.set(agent.name, i);
   });
 
-  const aggregator = resolveAggregator(options.aggregator, shared);
+  const { aggregator, caps } = resolveAggregator(options.aggregator, shared);
+  // Aggregate and residual run on the aggregator: their caps follow its window; agents keep theirs per agent.
+  const maxTokens: Required<RoleTokenLimits> = { ...limits.limits, ...caps };
   if (firstIndex.has(aggregator.name)) {
     throw new ConfigError(
       'aggregator.name',
@@ -341,10 +405,11 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     throw new ConfigError('stopPhrase', `must contain letters or digits (it is matched ignoring case, punctuation and markdown), got ${show(stopPhrase)}`);
   }
   const concurrency = integer(options.concurrency, 'concurrency', 1, Infinity);
-  let callTimeoutMs: number | undefined;
-  if (options.callTimeoutMs !== undefined) {
+  let callTimeoutMs: number | 'auto' | undefined = 'auto';
+  if (options.callTimeoutMs === 'off') callTimeoutMs = undefined;
+  else if (options.callTimeoutMs !== undefined && options.callTimeoutMs !== 'auto') {
     if (typeof options.callTimeoutMs !== 'number' || !(options.callTimeoutMs > 0) || !Number.isFinite(options.callTimeoutMs)) {
-      throw new ConfigError('callTimeoutMs', `must be a number of milliseconds > 0, got ${show(options.callTimeoutMs)}`);
+      throw new ConfigError('callTimeoutMs', `must be a number of milliseconds > 0, 'auto' (the default: from each call's token budget and its model's measured speed) or 'off', got ${show(options.callTimeoutMs)}`);
     }
     callTimeoutMs = options.callTimeoutMs;
   }
@@ -362,6 +427,7 @@ export function resolveOptions(options: AttentionMoAOptions): ResolvedOptions {
     concurrency,
     callTimeoutMs,
     temperature,
+    ...(topP !== undefined ? { topP } : {}),
     prompts: prompts(options.prompts),
     budget: resolveBudget(options.budget),
     drafts: resolveDrafts(options.drafts, agents),

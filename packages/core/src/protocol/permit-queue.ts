@@ -88,8 +88,3 @@ export class PermitQueues {
     return queue;
   }
 }
-
-/** @deprecated Renamed `PermitQueue` (a semaphore permit, not a runtime slot). */
-export const SlotQueue = PermitQueue;
-/** @deprecated Renamed `PermitQueue`. */
-export type SlotQueue = PermitQueue;

@@ -10,6 +10,7 @@
  * Models without a system role get the system text in their first user turn: see `placeSystem`.
  */
 import type { ChatMessage } from '../engine/contract.js';
+import { CONTINUE_WORD } from './early-stop.js';
 import type {
   AggregatePromptContext,
   CritiquePromptContext,
@@ -142,16 +143,23 @@ export function aggregatePrompt(ctx: AggregatePromptContext): ChatMessage[] {
 export function residualPrompt(ctx: ResidualPromptContext): ChatMessage[] {
   const last = ctx.rounds.length;
   const rounds = ctx.rounds.map((text, i) => fence(`ROUND ${i + 1}${i + 1 === last ? ' (CURRENT)' : ''}`, text));
-  const synthesize =
+  const intro =
     `Below are the results of ${last} successive rounds of a deliberation among assistants about the latest user message, ` +
-    'oldest first; the last is the current round. Synthesize them into one answer: keep everything any round got right, ' +
-    'correct what is wrong, and write an accurate, complete and well-structured reply. Reply with the answer only.';
-  const judge =
-    `First compare the current round (ROUND ${last}) with the previous one (ROUND ${last - 1}). If the current round is no ` +
-    `better than the previous one — nothing correct was added and nothing wrong was fixed — reply with exactly ` +
-    `${ctx.stopPhrase} and nothing else. Otherwise reply with the synthesized answer.`;
-  const instruction = [synthesize, ...(ctx.judge ? [judge] : []), DATA_RULE, ...rounds].join('\n\n');
-  return withInstruction(ctx.system, ctx.conversation, instruction);
+    'oldest first; the last is the current round.';
+  const synthesize =
+    'Synthesize them into one answer to the user: keep everything any round got right, correct what is wrong, and write ' +
+    'an accurate, complete and well-structured reply. Reply with the answer only.';
+  if (!ctx.judge) return withInstruction(ctx.system, ctx.conversation, [`${intro} ${synthesize}`, DATA_RULE, ...rounds].join('\n\n'));
+  // Decision first, in a fixed form a 0.1–1 B model can copy: one line with one of two words, then (only to go on)
+  // the answer. The form comes after the data, nearest to where the model starts writing.
+  const decide = [
+    `First decide: is ROUND ${last} (CURRENT) better than ROUND ${last - 1} — did it add something correct or fix a mistake?`,
+    'Begin your reply with your decision, alone on the first line:',
+    `- not better: reply with this one line and nothing else: ${ctx.stopPhrase}`,
+    `- better: write ${CONTINUE_WORD} on the first line, then, on the next lines, one answer to the user that keeps ` +
+      'everything any round got right and corrects what is wrong. Do not mention the rounds.',
+  ].join('\n');
+  return withInstruction(ctx.system, ctx.conversation, [intro, DATA_RULE, ...rounds, decide].join('\n\n'));
 }
 
 export const defaultPrompts: Required<PromptTemplates> = {

@@ -18,7 +18,9 @@ import { AnswerStream } from './answer-stream.js';
 import { DraftStream, type CallTap } from './draft-stream.js';
 import { CallRunner, type CallOutcome, type CallRequest, type Endpoint } from './call-runner.js';
 import type { PromptSpec } from './context-budget.js';
-import { isStopPhrase, similarity } from './early-stop.js';
+import { splitConversation } from './prompts.js';
+import { similarity } from './early-stop.js';
+import { reviewOutput, type ReviewContext } from './output-review.js';
 import { AllAgentsFailedError, AttentionMoAError, EngineError, toError } from './errors.js';
 import type { PermitQueue } from './permit-queue.js';
 import type { ResolvedAgent, ResolvedOptions } from './options.js';
@@ -226,6 +228,18 @@ export class ProtocolRun {
     return undefined;
   }
 
+  /** The user's current question: the last user message. */
+  private question(): string {
+    const turns = splitConversation(this.conversation).turns;
+    return [...turns].reverse().find((m) => m.role === 'user')?.content ?? '';
+  }
+
+  /** The review of one call's output (see output-review.ts). */
+  private review(ctx: Omit<ReviewContext, 'question' | 'stopPhrase'>): CallRequest['review'] {
+    const full: ReviewContext = { ...ctx, question: this.question(), stopPhrase: this.options.stopPhrase };
+    return (text, finishReason, messages) => reviewOutput(text, finishReason, { ...full, prompt: messages.map((m) => m.content).join('\n\n') });
+  }
+
   private spec(parts: PromptSpec['parts'], build: PromptSpec['build']): PromptSpec {
     return { parts, conversation: this.conversation, build };
   }
@@ -253,24 +267,29 @@ export class ProtocolRun {
       source = 'propose';
     } else {
       const list = final.map((a) => ({ agent: a.config.name, text: answers.get(a.config.name)! }));
-      output = await this.aggregatorCall('aggregate', layer, isLast && !residualHere, undefined, list.map((a) => ({ name: `answer of ${a.agent}`, text: a.text })), (texts, conversation) =>
+      const aggregate = await this.aggregatorCall('aggregate', layer, isLast && !residualHere, undefined, list.map((a) => ({ name: `answer of ${a.agent}`, text: a.text })), (texts, conversation) =>
         o.prompts.aggregate({ conversation, layer, answers: list.map((a, i) => ({ agent: a.agent, text: texts[i]! })) }),
+        list.map((a) => a.text),
       );
+      output = aggregate.text;
       source = 'aggregate';
     }
 
     if (residualHere) {
       const judge = o.earlyStop === 'judge';
       const rounds = [...this.layerOutputs, output];
-      const text = await this.aggregatorCall('residual', layer, isLast, judge ? o.stopPhrase : undefined, rounds.map((r, i) => ({ name: `round ${i + 1}`, text: r })), (texts, conversation) =>
+      const residual = await this.aggregatorCall('residual', layer, isLast, judge ? o.stopPhrase : undefined, rounds.map((r, i) => ({ name: `round ${i + 1}`, text: r })), (texts, conversation) =>
         o.prompts.residual({ conversation, layer, rounds: texts, judge, stopPhrase: o.stopPhrase }),
+        rounds,
+        judge,
       );
-      if (judge && isStopPhrase(text, o.stopPhrase)) {
+      if (residual.record.verdict === 'stop' || residual.record.verdict === 'remark') {
         this.stop({ layer, mode: 'judge', reason: `the judge answered the stop phrase: layer ${layer} did not improve on layer ${layer - 1}` });
-      } else {
-        output = text;
+      } else if (!residual.record.roleCheck?.action) {
+        output = residual.text;
         source = 'residual';
       }
+      // Else the residual gave no usable answer (its record says so): the layer's aggregate stays the layer's output.
     }
 
     // At the last layer a similarity stop would change nothing: the run ends there anyway with this output.
@@ -296,6 +315,7 @@ export class ProtocolRun {
   private async propose(layer: number, reference: string | undefined, streamAnswer: boolean): Promise<Map<string, string>> {
     const o = this.options;
     const proposals = new Map<string, string>();
+    const setAside = new Map<string, string>();
     await Promise.all(
       this.aliveAgents().map(async ({ config, endpoint }) => {
         const parts = reference === undefined ? [] : [{ name: 'reference', text: reference }];
@@ -317,11 +337,15 @@ export class ProtocolRun {
           ...(streamAnswer ? { answer: { stream: this.answer } } : {}),
           ...tapOf(layer === 1 && !streamAnswer ? this.drafts.proposal(config.name) : undefined),
           skip: () => !this.alive.has(config.name),
+          review: this.review({ role: 'propose', layer, inputs: reference === undefined ? [] : [reference], maxTokens: config.maxTokens.propose }),
         });
-        if (outcome.status === 'ok') proposals.set(config.name, outcome.text);
+        if (outcome.status === 'ok') (outcome.record.roleCheck?.action ? setAside : proposals).set(config.name, outcome.text);
         else if (outcome.status === 'failed') this.drop(config.name, layer, 'propose', reasonOf(outcome));
       }),
     );
+    // A proposal set aside by its review (it only repeats the prompt) sits this layer out, unless no agent has a
+    // usable one: then they are all used, as the layer has nothing better.
+    if (proposals.size === 0) for (const [name, text] of setAside) proposals.set(name, text);
     if (proposals.size === 0) throw this.allFailed(layer, 'propose');
     return proposals;
   }
@@ -365,9 +389,11 @@ export class ProtocolRun {
             }),
           ),
           skip: () => !this.alive.has(critic) || !this.alive.has(target),
+          review: this.review({ role: 'critique', layer, subject: proposals.get(target)!, inputs: parts.map((p) => p.text), maxTokens: config.maxTokens.critique }),
         };
         const outcome = await this.runner.run(request);
-        if (outcome.status === 'ok' && outcome.text) texts.set(`${critic}\u0000${target}`, outcome.text);
+        // A critique set aside by its review (empty, an echo, off-topic) gives no suggestion; its record says why.
+        if (outcome.status === 'ok' && outcome.text && !outcome.record.roleCheck?.action) texts.set(`${critic}\u0000${target}`, outcome.text);
         else if (outcome.status === 'failed') this.drop(critic, layer, 'critique', reasonOf(outcome));
       }),
     );
@@ -406,6 +432,9 @@ export class ProtocolRun {
             agent: config.name,
             endpoint,
             maxTokens: config.maxTokens.refine,
+            // An empty refinement keeps the previous answer (recorded on the call), instead of dropping the agent.
+            allowEmpty: true,
+            review: this.review({ role: 'refine', layer, subject: previous, inputs: parts.map((p) => p.text), maxTokens: config.maxTokens.refine }),
             prompt: this.spec(parts, (t, conversation) =>
               o.prompts.refine({
                 conversation,
@@ -418,7 +447,7 @@ export class ProtocolRun {
             ),
             skip: () => !this.alive.has(config.name),
           });
-          if (outcome.status === 'ok') refined.set(config.name, outcome.text);
+          if (outcome.status === 'ok') refined.set(config.name, outcome.record.roleCheck?.action ? previous : outcome.text);
           else if (outcome.status === 'failed') this.drop(config.name, layer, 'refine', reasonOf(outcome));
         }),
     );
@@ -434,7 +463,9 @@ export class ProtocolRun {
     stopPhrase: string | undefined,
     parts: PromptSpec['parts'],
     build: PromptSpec['build'],
-  ): Promise<string> {
+    inputs: string[],
+    judge = false,
+  ): Promise<Extract<CallOutcome, { status: 'ok' }>> {
     for (;;) {
       if (this.standIn !== undefined && !this.alive.has(this.standIn)) {
         this.replaceAggregator(layer, role, `stand-in ${this.standIn} was dropped`, false);
@@ -448,10 +479,13 @@ export class ProtocolRun {
         maxTokens: this.options.maxTokens[role],
         prompt: this.spec(parts, build),
         ...(streamAnswer ? { answer: { stream: this.answer, ...(stopPhrase !== undefined ? { stopPhrase } : {}) } } : {}),
+        // A residual may be empty: a stop verdict, or no usable answer (the layer's aggregate then stands).
+        ...(role === 'residual' ? { allowEmpty: true } : {}),
+        review: this.review({ role, layer, inputs, maxTokens: this.options.maxTokens[role], judge }),
         // An aggregate that is not the answer is the next draft, live (a residual is shown once judged: see runLayer).
         ...tapOf(!streamAnswer && role === 'aggregate' ? this.drafts.aggregate(layer, endpoint.name) : undefined),
       });
-      if (outcome.status === 'ok') return outcome.text;
+      if (outcome.status === 'ok') return outcome;
       this.replaceAggregator(layer, role, reasonOf(outcome), true);
     }
   }

@@ -3,11 +3,11 @@
  * Spec: shared docs attention-moa.md. Events flow out of `AttentionMoA.run()`; the element,
  * the demo and the benchmarks consume exactly these shapes.
  */
-import type { ChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
+import type { AnyChatEngine, ChatMessage, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { AttentionMoAError } from './errors.js';
 import type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
 
-export type { CallRecord, CallRole, DroppedAgent, PromptCut } from './call-record.js';
+export type { CallProblem, CallProblemKind, CallRecord, CallRole, DroppedAgent, PromptCut, RoleCheck } from './call-record.js';
 
 export type { AttentionTopology } from './topology.js';
 import type { AttentionTopology } from './topology.js';
@@ -19,17 +19,20 @@ export type EarlyStopReasonMode = Exclude<EarlyStopMode, 'off'> | 'budget';
 export interface AgentConfig {
   /** Unique, shown in the UI and the trace. */
   name: string;
-  engine: ChatEngine;
-  /** For engines that serve several models. */
+  /** A WebLLM engine, a ScriptedEngine, an `EnginePool` engine, another `AttentionMoA`, or an `openai` client. */
+  engine: AnyChatEngine;
+  /** For engines that serve several models; required for an `openai` client (servers reject requests without it). */
   model?: string;
   temperature?: number;
   /** Cap for this agent's propose/refine answers (critiques use `maxTokens.critique`). */
   maxTokens?: number;
   /** Extra persona/system text prepended to this agent's instructions. */
   system?: string;
-  /** Context window of the model in tokens (default 4096). */
+  /** Context window of the model in tokens. Default: what the engine reports for its model (`engine.contextWindow`,
+   *  e.g. an `EnginePool` engine after `load()`), else 4096. */
   contextWindow?: number;
-  /** The model's chat template rejects a `system` role (e.g. Gemma): instructions go in the first user turn. */
+  /** The model's chat template rejects a `system` role (e.g. Gemma): instructions go in the first user turn.
+   *  Default: what the engine reports (`engine.noSystemRole`), else false. */
   noSystemRole?: boolean;
   /** How many requests this (engine, model) may take at once (default 1: queued, never overlapped). */
   concurrency?: number;
@@ -37,7 +40,8 @@ export interface AgentConfig {
 
 export interface AggregatorConfig {
   /** May be the same engine (and model) as an agent's: it then waits its turn on that model. */
-  engine: ChatEngine;
+  engine: AnyChatEngine;
+  /** Required for an `openai` client, as for agents. */
   model?: string;
   name?: string;
   temperature?: number;
@@ -113,12 +117,23 @@ export interface AttentionMoAOptions {
   similarityThreshold?: number;
   /** The phrase the judge answers to stop. Matched case-, punctuation- and markdown-insensitively. */
   stopPhrase?: string;
+  /**
+   * Token caps per role. A role left out gets the default for the model that answers it, scaled to its context
+   * window (`defaultMaxTokens`: 512/256/512/768/768 for propose/critique/refine/aggregate/residual at 4096 tokens and
+   * above, proportionally less below).
+   */
   maxTokens?: RoleTokenLimits;
   /** Upper bound on calls in flight across all engines (default: unlimited). */
   concurrency?: number;
-  /** Per-call timeout in ms (default: none). A timed-out agent is dropped from the run. */
-  callTimeoutMs?: number;
+  /**
+   * Per-call deadline, counted from the call's start on its engine; a timed-out agent is dropped from the run.
+   * Default 'auto': 10 s + 4 × the time the call's prompt and max tokens take at the speed measured on its model
+   * (before any measurement, a slow CPU's speed is assumed: minutes). A number of ms sets it; 'off' waits forever.
+   */
+  callTimeoutMs?: number | 'auto' | 'off';
   temperature?: number;
+  /** Nucleus sampling for every call, 0 < topP ≤ 1 (default: the engine's own, usually 1). */
+  topP?: number;
   prompts?: PromptTemplates;
   /** Stop before a layer ≥ 2 that would exceed these; the run ends with the last layer's output (early stop 'budget'). */
   budget?: RunBudget;

@@ -18,6 +18,7 @@ import type {
 } from '../engine/contract.js';
 import { installErrorTransfer } from './comlink-errors.js';
 import { classifyEngineError } from '../engine/classify-error.js';
+import { libraryFileError } from '../engine/module-load.js';
 import { isAbortError, isRuntimeError, runtimeError, serializeError } from '../engine/errors.js';
 import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from '../engine/hosted-engine.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamUpdate, WorkerStats } from './stream-wire.js';
@@ -35,9 +36,11 @@ async function factoryFor(kind: EngineKind): Promise<HostedEngineFactory<never>>
         return (await import('../engine/scripted/scripted-hosted.js')).createScriptedHostedEngine as HostedEngineFactory<never>;
     }
   } catch (error) {
-    throw runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {
-      message: `Engine kind "${kind}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}. Check that the library's chunk files are served next to the worker file.`,
-    });
+    // A chunk the app's build should have emitted next to this worker: report the file and its URL, not a network problem.
+    throw libraryFileError(error, `the ${kind} engine`) ??
+      runtimeError('ENGINE_UNAVAILABLE', { kind, causeMessage: (error as Error)?.message }, {
+        message: `Engine kind "${kind}" could not be loaded in the worker: ${(error as Error)?.message ?? String(error)}.`,
+      });
   }
   throw runtimeError('BAD_SPEC', { field: 'kind' }, { message: `Unknown engine kind "${String(kind)}": use "webllm", "wllama" or "scripted".` });
 }
@@ -66,6 +69,11 @@ function scheduleFlush(): void {
   if (flushScheduled) return;
   flushScheduled = true;
   flushChannel.port2.postMessage(0);
+}
+/** Tells the page the worker is done with a request it cancelled (the page's hang watchdog waits for this). */
+function released(id: number): void {
+  update(id).released = true;
+  scheduleFlush();
 }
 function update(id: number): StreamUpdate {
   let u = pending.get(id);
@@ -106,6 +114,7 @@ function pump(): void {
     void run(job).finally(() => {
       running.delete(job);
       jobs.delete(job.id);
+      if (job.controller.signal.aborted) released(job.id);
       pump();
     });
   }
@@ -162,7 +171,7 @@ async function run(job: Job): Promise<void> {
 const api: AgentWorkerApi = {
   async connect(streamPort) {
     port = streamPort;
-    return { ready: true };
+    return { ready: true, url: self.location.href };
   },
 
   async load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo> {
@@ -188,7 +197,14 @@ const api: AgentWorkerApi = {
       engine = hosted;
       loaded = { kind: spec.kind, model };
       pump(); // this engine may take more requests at once than the last
-      return { kind: spec.kind, model, loadMs: performance.now() - started };
+      return {
+        kind: spec.kind,
+        model,
+        loadMs: performance.now() - started,
+        ...(typeof hosted.contextWindow === 'number' ? { contextWindow: hosted.contextWindow } : {}),
+        ...(typeof hosted.noSystemRole === 'boolean' ? { noSystemRole: hosted.noSystemRole } : {}),
+        countsTokens: typeof hosted.countTokens === 'function',
+      };
     } catch (error) {
       if (controller.signal.aborted) throw runtimeError('LOAD_CANCELLED', { model }, { cause: error });
       throw classifyEngineError(error, { phase: 'load', model });
@@ -212,18 +228,28 @@ const api: AgentWorkerApi = {
 
   abort(id) {
     const job = jobs.get(id);
-    if (!job) return;
+    pending.delete(id); // tokens not yet sent are dropped: the page has ended this stream
+    if (!job) return released(id); // it had already ended
     job.controller.abort();
     const index = queue.indexOf(job);
     if (index >= 0) {
       queue.splice(index, 1);
       jobs.delete(id);
+      released(id);
     }
-    pending.delete(id); // tokens not yet sent are dropped: the page has ended this stream
+    // A running job is released when its engine call returns (see pump); one that never returns is the hang
+    // the page's watchdog is for.
   },
 
   async interrupt() {
     await engine?.interruptGenerate?.();
+  },
+
+  async countTokens(text) {
+    const count = engine?.countTokens;
+    if (!engine || typeof count !== 'function') return undefined;
+    const n = await count.call(engine, text);
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
   },
 
   async stats(): Promise<WorkerStats> {

@@ -5,6 +5,8 @@
  * `crossOriginIsolated` and `hardwareConcurrency`), asks for each agent, and reports the choice and its reason
  * as an event the UI shows ("WASM: this browser has no WebGPU adapter").
  */
+import { MoAError } from '../engine/moa-error.js';
+import type { GpuAdapterLike, GpuLike } from './webgpu-like.js';
 
 export type BackendPreference = 'webgpu' | 'wasm' | 'auto';
 export type Backend = 'webgpu' | 'wasm';
@@ -102,8 +104,12 @@ function wasmProblem(options: BackendOptions): string | undefined {
 }
 
 /** Thrown when no backend can run an agent's model; the message says what to change. */
-export class BackendUnavailableError extends Error {
+export class BackendUnavailableError extends MoAError {
   override name = 'BackendUnavailableError';
+  declare readonly code: 'BACKEND_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND_UNAVAILABLE', message, options);
+  }
 }
 
 export function chooseBackend(input: BackendChoiceInput): BackendChoice {
@@ -180,22 +186,22 @@ export function gpuProbeOf(capabilities: {
 }
 
 /** Probes WebGPU where it runs (page or worker). Never throws. */
-export async function probeGpu(gpu: GPU | undefined = (globalThis.navigator as Navigator | undefined)?.gpu): Promise<GpuProbe> {
+export async function probeGpu(gpu: GpuLike | undefined = (globalThis.navigator as { gpu?: GpuLike } | undefined)?.gpu): Promise<GpuProbe> {
   if (!gpu) return { adapter: null, missing: 'no-webgpu' };
-  let adapter: GPUAdapter | null = null;
+  let adapter: GpuAdapterLike | null = null;
   try {
     adapter = await gpu.requestAdapter();
   } catch {
     adapter = null;
   }
   if (!adapter) return { adapter: null, missing: 'no-adapter' };
-  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const info = adapter.info ?? {};
   return {
     adapter: {
-      vendor: info.vendor,
-      architecture: info.architecture,
+      vendor: info.vendor ?? '',
+      architecture: info.architecture ?? '',
       // Chromium reports it on the info; older browsers on the adapter. SwiftShader is the software adapter Chromium ships.
-      isFallbackAdapter: !!(info.isFallbackAdapter ?? (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter) || info.architecture === 'swiftshader',
+      isFallbackAdapter: !!(info.isFallbackAdapter ?? adapter.isFallbackAdapter) || info.architecture === 'swiftshader',
       f16: adapter.features.has('shader-f16'),
       maxBufferSize: adapter.limits.maxBufferSize,
       maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,

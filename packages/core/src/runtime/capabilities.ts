@@ -2,6 +2,7 @@
  * What this browser can run, read before any download: WebGPU, an adapter, its features (`shader-f16`) and limits,
  * and the storage quota. Runs on the page (or in a worker); needs no model and no web-llm.
  */
+import type { GpuAdapterLike, GpuLike } from './webgpu-like.js';
 import { runtimeError, type RuntimeError } from '../engine/errors.js';
 
 export interface GpuAdapterSummary {
@@ -35,13 +36,13 @@ export interface Capabilities {
 }
 
 interface NavigatorLike {
-  gpu?: GPU;
+  gpu?: GpuLike;
   storage?: StorageManager;
   deviceMemory?: number;
 }
 
 /** Reads the capabilities. `gpu` and `navigator` can be passed for tests; by default the global ones are used. */
-export async function detectCapabilities(options: { navigator?: NavigatorLike; powerPreference?: GPUPowerPreference } = {}): Promise<Capabilities> {
+export async function detectCapabilities(options: { navigator?: NavigatorLike; powerPreference?: 'low-power' | 'high-performance' } = {}): Promise<Capabilities> {
   const nav = options.navigator ?? (globalThis.navigator as unknown as NavigatorLike | undefined) ?? {};
   const caps: Capabilities = { webgpu: !!nav.gpu, f16: false, features: [], limits: {} };
   if (typeof nav.deviceMemory === 'number') caps.deviceMemoryGB = nav.deviceMemory;
@@ -56,7 +57,7 @@ export async function detectCapabilities(options: { navigator?: NavigatorLike; p
     caps.problem = { code: error.code, message: error.message };
     return caps;
   }
-  let adapter: GPUAdapter | null = null;
+  let adapter: GpuAdapterLike | null = null;
   try {
     adapter = await nav.gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
   } catch {
@@ -67,12 +68,12 @@ export async function detectCapabilities(options: { navigator?: NavigatorLike; p
     caps.problem = { code: error.code, message: error.message };
     return caps;
   }
-  const info = adapter.info ?? ({} as GPUAdapterInfo);
+  const info = adapter.info ?? {};
   caps.adapter = {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',
     description: info.description ?? '',
-    isFallbackAdapter: !!((info as { isFallbackAdapter?: boolean }).isFallbackAdapter ?? (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter),
+    isFallbackAdapter: !!(info.isFallbackAdapter ?? adapter.isFallbackAdapter),
   };
   caps.features = [...adapter.features].map(String).sort();
   caps.f16 = adapter.features.has('shader-f16');

@@ -9,12 +9,17 @@
  * WORKER_CRASHED, so the protocol drops the agents that use it and finishes with the others. `dispose()` ends all.
  *
  * `engine(key)` returns an object satisfying the engine contract, to put in the protocol's agent configs.
+ * A `kind: 'openai'` key is a model on an OpenAI-compatible server: no slot, no worker, no GPU memory here; its
+ * engine is the remote engine itself, called from the page.
  * The parts: pool-options (checks), pool-plan (planning, slot ids), swap-scheduler (pure load/evict decisions),
  * pool-lifecycle (loading, crash restarts, eviction), pool-queue (waiting requests).
  */
 import type { CallInfo, CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams, ChatEngine } from '../engine/contract.js';
 import { isRuntimeError, runtimeError } from '../engine/errors.js';
-import type { ModelRecordLike } from '../engine/model-record.js';
+import { webllmLimits, type ModelRecordLike } from '../engine/model-record.js';
+import type { ModelLimits } from '../engine/hosted-engine.js';
+import { offDevice } from '../engine/remote/off-device.js';
+import { createRemoteEngine, type RemoteEngine } from '../engine/remote/remote-engine.js';
 import { chooseThreadCount, type BackendChoice, type ThreadChoice } from './backend-choice.js';
 import { assertWebGpu, detectCapabilities } from './capabilities.js';
 import { isBackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
@@ -46,10 +51,15 @@ export class EnginePool {
   private currentPhase: string | undefined;
   private phases: PhaseDemand[] = [];
   private readonly engines = new Map<string, ChatEngine>();
+  /** Keys of models on OpenAI-compatible servers, and their engines. */
+  private readonly remotes = new Map<string, RemoteEngine>();
 
   constructor(options: EnginePoolOptions) {
     checkPoolOptions(options);
     this.options = options;
+    for (const [key, spec] of Object.entries(options.models)) {
+      if (spec.kind === 'openai') this.remotes.set(key, createRemoteEngine(spec));
+    }
     if (options.onEvent) this.listeners.add(options.onEvent);
     this.lifecycle = new SlotLifecycle({
       options,
@@ -112,6 +122,13 @@ export class EnginePool {
     const base = globalThis.location?.href;
     const models: PlannedPoolModel[] = [];
     for (const [key, spec] of specs) {
+      if (spec.kind === 'openai') {
+        const where = offDevice(this.remotes.get(key))!;
+        const remote = { baseURL: where.baseURL, host: where.host, loopback: where.loopback };
+        models.push({ key, kind: 'openai', requested: `${spec.model} @ ${spec.baseURL}`, model: spec.model, vramMB: 0, slot: `openai:${spec.model}@${where.baseURL}`, parallel: 1, remote });
+        this.emit({ type: 'remote', key, model: spec.model, ...remote });
+        continue;
+      }
       const { hosted, model, vramMB, slotId, parallel, resolved, record } = planSpec(key, spec, { prebuilt, base, f16: capabilities?.f16 ?? false });
       let slot = this.slots.get(slotId);
       if (!slot) {
@@ -137,7 +154,7 @@ export class EnginePool {
       });
     }
 
-    for (const m of models) m.parallel = this.slots.get(m.slot)!.parallel;
+    for (const m of models) m.parallel = this.slots.get(m.slot)?.parallel ?? 1; // a server model has no slot here
 
     // WASM engines share the CPU: one thread each unless the page is cross-origin isolated with cores to spare.
     const wasmSlots = [...this.slots.values()].filter((s) => s.kind === 'wllama');
@@ -154,7 +171,9 @@ export class EnginePool {
       }
     }
 
-    const phasesByKey = options.phases ?? (options.protocol ? protocolPhases(options.protocol) : undefined);
+    // Server models use no memory here: they are left out of the phases the memory plan schedules.
+    const local = (phases: PhaseDemand[]) => phases.map((p) => ({ ...p, calls: Object.fromEntries(Object.entries(p.calls).filter(([key]) => !this.remotes.has(key))) }));
+    const phasesByKey = options.phases ? local(options.phases) : options.protocol ? local(protocolPhases(options.protocol)) : undefined;
     const phases = phasesByKey
       ? phasesOverSlots(phasesByKey, (key) => this.slotOfKey.get(key)?.id, { field: options.phases ? 'phases' : 'protocol', keys: Object.keys(options.models) })
       : undefined;
@@ -212,16 +231,36 @@ export class EnginePool {
   engine(key: string): ChatEngine {
     let engine = this.engines.get(key);
     if (engine) return engine;
+    const remote = this.remotes.get(key);
+    if (remote) {
+      // The server's engine, refusing requests once the pool is disposed; `remote` keeps it marked off the device.
+      const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => {
+        this.assertAlive();
+        return remote.chat.completions.create(params, options);
+      };
+      const wrapped: RemoteEngine = { remote: remote.remote, chat: { completions: { create } } as ChatEngine['chat'], interruptGenerate: () => remote.interruptGenerate() };
+      this.engines.set(key, wrapped);
+      return wrapped;
+    }
     if (!(key in this.options.models)) {
       throw runtimeError('BAD_SPEC', { field: 'key', model: key }, { message: `EnginePool: no model named "${key}"; known keys: ${Object.keys(this.options.models).join(', ')}` });
     }
     // Planning is async; the engine resolves its slot on first use.
     const create = (params: ChatCompletionCreateParams & { stream: true }, options?: CallRequestOptions) => this.submit(key, params, options ?? {});
+    const worker = () => this.slotOfKey.get(key)?.worker;
+    // No interruptGenerate(): each request's signal stops exactly that request in its worker (WebLLM's engine-wide
+    // interrupt is called there, for the one request it runs), while an interrupt of the whole worker would also
+    // cut the requests of other runs and of other keys sharing the model.
     engine = {
       chat: { completions: { create } } as ChatEngine['chat'],
-      interruptGenerate: async () => {
-        await this.plan();
-        await this.slotOfKey.get(key)?.worker?.interruptGenerate();
+      // The model's own tokenizer, in its worker; undefined (the protocol estimates) while the model is not loaded.
+      countTokens: async (text: string) => worker()?.countTokens(text),
+      // The loaded model's facts, read by the protocol as defaults when it is built after load().
+      get contextWindow() {
+        return worker()?.contextWindow;
+      },
+      get noSystemRole() {
+        return worker()?.noSystemRole;
       },
     };
     this.engines.set(key, engine);
@@ -248,7 +287,7 @@ export class EnginePool {
    *  request submitted in this one is queued (the protocol starts a phase's calls together). */
   private schedule(): void {
     if (this.disposed || !this.plan_) return;
-    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule());
+    for (const slot of this.slots.values()) drainQueue(slot, () => this.schedule(), () => this.disposed);
     if (this.loadStepQueued) return;
     this.loadStepQueued = true;
     setTimeout(() => {
@@ -303,6 +342,16 @@ export class EnginePool {
     return [...this.slots.values()].map(slotStatus);
   }
 
+  /**
+   * What a model key's model accepts (context window, system turn), from its record: the loaded worker's report, or
+   * for a WebLLM model not loaded yet (swap mode) its catalog record. Undefined before `plan()` / `load()`.
+   */
+  limits(key: string): ModelLimits | undefined {
+    const slot = this.slotOfKey.get(key);
+    if (!slot) return undefined;
+    return slot.limits ?? (slot.record ? webllmLimits(slot.record) : undefined);
+  }
+
   /** The worker's own counters for a model key (requests, tokens, decode speed). */
   async stats(key: string): Promise<WorkerStats | undefined> {
     await this.plan();
@@ -316,6 +365,7 @@ export class EnginePool {
     this.disposed = true;
     if (this.swapTimer) clearTimeout(this.swapTimer);
     const error = runtimeError('DISPOSED');
+    for (const remote of this.remotes.values()) remote.interruptGenerate();
     for (const slot of this.slots.values()) {
       rejectQueued(slot, error);
       const worker = slot.worker;

@@ -1,7 +1,10 @@
 /**
- * What a pool is asked to run, per model key: a WebLLM model (by id or family), a scripted engine, or a wllama
- * model. Validated on the page, with errors that name the key and field, before any worker starts.
+ * What a pool is asked to run, per model key: a WebLLM model (by id or family), a scripted engine, a wllama
+ * model, or a model on an OpenAI-compatible server (`kind: 'openai'`, run from the page, no worker). Validated on
+ * the page, with errors that name the key and field, before any worker starts.
  */
+import { RemoteEngineError } from '../engine/remote/remote-errors.js';
+import { validateRemoteSpec, type RemoteEngineSpec } from '../engine/remote/remote-spec.js';
 import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
 import type { WllamaSpec } from '../engine/wllama/wllama.js';
 import type { BackendPreference } from './backend-choice.js';
@@ -40,10 +43,15 @@ export interface BackendEngineSpec {
   wasm?: Omit<WllamaEngineSpec, 'kind'> & { bytes?: number };
 }
 
-export type EngineSpec = WebLLMEngineSpec | ScriptedEngineSpec | WllamaEngineSpec | BackendEngineSpec;
+export type { RemoteEngineSpec };
+
+export type EngineSpec = WebLLMEngineSpec | ScriptedEngineSpec | WllamaEngineSpec | RemoteEngineSpec | BackendEngineSpec;
 
 /** A spec naming one engine kind (what a `{ webgpu, wasm }` spec becomes once its backend is chosen). */
 export type ConcreteEngineSpec = Exclude<EngineSpec, BackendEngineSpec>;
+
+/** A spec hosted in an agent worker (all but remote models, which the page calls over HTTP). */
+export type WorkerEngineSpec = Exclude<ConcreteEngineSpec, RemoteEngineSpec>;
 
 /** A spec that names a model for each backend and lets the pool choose. */
 export function isBackendEngineSpec(spec: EngineSpec): spec is BackendEngineSpec {
@@ -53,7 +61,7 @@ export function isBackendEngineSpec(spec: EngineSpec): spec is BackendEngineSpec
 
 const BACKENDS = ['webgpu', 'wasm', 'auto'];
 
-const KINDS = ['webllm', 'scripted', 'wllama'];
+const KINDS = ['webllm', 'scripted', 'wllama', 'openai'];
 
 function bad(key: string, field: string, message: string): never {
   throw runtimeError('BAD_SPEC', { model: key, field }, { message: `models["${key}"].${field}: ${message}` });
@@ -67,7 +75,16 @@ export function validateEngineSpec(key: string, spec: unknown): asserts spec is 
     validateBackendSpec(key, s);
     return;
   }
-  if (!KINDS.includes(s.kind as string)) bad(key, 'kind', `must be "webllm", "scripted" or "wllama", got ${JSON.stringify(s.kind)}`);
+  if (!KINDS.includes(s.kind as string)) bad(key, 'kind', `must be "webllm", "scripted", "wllama" or "openai", got ${JSON.stringify(s.kind)}`);
+  if (s.kind === 'openai') {
+    try {
+      validateRemoteSpec(s, `models["${key}"]`);
+    } catch (error) {
+      if (!(error instanceof RemoteEngineError)) throw error;
+      throw runtimeError('BAD_SPEC', { model: key, field: String(error.details.field ?? 'kind') }, { message: error.message.replace(/^(models\["[^"]*"\])\.(\w+) /, '$1.$2: ') });
+    }
+    return;
+  }
   if (s.vramMB !== undefined && !(typeof s.vramMB === 'number' && Number.isFinite(s.vramMB) && s.vramMB >= 0)) {
     bad(key, 'vramMB', `must be a number of megabytes ≥ 0, got ${String(s.vramMB)}`);
   }

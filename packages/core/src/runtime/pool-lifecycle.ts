@@ -72,6 +72,10 @@ export class SlotLifecycle {
         });
         if (host.isDisposed()) return;
         slot.state = 'loaded';
+        slot.limits = {
+          ...(info.contextWindow !== undefined ? { contextWindow: info.contextWindow } : {}),
+          ...(info.noSystemRole !== undefined ? { systemRole: !info.noSystemRole } : {}),
+        };
         slot.idleSince = performance.now();
         this.tracker.finish(slot.id);
         this.emitProgress(slot);
@@ -118,6 +122,7 @@ export class SlotLifecycle {
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       ...(options.pingTimeoutMs !== undefined ? { pingTimeoutMs: options.pingTimeoutMs } : {}),
       ...(options.startTimeoutMs !== undefined ? { startTimeoutMs: options.startTimeoutMs } : {}),
+      ...(options.hangGraceMs !== undefined ? { hangGraceMs: options.hangGraceMs } : {}),
       name: `agent worker ${slot.keys.join('/')} (${slot.model})`,
     });
     worker.onCrash((error) => this.onCrash(slot, worker, error));

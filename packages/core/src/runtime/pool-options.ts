@@ -50,6 +50,12 @@ export function checkPoolOptions(options: EnginePoolOptions): void {
   if (options.memoryBudgetMB !== undefined && !(typeof options.memoryBudgetMB === 'number' && Number.isFinite(options.memoryBudgetMB) && options.memoryBudgetMB > 0)) {
     throw runtimeError('BAD_SPEC', { field: 'memoryBudgetMB' }, { message: `EnginePool: memoryBudgetMB must be a positive number of megabytes (e.g. 4096), got ${typeof options.memoryBudgetMB === 'string' ? JSON.stringify(options.memoryBudgetMB) : String(options.memoryBudgetMB)}; leave it out for the default (4096, or half the RAM below 8 GB).` });
   }
+  for (const field of ['hangGraceMs', 'pingTimeoutMs', 'pingIntervalMs', 'startTimeoutMs'] as const) {
+    const value = options[field];
+    if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) {
+      throw runtimeError('BAD_SPEC', { field }, { message: `EnginePool: ${field} must be a positive number of milliseconds, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; leave it out for the default.` });
+    }
+  }
   if (options.loading !== undefined && !['auto', 'parallel', 'sequential'].includes(options.loading)) {
     throw runtimeError('BAD_SPEC', { field: 'loading' }, { message: `EnginePool: loading must be "auto", "parallel" or "sequential", got ${JSON.stringify(options.loading)}` });
   }

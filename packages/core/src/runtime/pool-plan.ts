@@ -8,15 +8,16 @@ import type { EngineKind } from '../engine/hosted-engine.js';
 import { needsShaderF16, type ModelRecordLike } from '../engine/model-record.js';
 import { chooseBackend, gpuProbeOf, type BackendChoice, type BackendPreference, type ThreadChoice } from './backend-choice.js';
 import type { Capabilities } from './capabilities.js';
-import { absoluteAppConfig, type BackendEngineSpec, type ConcreteEngineSpec } from './engine-spec.js';
+import { absoluteAppConfig, type BackendEngineSpec, type ConcreteEngineSpec, type WorkerEngineSpec } from './engine-spec.js';
 import { defaultMemoryBudgetMB, resolveModel, type MemoryPlan, type PhaseDemand, type ResolvedModel } from './memory-plan.js';
 import type { HostedSpec } from './stream-wire.js';
 
 export interface PlannedPoolModel {
   /** The pool key. */
   key: string;
-  kind: EngineKind;
-  /** What was asked for (a WebLLM id or family; 'scripted'; the wllama URL). */
+  /** 'openai': a model on an OpenAI-compatible server, called from the page (no worker, no GPU memory here). */
+  kind: EngineKind | 'openai';
+  /** What was asked for (a WebLLM id or family; 'scripted'; the wllama URL; `model @ baseURL` for a server). */
   requested: string;
   /** The model that will be loaded (a WebLLM id after family resolution). */
   model: string;
@@ -30,6 +31,8 @@ export interface PlannedPoolModel {
   avoidedF16?: boolean;
   /** For a `{ webgpu, wasm }` spec: which backend was chosen and why. */
   backend?: BackendChoice;
+  /** For a server model: where prompts go. They leave the browser (the device too, unless `loopback`). */
+  remote?: { baseURL: string; host: string; loopback: boolean };
 }
 
 export interface PoolPlan {
@@ -71,7 +74,7 @@ export interface PlannedSpec {
 }
 
 /** Resolves one concrete spec: WebLLM ids against the catalog, GGUF URLs against the page. */
-export function planSpec(key: string, spec: ConcreteEngineSpec, context: { prebuilt: readonly ModelRecordLike[]; base: string | undefined; f16: boolean }): PlannedSpec {
+export function planSpec(key: string, spec: WorkerEngineSpec, context: { prebuilt: readonly ModelRecordLike[]; base: string | undefined; f16: boolean }): PlannedSpec {
   const { base } = context;
   let hosted: HostedSpec;
   let model: string;

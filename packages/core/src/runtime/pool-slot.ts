@@ -4,11 +4,12 @@
  */
 import type { CallRequestOptions, ChatCompletionChunk, ChatCompletionCreateParams } from '../engine/contract.js';
 import type { RuntimeError } from '../engine/errors.js';
-import type { EngineKind } from '../engine/hosted-engine.js';
+import type { EngineKind, ModelLimits } from '../engine/hosted-engine.js';
 import type { ModelRecordLike } from '../engine/model-record.js';
 import type { BackendChoice } from './backend-choice.js';
 import type { ModelLoadProgress, OverallLoadProgress } from './load-progress.js';
 import type { PoolPlan } from './pool-plan.js';
+import type { RetryStream } from './retry-stream.js';
 import type { HostedSpec } from './stream-wire.js';
 import type { SlotState } from './swap-scheduler.js';
 import type { WorkerEngine } from './worker-engine.js';
@@ -20,6 +21,8 @@ export type PoolEvent =
   /** A `{ webgpu, wasm }` spec was resolved: the backend, and a sentence saying why (for the UI). */
   | { type: 'backend'; key: string; choice: BackendChoice }
   | { type: 'swap-mode'; message: string; loads: number; reloads: number }
+  /** A model key runs on an OpenAI-compatible server: its prompts leave the browser (and the device, unless `loopback`). */
+  | { type: 'remote'; key: string; model: string; baseURL: string; host: string; loopback: boolean }
   | { type: 'load-start'; slot: string; model: string; attempt: number }
   | { type: 'progress'; slot: string; model: string; progress: ModelLoadProgress; overall: OverallLoadProgress }
   | { type: 'loaded'; slot: string; model: string; loadMs: number; attempt: number }
@@ -52,6 +55,8 @@ export interface Pending {
   resolve: (stream: AsyncIterable<ChatCompletionChunk>) => void;
   reject: (error: unknown) => void;
   onAbort?: () => void;
+  /** A request back from a worker that died before answering: the stream its caller already holds. */
+  relay?: RetryStream;
 }
 
 export interface Slot {
@@ -61,6 +66,8 @@ export interface Slot {
   model: string;
   spec: HostedSpec;
   record?: ModelRecordLike;
+  /** The loaded model's limits, as its worker reported them at the last load. */
+  limits?: ModelLimits;
   vramMB: number;
   parallel: number;
   state: SlotState;

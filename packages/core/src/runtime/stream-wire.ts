@@ -7,7 +7,7 @@
  */
 import type { CallInfo, ChatCompletionCreateParams, CompletionUsage, FinishReason } from '../engine/contract.js';
 import type { SerializedError } from '../engine/errors.js';
-import type { EngineKind, EngineStats, LoadProgress } from '../engine/hosted-engine.js';
+import type { EngineKind, EngineStats, LoadProgress, ModelLimits } from '../engine/hosted-engine.js';
 import type { WebLLMSpec } from '../engine/webllm/webllm.js';
 import type { ScriptedWorkerSpec } from '../engine/scripted/scripted-hosted.js';
 import type { WllamaSpec } from '../engine/wllama/wllama.js';
@@ -26,6 +26,8 @@ export interface StreamUpdate {
   end?: { finish: FinishReason | null; usage?: CompletionUsage | null };
   /** The stream failed. */
   error?: SerializedError;
+  /** The worker is done with a request the page cancelled: its engine call returned (or never started). */
+  released?: true;
 }
 
 export interface StreamMessage {
@@ -36,6 +38,11 @@ export interface LoadInfo {
   kind: EngineKind;
   model: string;
   loadMs: number;
+  /** The loaded model's facts, when its engine knows them (see the engine contract). */
+  contextWindow?: number;
+  noSystemRole?: boolean;
+  /** The engine counts tokens with the model's own tokenizer (`countTokens` answers). */
+  countsTokens?: boolean;
 }
 
 export interface WorkerStats {
@@ -58,12 +65,15 @@ export interface WorkerStats {
 /** The comlink API of an agent worker (see agent-worker.ts). */
 export interface AgentWorkerApi {
   /** Hands the worker the port its token streams go out on. Resolves when the worker is ready. */
-  connect(port: MessagePort): Promise<{ ready: true }>;
+  /** `url`: the worker's own script URL (self.location), which the page may not know when a bundler built it. */
+  connect(port: MessagePort): Promise<{ ready: true; url: string }>;
   load(spec: HostedSpec, attempt: number, onProgress?: (progress: LoadProgress) => void): Promise<LoadInfo>;
   cancelLoad(): void;
   chat(id: number, params: ChatCompletionCreateParams, call?: CallInfo): void;
   abort(id: number): void;
   interrupt(): Promise<void>;
+  /** Tokens of `text` by the loaded model's own tokenizer; undefined when the engine has none (or no model is loaded). */
+  countTokens(text: string): Promise<number | undefined>;
   stats(): Promise<WorkerStats>;
   unload(): Promise<void>;
   ping(): number;

@@ -5,7 +5,10 @@
  * (the stream ends at once with an AbortError and the worker stops generating).
  *
  * It also watches the worker: an `error` event, or no answer to a ping within `pingTimeoutMs` while the worker has
- * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED.
+ * work, marks it crashed: the worker is terminated and everything in flight fails with WORKER_CRASHED. So does a
+ * hung engine (a GPU await that never returns, deaf to its signal and to `interruptGenerate`): the worker still
+ * answers pings, but a request the page cancelled is not released within `hangGraceMs`, and the worker would
+ * stay stuck on it for good.
  */
 import { proxy, transfer, wrap, type Remote } from 'comlink';
 import type {
@@ -15,7 +18,7 @@ import type {
   ChatCompletionCreateParams,
   ChatEngine,
 } from '../engine/contract.js';
-import defaultWorkerUrl from './agent-worker.ts?worker&url';
+import { builtWorkerUrl, startDefaultWorker } from './default-worker.js';
 import { installErrorTransfer } from './comlink-errors.js';
 import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
 import type { LoadProgress } from '../engine/hosted-engine.js';
@@ -42,17 +45,42 @@ export interface WorkerStartOptions {
   pingTimeoutMs?: number;
   /** The worker must answer its first call within this time (ms). Default 30000. */
   startTimeoutMs?: number;
+  /**
+   * A request cancelled by the page (its signal aborted, a call timeout, Stop) must be released by the worker's
+   * engine within this time (ms); otherwise the engine is hung and the worker is restarted (WORKER_CRASHED with
+   * `details.hung`). Generous by default, 15000: WebLLM cannot stop mid-prefill, and a long prompt on a slow GPU
+   * takes seconds.
+   */
+  hangGraceMs?: number;
 }
 
-/** The agent worker script's URL as built with this library, resolved against the page. */
-export function defaultAgentWorkerUrl(): URL {
-  return new URL(defaultWorkerUrl, globalThis.location?.href);
+/** Default of `hangGraceMs`. */
+export const DEFAULT_HANG_GRACE_MS = 15_000;
+
+/**
+ * The agent worker script's URL as built with this library, resolved against the page; undefined when the page
+ * author's bundler built the worker (its URL is the bundler's: WorkerEngine.url has it once the worker answers).
+ */
+export function defaultAgentWorkerUrl(): URL | undefined {
+  return builtWorkerUrl === undefined ? undefined : new URL(builtWorkerUrl, globalThis.location?.href);
 }
 
-/** Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it and a cleanup. */
-export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL; cleanup: () => void } {
-  const url = new URL(options.workerUrl ?? defaultWorkerUrl, globalThis.location?.href);
+/**
+ * Creates the Worker, with the blob bootstrap for cross-origin scripts. Returns it, its URL (undefined for the
+ * worker the app's bundler built, until it answers) and a cleanup.
+ */
+export function spawnAgentWorker(options: WorkerStartOptions = {}): { worker: Worker; url: URL | undefined; cleanup: () => void } {
   const workerOptions: WorkerOptions = { type: 'module', ...(options.name ? { name: options.name } : {}) };
+  const requested = options.workerUrl ?? builtWorkerUrl;
+  if (requested === undefined) {
+    if (options.createWorker || options.bootstrap === 'blob') {
+      throw runtimeError('BAD_SPEC', { field: options.createWorker ? 'createWorker' : 'bootstrap' }, {
+        message: `${options.createWorker ? 'createWorker' : "bootstrap: 'blob'"} needs the worker's URL, and your bundler built the agent worker: pass workerUrl too, or leave it out.`,
+      });
+    }
+    return { worker: startDefaultWorker(workerOptions), url: undefined, cleanup: () => {} };
+  }
+  const url = new URL(requested, globalThis.location?.href);
   if (options.createWorker) return { worker: options.createWorker(url, workerOptions), url, cleanup: () => {} };
   const crossOrigin = !['blob:', 'data:'].includes(url.protocol) && url.origin !== globalThis.location?.origin;
   const mode = options.bootstrap ?? 'auto';
@@ -89,8 +117,7 @@ export interface WorkerLoadOptions {
 export class WorkerEngine implements ChatEngine {
   readonly chat: ChatEngine['chat'];
   readonly name: string;
-  /** The script the worker runs. */
-  readonly url: URL;
+  private scriptUrl: URL | undefined;
   private readonly api: Remote<AgentWorkerApi>;
   private readonly worker: Worker;
   private readonly cleanup: () => void;
@@ -104,21 +131,27 @@ export class WorkerEngine implements ChatEngine {
   private pingSentAt: number | undefined;
   private readonly pingIntervalMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly hangGraceMs: number;
+  /** Requests the page cancelled that the worker has not released yet: id → when the watchdog gives up. */
+  private readonly cancelling = new Map<number, ReturnType<typeof setTimeout>>();
   private _state: WorkerEngineState = 'ready';
   private _model: string | undefined;
+  /** What the last load reported about its model (window, system role, exact counting). */
+  private loaded: LoadInfo | undefined;
   /** The crash that ended this worker, for later calls. */
   private crashError: RuntimeError | undefined;
   /** The stream port's other end, handed to the worker by start(). */
   private pendingPort: MessagePort | undefined;
 
-  private constructor(spawned: { worker: Worker; url: URL; cleanup: () => void }, options: WorkerStartOptions) {
+  private constructor(spawned: { worker: Worker; url: URL | undefined; cleanup: () => void }, options: WorkerStartOptions) {
     installErrorTransfer();
     this.worker = spawned.worker;
-    this.url = spawned.url;
+    this.scriptUrl = spawned.url;
     this.cleanup = spawned.cleanup;
     this.name = options.name ?? 'agent worker';
     this.pingIntervalMs = options.pingIntervalMs ?? 1000;
     this.pingTimeoutMs = options.pingTimeoutMs ?? 10_000;
+    this.hangGraceMs = options.hangGraceMs ?? DEFAULT_HANG_GRACE_MS;
     this.api = wrap<AgentWorkerApi>(this.worker);
     const channel = new MessageChannel();
     this.streamPort = channel.port1;
@@ -136,11 +169,12 @@ export class WorkerEngine implements ChatEngine {
   /** Starts a worker and waits until it answers. Fails with WORKER_START_FAILED if it cannot start. */
   static async start(options: WorkerStartOptions = {}): Promise<WorkerEngine> {
     let spawned: ReturnType<typeof spawnAgentWorker>;
-    const requested = options.workerUrl ?? defaultWorkerUrl;
+    const requested = options.workerUrl ?? builtWorkerUrl;
     try {
       spawned = spawnAgentWorker(options);
     } catch (error) {
-      throw runtimeError('WORKER_START_FAILED', { url: String(requested), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
+      if (isRuntimeError(error)) throw error;
+      throw runtimeError('WORKER_START_FAILED', { ...(requested !== undefined ? { url: String(requested) } : {}), causeName: (error as Error)?.name, causeMessage: (error as Error)?.message }, { cause: error });
     }
     const engine = new WorkerEngine(spawned, options);
     const port = engine.pendingPort!;
@@ -148,8 +182,12 @@ export class WorkerEngine implements ChatEngine {
     const timeoutMs = options.startTimeoutMs ?? 30_000;
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      const hello = Promise.resolve(engine.api.connect(transfer(port, [port]))).then((answer) => {
+        // A blob bootstrap reports blob:…, not the script: keep the URL we started from.
+        if (!engine.scriptUrl && answer.url) engine.scriptUrl = new URL(answer.url);
+      });
       await Promise.race([
-        engine.api.connect(transfer(port, [port])),
+        hello,
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
           engine.onCrash((error) => reject(error));
@@ -158,12 +196,18 @@ export class WorkerEngine implements ChatEngine {
     } catch (error) {
       engine.terminate();
       const message = isRuntimeError(error) ? error.details.causeMessage ?? error.message : (error as Error)?.message;
-      throw runtimeError('WORKER_START_FAILED', { url: engine.url.href, causeMessage: message }, { cause: error });
+      throw runtimeError('WORKER_START_FAILED', { ...(engine.url ? { url: engine.url.href } : {}), causeMessage: message }, { cause: error });
     } finally {
       clearTimeout(timer);
       spawned.cleanup();
     }
     return engine;
+  }
+
+  /** The script the worker runs: known at start for a given or prebuilt script; for the worker the app's bundler
+   *  built, as the worker reports it once it answers (undefined before). */
+  get url(): URL | undefined {
+    return this.scriptUrl;
   }
 
   get state(): WorkerEngineState {
@@ -210,6 +254,7 @@ export class WorkerEngine implements ChatEngine {
         signal?.addEventListener('abort', onAbort, { once: true });
       });
       this._model = info.model;
+      this.loaded = info;
       return info;
     } finally {
       // The signal cancels this load only: aborting it later (an app's "stop" controller) must not unload the model.
@@ -268,7 +313,22 @@ export class WorkerEngine implements ChatEngine {
   private cancel(id: number): void {
     if (!this.streams.has(id)) return;
     this.forget(id);
-    if (this._state === 'ready') void this.api.abort(id).catch(() => undefined);
+    if (this._state !== 'ready') return;
+    void this.api.abort(id).catch(() => undefined);
+    // The watchdog: the worker says when its engine let go of the request (`released`); if it never does, the
+    // engine is hung and every later request to this worker would wait behind it.
+    this.cancelling.set(id, setTimeout(() => this.hung(id), this.hangGraceMs));
+    this.watch();
+  }
+
+  private hung(id: number): void {
+    if (!this.cancelling.delete(id)) return;
+    const seconds = Math.round(this.hangGraceMs / 100) / 10;
+    const model = this._model ? `"${this._model}"` : this.name;
+    this.crash(`a request cancelled ${seconds} s ago was still running: the engine ignored the cancel and interruptGenerate`, {
+      hung: true,
+      message: `The engine running ${model} hung: a call it was told to stop ${seconds} s ago was still running (it ignored the cancel and interruptGenerate, as a GPU call that never returns does), so its worker was ended and is restarted with the model reloaded from the browser's cache; requests waiting behind that call run on the restarted worker. If it hangs again the model is given up: try a smaller model or reload the page.`,
+    });
   }
 
   private forget(id: number): void {
@@ -278,6 +338,10 @@ export class WorkerEngine implements ChatEngine {
 
   private onStream(message: StreamMessage): void {
     for (const update of message.updates) {
+      if (update.released) {
+        clearTimeout(this.cancelling.get(update.id));
+        if (this.cancelling.delete(update.id)) this.watch();
+      }
       const stream = this.streams.get(update.id);
       if (!stream) continue;
       if (update.meta) stream.meta = update.meta;
@@ -290,6 +354,25 @@ export class WorkerEngine implements ChatEngine {
         this.forget(update.id);
       }
     }
+  }
+
+  /** The loaded model's context window, when its engine reports one (llama.cpp's n_ctx, WebLLM's context_window_size). */
+  get contextWindow(): number | undefined {
+    return this._state === 'ready' ? this.loaded?.contextWindow : undefined;
+  }
+
+  /** Whether the loaded model's chat template lacks a system role, when its engine knows. */
+  get noSystemRole(): boolean | undefined {
+    return this._state === 'ready' ? this.loaded?.noSystemRole : undefined;
+  }
+
+  /**
+   * Tokens of `text` by the loaded model's own tokenizer (counted in the worker); undefined when its engine has no
+   * tokenizer, no model is loaded, or the worker is gone: the protocol then estimates.
+   */
+  async countTokens(text: string): Promise<number | undefined> {
+    if (this._state !== 'ready' || !this.loaded?.countsTokens) return undefined;
+    return this.api.countTokens(text);
   }
 
   /** Stops the worker's current generation (WebLLM semantics: the stream ends with finish_reason 'abort'). */
@@ -311,6 +394,7 @@ export class WorkerEngine implements ChatEngine {
     }
     await this.api.unload();
     this._model = undefined;
+    this.loaded = undefined;
   }
 
   /** Resolves true if the worker answers within `timeoutMs`. */
@@ -340,7 +424,7 @@ export class WorkerEngine implements ChatEngine {
 
   /** Pings run only while the worker has work: an idle worker costs nothing. */
   private watch(): void {
-    const busy = this._state === 'ready' && (this.streams.size > 0 || this.loading > 0);
+    const busy = this._state === 'ready' && (this.streams.size > 0 || this.loading > 0 || this.cancelling.size > 0);
     if (busy && !this.pingTimer) {
       this.pingTimer = setInterval(() => this.tick(), this.pingIntervalMs);
     } else if (!busy) this.stopWatching();
@@ -350,6 +434,10 @@ export class WorkerEngine implements ChatEngine {
     if (this.pingTimer) clearInterval(this.pingTimer);
     this.pingTimer = undefined;
     this.pingSentAt = undefined;
+    if (this._state !== 'ready') {
+      for (const timer of this.cancelling.values()) clearTimeout(timer);
+      this.cancelling.clear();
+    }
   }
 
   private tick(): void {
@@ -364,14 +452,14 @@ export class WorkerEngine implements ChatEngine {
     }, () => undefined);
   }
 
-  private crash(reason: string): void {
+  private crash(reason: string, hang?: { hung: true; message: string }): void {
     if (this._state !== 'ready') return;
     this._state = 'crashed';
     this.stopWatching();
     this.worker.terminate();
     this.streamPort.close();
-    const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason }, {
-      message: `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
+    const error = runtimeError('WORKER_CRASHED', { model: this._model ?? this.name, causeMessage: reason, ...(hang ? { hung: true } : {}) }, {
+      message: hang?.message ?? `The worker running ${this._model ? `"${this._model}"` : this.name} crashed or stopped answering (${reason}); its requests in flight failed. The pool restarts it once; if it keeps crashing, try a smaller model.`,
     });
     this.crashError = error;
     this.failAll(error);

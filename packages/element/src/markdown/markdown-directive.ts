@@ -2,10 +2,14 @@
  * `<div ${markdown(text, { final })}></div>`: binds a growing Markdown string to a StreamingMarkdown renderer that
  * lives as long as the element. Re-rendering the template with a longer string only appends; the renderer decides
  * what to re-render, at most once per frame. `final` renders the rest at once (the stream ended).
+ *
+ * The renderer and the Markdown parser are loaded on first use (`loadMarkdown()`; the element starts it with the
+ * first question, so it is there before the first token). Text bound before then is shown as plain text, and
+ * rendered as Markdown as soon as the parser has arrived.
  */
 import { noChange, nothing } from 'lit';
 import { AsyncDirective, directive, PartType, type ElementPart, type PartInfo } from 'lit/async-directive.js';
-import { StreamingMarkdown } from './streaming-markdown.js';
+import type { StreamingMarkdown } from './streaming-markdown.js';
 import type { RenderDomOptions } from './render-dom.js';
 
 export interface MarkdownBinding extends RenderDomOptions {
@@ -13,8 +17,27 @@ export interface MarkdownBinding extends RenderDomOptions {
   final?: boolean;
 }
 
+type Renderer = typeof import('./streaming-markdown.js');
+let renderer: Renderer | undefined;
+let loading: Promise<Renderer> | undefined;
+
+/** Loads the Markdown renderer (once); resolves when `markdown()` renders Markdown instead of plain text. */
+export function loadMarkdown(): Promise<Renderer> {
+  loading ??= import('./streaming-markdown.js').then(
+    (module) => (renderer = module),
+    (error: unknown) => {
+      loading = undefined; // try again next time (the plain text stays readable meanwhile)
+      throw error;
+    },
+  );
+  return loading;
+}
+
 class MarkdownDirective extends AsyncDirective {
   private renderer: StreamingMarkdown | undefined;
+  private element: HTMLElement | undefined;
+  private text = '';
+  private binding: MarkdownBinding = {};
 
   constructor(part: PartInfo) {
     super(part);
@@ -26,13 +49,26 @@ class MarkdownDirective extends AsyncDirective {
   }
 
   override update(part: ElementPart, [text, binding]: Parameters<this['render']>) {
-    if (!this.renderer || this.renderer.container !== part.element) {
-      this.renderer?.dispose();
-      this.renderer = new StreamingMarkdown(part.element as HTMLElement, binding ?? {});
+    this.element = part.element as HTMLElement;
+    this.text = text;
+    this.binding = binding ?? {};
+    if (renderer) this.show();
+    else {
+      // Until the parser is here: the text as it is (readable, never parsed as HTML), then Markdown.
+      if (this.element.textContent !== text) this.element.textContent = text;
+      loadMarkdown().then(() => this.isConnected && this.element && this.show(), () => undefined);
     }
-    this.renderer.set(text);
-    if (binding?.final) this.renderer.flush();
     return noChange;
+  }
+
+  private show(): void {
+    const element = this.element!;
+    if (!this.renderer || this.renderer.container !== element) {
+      this.renderer?.dispose();
+      this.renderer = new renderer!.StreamingMarkdown(element, this.binding);
+    }
+    this.renderer.set(this.text);
+    if (this.binding.final) this.renderer.flush();
   }
 
   protected override disconnected(): void {

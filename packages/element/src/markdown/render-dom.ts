@@ -67,6 +67,7 @@ function applyAttrs(element: HTMLElement, attrs: SafeAttrs): void {
   }
   if (attrs.rawHtml) element.className = 'raw-html';
   if (attrs.image) element.className = 'image-link';
+  if (attrs.destination) element.className = 'link-destination';
   if (attrs.blockedHref) {
     element.className = 'blocked-link';
     element.setAttribute('title', 'Link removed: only http(s), mailto and relative links are allowed');

@@ -8,7 +8,7 @@
  */
 import { Lexer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import { decodeEntities } from './entities.js';
-import { safeHref } from './url-policy.js';
+import { safeHref, shownDestination, textShowsDestination } from './url-policy.js';
 
 export type SafeTag =
   | 'p' | 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6'
@@ -35,6 +35,8 @@ export interface SafeAttrs {
   image?: true;
   /** `span`: a link whose destination was refused; its text is kept. */
   blockedHref?: true;
+  /** `span`: the real destination of the link just before it, shown as text. */
+  destination?: true;
 }
 
 export interface SafeText {
@@ -55,8 +57,9 @@ const text = (value: string): SafeText => ({ kind: 'text', text: value });
 const el = (tag: SafeTag, children: SafeNode[] = [], attrs: SafeAttrs = {}): SafeElement => ({ kind: 'element', tag, attrs, children });
 
 /** Fresh options on every call: marked's Lexer mutates them, and must not pick up a page's global `marked.use()`. */
-function lexerOptions(): MarkedOptions {
-  return { async: false, breaks: false, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
+export function lexerOptions(): MarkedOptions {
+  // breaks: a single newline in a model's answer is a line break (as chat UIs show it), not a Markdown soft break.
+  return { async: false, breaks: true, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
 }
 
 /** Lexes Markdown into block tokens; `links` seeds reference definitions seen in earlier blocks and receives new ones. */
@@ -173,7 +176,7 @@ function inlineToken(token: Token): SafeNode[] {
       if (href === null) return [el('span', children, { blockedHref: true })];
       const attrs: SafeAttrs = { href };
       if (t.title) attrs.title = decodeEntities(t.title);
-      return [el('a', children, attrs)];
+      return withDestination(el('a', children, attrs));
     }
     case 'image': {
       // Never an <img>: model text must not make the page fetch anything. A safe destination becomes a link.
@@ -181,7 +184,7 @@ function inlineToken(token: Token): SafeNode[] {
       const alt = decodeEntities(t.text).trim() || 'image';
       const href = safeHref(decodeEntities(t.href));
       if (href === null) return [text(`[image: ${alt}]`)];
-      return [el('a', [text(`image: ${alt}`)], { href, image: true })];
+      return withDestination(el('a', [text(`image: ${alt}`)], { href, image: true }));
     }
     case 'html':
       return [el('span', [text((token as Tokens.HTML).text)], { rawHtml: true })];
@@ -190,6 +193,16 @@ function inlineToken(token: Token): SafeNode[] {
     default:
       return token.raw ? [text(token.raw)] : [];
   }
+}
+
+/**
+ * A link followed by where it really goes, unless its text already says so: a model (or text injected into its
+ * answer) cannot hide a destination, or the conversation it carries in a query string, behind friendly words.
+ */
+function withDestination(link: SafeElement): SafeNode[] {
+  const href = link.attrs.href!;
+  if (!link.attrs.image && textShowsDestination(safeTreeText(link.children), href)) return [link];
+  return [link, el('span', [text(` (${shownDestination(href)})`)], { destination: true })];
 }
 
 /** Plain text of a tree (for copy buttons and tests). */

@@ -94,6 +94,40 @@ describe('abort', () => {
     expect(interrupts).toBe(1);
   });
 
+  it('two runs at once on the same engines (two instances): stopping one leaves the other whole', async () => {
+    // Engines that take several requests at once (the scripted engine, an OpenAI server): interruptGenerate()
+    // would end both runs' streams, so only the aborted run's signals stop its calls.
+    const slow = () => new ScriptedEngine({ tokenDelayMs: 3 });
+    const engines = [slow(), slow(), slow()];
+    const aggregator = slow();
+    const first = setup(engines, aggregator);
+    const second = setup(engines, aggregator);
+    const whole = first.complete('Q?');
+    let started = 0;
+    const { last } = await abortDuring(second, (e) => e.type === 'call-start' && ++started === 2);
+    expect(last).toMatchObject({ type: 'error', error: { code: 'ABORTED' } });
+    const result = await whole;
+    expect(result.dropped).toEqual([]);
+    expect(result.trace.every((r) => r.finishReason === 'stop' && !r.error)).toBe(true);
+    expect(result.trace).toHaveLength(2 * 16 + 1);
+  });
+
+  it('an engine that ignores signals (WebLLM) shared by two runs is not interrupted for one of them; alone, it is', async () => {
+    let interrupts = 0;
+    const deaf: ChatEngine = {
+      chat: { completions: { create: (params, options) => new ScriptedEngine({ tokenDelayMs: 3 }).chat.completions.create(params, { ...options, signal: undefined } as never) } } as ChatEngine['chat'],
+      interruptGenerate: () => void interrupts++,
+    };
+    const first = setup([deaf, new ScriptedEngine()], new ScriptedEngine());
+    const second = setup([deaf, new ScriptedEngine()], new ScriptedEngine());
+    const whole = first.complete('Q?');
+    await abortDuring(second, (e) => e.type === 'call-token' && e.agent === 'N0');
+    expect((await whole).dropped).toEqual([]);
+    expect(interrupts).toBe(0);
+    await abortDuring(second, (e) => e.type === 'call-token' && e.agent === 'N0');
+    expect(interrupts).toBe(1);
+  });
+
   it('an already aborted signal fails the run at once, with no call made', async () => {
     const engine = new ScriptedEngine();
     const moa = setup([engine], engine);

@@ -167,6 +167,16 @@ describe('what each call sees', () => {
     expect(find('aggregate', 'aggregator').params).toMatchObject({ model: 'small-1', temperature: 0.1, max_tokens: 77 });
   });
 
+  it('sends topP as top_p with every call, and no top_p when it is not set', async () => {
+    const shared = engine();
+    await new AttentionMoA({ agents: [{ name: 'A', engine: shared }], aggregator: { engine: shared }, topP: 0.9 }).complete('Q?');
+    expect(shared.requests.length).toBeGreaterThan(1);
+    expect(shared.requests.every((q) => q.params.top_p === 0.9)).toBe(true);
+    const plain = engine();
+    await new AttentionMoA({ agents: [{ name: 'A', engine: plain }], aggregator: { engine: plain } }).complete('Q?');
+    expect(plain.requests.some((q) => 'top_p' in q.params)).toBe(false);
+  });
+
   it('usage counts prompt tokens computed and reused from the KV cache separately, as engines report them', async () => {
     /** A scripted engine whose usage says its cache held the first 10 tokens of every prompt but the first. */
     const caching = (): ChatEngine => {

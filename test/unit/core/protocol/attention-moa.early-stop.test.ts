@@ -66,12 +66,44 @@ describe('early stop: judge', () => {
     expect(answer).toBe(result.answer);
   });
 
+  it('the go-on form streams the answer without its IMPROVED line; a long stop verdict never reaches the answer', async () => {
+    const improved = build([aggregateRule, { when: { role: 'residual' }, reply: 'IMPROVED\nThe answer is **4**, since 2 + 2 = 4.' }], { layers: 2 });
+    const go = await collect(improved.moa);
+    expect(go.result.answer).toBe('The answer is **4**, since 2 + 2 = 4.');
+    expect(go.answer).toBe(go.result.answer);
+    expect(go.events.some((e) => e.type === 'answer-reset')).toBe(false);
+    expect(go.result.trace.find((r) => r.role === 'residual')).toMatchObject({ verdict: 'continue', text: 'The answer is **4**, since 2 + 2 = 4.' });
+
+    const verbose = build([aggregateRule, { when: { role: 'residual' }, reply: `NO FURTHER IMPROVEMENT, both rounds are identical.\n\n${'Round 2 says the same as round 1. '.repeat(12)}` }], { layers: 2 });
+    const stop = await collect(verbose.moa);
+    expect(stop.result).toMatchObject({ answer: 'aggregate of layer 2', earlyStop: { layer: 2, mode: 'judge' } });
+    expect(stop.answer).toBe('aggregate of layer 2');
+    expect(stop.events.some((e) => e.type === 'answer-token' && /improvement|round 2/i.test(e.token))).toBe(false);
+  });
+
+  it('a residual with no usable answer leaves the layer aggregate as the output, and says so on the call', async () => {
+    const { moa } = build([aggregateRule, { when: { role: 'residual' }, reply: 'IMPROVED\n<<<ROUND 3>>>' }], { layers: 2 });
+    const { result, events } = await collect(moa);
+    expect(result.earlyStop).toBeUndefined();
+    expect(result.answer).toBe('aggregate of layer 2');
+    // The fence streamed before the reply was complete; the stream is reset and the answer sent whole.
+    const reset = events.map((e) => e.type).lastIndexOf('answer-reset');
+    expect(reset).toBeGreaterThan(0);
+    expect(events.slice(reset).flatMap((e) => (e.type === 'answer-token' ? [e.token] : [])).join('')).toBe('aggregate of layer 2');
+    expect(result.trace.find((r) => r.role === 'residual')).toMatchObject({
+      text: '',
+      verdict: 'continue',
+      cleaned: ['data fences'],
+      roleCheck: { problems: [{ kind: 'empty' }], action: "used layer 2's aggregate as the layer's output" },
+    });
+  });
+
   it('the judge instruction and the configured phrase are in the residual prompt', async () => {
     const { moa, aggregator } = build([aggregateRule, { when: { role: 'residual' }, reply: 'DONE HERE' }], { stopPhrase: 'DONE HERE', layers: 3 });
     const { result } = await collect(moa);
     expect(result.earlyStop).toMatchObject({ layer: 2, mode: 'judge' });
     const residual = aggregator.requests.find((q) => q.call?.role === 'residual')!;
-    expect(residual.params.messages[0]!.content).toContain('reply with exactly DONE HERE and nothing else');
+    expect(residual.params.messages[0]!.content).toContain('reply with this one line and nothing else: DONE HERE');
   });
 
   it('without a stop verdict all layers run', async () => {

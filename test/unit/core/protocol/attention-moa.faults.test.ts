@@ -97,15 +97,21 @@ describe('dropped agents', () => {
     expect(result.answer).toBe('Z aggregate L1');
   });
 
-  it('an empty reply drops the agent (an empty critique only gives no suggestion)', async () => {
+  it('an empty proposal drops the agent; an empty critique gives no suggestion; an empty refinement keeps the previous answer', async () => {
     const A = ok([{ when: { role: 'critique', target: 'B' }, fault: { kind: 'empty' } }]);
     const B = ok([{ when: { role: 'refine' }, reply: '<think>only thinking, cut off by max_tokens' }]);
-    const { moa } = three({ A, B });
+    const C = ok([{ when: { role: 'propose' }, fault: { kind: 'empty' } }]);
+    const { moa, Z } = three({ A, B, C });
     const { result } = await collect(moa);
-    expect(result.dropped).toEqual([{ agent: 'B', layer: 1, role: 'refine', reason: expect.stringMatching(/EmptyOutputError: the model returned no text/) }]);
+    expect(result.dropped).toEqual([{ agent: 'C', layer: 1, role: 'propose', reason: expect.stringMatching(/EmptyOutputError: the model returned no text/) }]);
     const emptyCritique = result.trace.find((r) => r.agent === 'A' && r.target === 'B')!;
-    expect(emptyCritique).toMatchObject({ text: '', finishReason: 'stop' });
+    expect(emptyCritique).toMatchObject({ text: '', finishReason: 'stop', roleCheck: { problems: [{ kind: 'empty' }], action: 'not passed on to the refinement' } });
     expect(emptyCritique.error).toBeUndefined();
+    // B stays in the run with its proposal: the refinement's record says why.
+    const emptyRefine = result.trace.find((r) => r.agent === 'B' && r.role === 'refine')!;
+    expect(emptyRefine).toMatchObject({ text: '', roleCheck: { problems: [{ kind: 'empty', note: 'the output is empty' }], action: 'kept the previous answer' } });
+    const aggregate = Z.requests.find((q) => q.call?.role === 'aggregate')!;
+    expect(aggregate.params.messages[0]!.content).toContain('B propose L1');
   });
 
   it('engine failures of every shape become named reasons (WebLLM worker strings, non-streams)', async () => {

@@ -23,8 +23,14 @@ function blocks(text: string): { label: string; body: string }[] & { outside: st
 function injectedScript(name: string) {
   return new ScriptedEngine({
     rules: [
-      // A's every answer (propose, refine, and its critiques) carries the injection.
-      ...(name === 'A' ? [{ reply: `A thinks 4. ${INJECTION}` }] : []),
+      // A's every answer (propose, refine, and its critiques) carries the injection. Its critiques say something
+      // of their own besides, or the protocol would set them aside as mere copies of the answer they review.
+      ...(name === 'A'
+        ? [
+            { when: { role: 'critique' as const }, reply: `A's suggestion about {target}: say why 2 + 2 is 4, show the sum as a worked example, and cite the rule used. ${INJECTION}` },
+            { reply: `A thinks 4. ${INJECTION}` },
+          ]
+        : []),
       { when: { role: 'critique' as const }, reply: `${name}: suggestion about {target}.` },
       { reply: `${name}: the answer is 4.` },
     ],

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ContextOverflowError,
-  MIN_PART_TOKENS,
-  ScriptedEngine,
-  estimateTokens,
-  fitPrompt,
-  shareRoom,
-  tokenCounter,
-  type ChatEngine,
-  type ChatMessage,
-  type PromptSpec,
-} from '@attention-moa/core';
+import { ContextOverflowError, ScriptedEngine, estimateTokens, type ChatEngine, type ChatMessage } from '@attention-moa/core';
+// Internals of the package (not exported): tested where they live.
+import { MIN_PART_TOKENS, fitPrompt, shareRoom, tokenCounter, type PromptSpec } from '../../../../packages/core/src/protocol/context-budget.js';
 
 const words = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`).join(' ');
 const estimate = tokenCounter({ chat: new ScriptedEngine().chat } as ChatEngine);

@@ -24,6 +24,11 @@ function rejects(options: unknown, field: string, message: RegExp) {
 }
 
 describe('AttentionMoA options', () => {
+  it('rejects a topP outside (0, 1], naming the field and the range', () => {
+    for (const topP of [0, 1.5, -1, '0.9']) rejects({ ...base(), topP }, 'topP', /above 0 and at most 1/);
+    expect(new AttentionMoA({ ...base(), topP: 0.95 }).options.topP).toBe(0.95);
+  });
+
   it('fills in the defaults (the paper protocol) and exposes them', () => {
     const moa = new AttentionMoA(base());
     expect(moa.options).toMatchObject({
@@ -39,7 +44,10 @@ describe('AttentionMoA options', () => {
     });
     expect(moa.options.agents[0]).toMatchObject({ name: 'A', contextWindow: 4096, concurrency: 1, noSystemRole: false, temperature: 0.7 });
     expect(moa.options.aggregator.name).toBe('aggregator');
-    expect(moa.options.callTimeoutMs).toBeUndefined();
+    // Every call gets a deadline unless the caller turns it off (see call-deadline.test.ts).
+    expect(moa.options.callTimeoutMs).toBe('auto');
+    expect(new AttentionMoA({ ...base(), callTimeoutMs: 'off' }).options.callTimeoutMs).toBeUndefined();
+    expect(new AttentionMoA({ ...base(), callTimeoutMs: 90_000 }).options.callTimeoutMs).toBe(90_000);
   });
 
   it('an agent maxTokens caps its propose and refine answers, not its critiques', () => {
@@ -91,14 +99,15 @@ describe('AttentionMoA options', () => {
     rejects({ ...base(), temperature: -1 }, 'temperature', /from 0 to 2/);
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), temperature: 3 }] }, 'agents[0].temperature', /from 0 to 2, got 3/);
     rejects({ ...base(), concurrency: 0 }, 'concurrency', /whole number ≥ 1/);
-    rejects({ ...base(), callTimeoutMs: 0 }, 'callTimeoutMs', /> 0/);
+    rejects({ ...base(), callTimeoutMs: 0 }, 'callTimeoutMs', /> 0, 'auto' \(the default.*\) or 'off', got 0/);
+    rejects({ ...base(), callTimeoutMs: 'none' as never }, 'callTimeoutMs', /or 'off', got "none"/);
     rejects({ ...base(), maxTokens: { critique: 0 } }, 'maxTokens.critique', /whole number ≥ 1/);
     rejects({ ...base(), agents: [{ name: 'A', engine: engine(), concurrency: 1.5 }] }, 'agents[0].concurrency', /whole number/);
   });
 
-  it('rejects a context window too small for the answers it must hold', () => {
-    rejects({ ...base(), agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.(propose|refine) 512/);
-    rejects({ ...base(), aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
+  it('rejects a context window too small for the answers it is explicitly asked for', () => {
+    rejects({ ...base(), maxTokens: { propose: 512 }, agents: [{ name: 'A', engine: engine(), contextWindow: 512 }] }, 'agents[0].contextWindow', /\(512\).*maxTokens\.propose 512/);
+    rejects({ ...base(), maxTokens: { aggregate: 768 }, aggregator: { engine: engine(), contextWindow: 800 } }, 'aggregator.contextWindow', /maxTokens\.aggregate 768/);
   });
 
   it('rejects unknown keys (typos) with the allowed list', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PermitQueue, SlotQueue } from '@attention-moa/core';
+// An internal of the package (not exported): tested where it lives.
+import { PermitQueue } from '../../../../packages/core/src/protocol/permit-queue.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
 
@@ -47,12 +48,5 @@ describe('PermitQueue', () => {
     expect(queue.inUse).toBe(1);
     release();
     await expect(queue.acquire(controller.signal)).rejects.toThrow('stop');
-  });
-});
-
-describe('SlotQueue (deprecated name)', () => {
-  it('is PermitQueue', () => {
-    expect(SlotQueue).toBe(PermitQueue);
-    expect(new SlotQueue(1)).toBeInstanceOf(PermitQueue);
   });
 });

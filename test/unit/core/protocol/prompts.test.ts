@@ -93,7 +93,10 @@ describe('default prompts', () => {
     const judged = residualPrompt({ conversation, layer: 2, rounds: ['R1', 'R2'], judge: true, stopPhrase: 'STOP NOW' });
     expect(judged[0]!.content).toContain('<<<ROUND 1>>>\nR1');
     expect(judged[0]!.content).toContain('<<<ROUND 2 (CURRENT)>>>\nR2');
-    expect(judged[0]!.content).toContain('reply with exactly STOP NOW and nothing else');
+    expect(judged[0]!.content).toContain('reply with this one line and nothing else: STOP NOW');
+    // Decision first: the form is the last thing before the conversation, after the data.
+    expect(judged[0]!.content.trimEnd().endsWith('Do not mention the rounds.')).toBe(true);
+    expect(judged[0]!.content).toMatch(/write IMPROVED on the first line/);
     const plain = residualPrompt({ conversation, layer: 2, rounds: ['R1', 'R2'], judge: false, stopPhrase: 'STOP NOW' });
     expect(plain[0]!.content).not.toContain('STOP NOW');
   });

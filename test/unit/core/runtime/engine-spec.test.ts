@@ -16,7 +16,7 @@ describe('validateEngineSpec', () => {
     validateEngineSpec('b', { kind: 'scripted', script: { rules: [{ reply: 'x' }] }, vramMB: 10, loadMs: 5 });
     validateEngineSpec('c', { kind: 'wllama', model: '/m.gguf' });
     expect(bad(null).message).toMatch(/^models\["k"\]\.kind: expected an object/);
-    expect(bad({ kind: 'gpt' }).message).toContain('"webllm", "scripted" or "wllama"');
+    expect(bad({ kind: 'gpt' }).message).toContain('"webllm", "scripted", "wllama" or "openai"');
     expect(bad({ kind: 'webllm' }).details.field).toBe('model');
     expect(bad({ kind: 'webllm', model: 'x', vramMB: -1 }).details.field).toBe('vramMB');
     expect(bad({ kind: 'webllm', model: 'x', appConfig: { model_list: [{ model: 'u', model_id: 'x' }] } }).details.field).toBe('appConfig.model_list[0].model_lib');

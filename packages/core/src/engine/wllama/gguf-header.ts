@@ -5,6 +5,7 @@
  * page, a truncated download, a safetensors file) fails with a message that says what is wrong, instead of
  * llama.cpp's generic load failure. It reads only the header bytes, from a Blob, growing the slice as needed.
  */
+import { MoAError } from '../moa-error.js';
 
 export const GGUF_MAGIC = 'GGUF';
 
@@ -54,8 +55,12 @@ export interface GgufHeader {
 }
 
 /** Why a file is not a usable GGUF: thrown by the reader, mapped to the engine's `bad-gguf` error. */
-export class GgufFormatError extends Error {
+export class GgufFormatError extends MoAError {
   override name = 'GgufFormatError';
+  declare readonly code: 'GGUF_FORMAT';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('GGUF_FORMAT', message, options);
+  }
 }
 
 /** Block size and bytes per block of ggml types (ggml.c `type_traits`). */

@@ -9,6 +9,7 @@
  * to download or open a model.
  */
 import { WllamaEngineError, describeUnknown } from './wllama-errors.js';
+import { importBackend } from '../module-load.js';
 
 type CacheManagerLike = import('@wllama/wllama').CacheManager;
 
@@ -32,8 +33,8 @@ export interface DownloadProgress {
 let shared: Promise<CacheManagerLike | null> | undefined;
 
 /** wllama's cache manager, or null where the browser has no OPFS (the engine then loads without caching). */
-export function wllamaCacheManager(): Promise<CacheManagerLike | null> {
-  shared ??= import('@wllama/wllama').then(({ CacheManager }) => {
+function wllamaCacheManager(): Promise<CacheManagerLike | null> {
+  shared ??= importBackend('@wllama/wllama', () => import('@wllama/wllama'), (m) => typeof m.CacheManager === 'function').then(({ CacheManager }) => {
     try {
       return new CacheManager();
     } catch {

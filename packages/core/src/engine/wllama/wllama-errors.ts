@@ -5,6 +5,7 @@
  * Errors cross the worker boundary, where only `name` and `message` survive a plain structured clone:
  * `toJSON()` gives the whole error as data, and `WllamaEngineError.from()` rebuilds it.
  */
+import { MoAError } from '../moa-error.js';
 
 export type WllamaEngineErrorCode =
   /** The spec is wrong (a field is missing, of the wrong type or out of range); the message names the field. */
@@ -48,14 +49,13 @@ export interface WllamaEngineErrorData {
   details: WllamaEngineErrorDetails;
 }
 
-export class WllamaEngineError extends Error {
+export class WllamaEngineError extends MoAError {
   override name = 'WllamaEngineError' as const;
-  readonly code: WllamaEngineErrorCode;
+  declare readonly code: WllamaEngineErrorCode;
   readonly details: WllamaEngineErrorDetails;
 
   constructor(code: WllamaEngineErrorCode, message: string, details: WllamaEngineErrorDetails = {}, options?: { cause?: unknown }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.code = code;
+    super(code, message, options);
     this.details = Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined)) as WllamaEngineErrorDetails;
   }
 

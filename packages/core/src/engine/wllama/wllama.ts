@@ -3,19 +3,27 @@
  * behind the same engine contract as WebLLM. No WebGPU needed.
  *
  * One engine = one model = one wllama instance. wllama runs llama.cpp in a worker of its own; the agent
- * worker that hosts this engine is its parent (a nested worker, fine in Chromium). The wasm ships with this
- * package (imported with Vite's `?url`, emitted as an asset): nothing is fetched from a CDN, and nothing
- * leaves the page's origin unless the model URL itself is remote.
+ * worker that hosts this engine is its parent (a nested worker, fine in Chromium). The wasm is @wllama/wllama's
+ * own file, emitted by the app's bundler as an asset next to the app's files (see WLLAMA_WASM_URL): nothing is
+ * fetched from a CDN, and nothing leaves the page's origin unless the model URL itself is remote.
  */
 import type { Wllama } from '@wllama/wllama';
-// `no-inline`: Vite's library mode would otherwise inline the 10 MB wasm as base64 into the JS.
-import wllamaWasmUrl from '@wllama/wllama/esm/wasm/wllama.wasm?url&no-inline';
 import type { ChatCompletionChunk, ChatCompletionCreateParams, RequestOptions } from '../contract.js';
 import type { EngineStats, HostedEngine, HostedEngineContext, HostedEngineFactory, LoadProgress } from '../hosted-engine.js';
 import { GgufFormatError, ggufString, readGgufHeader } from './gguf-header.js';
+import { chooseChatTemplate, templateLacksSystemRole, type ChatTemplateChoice } from './chat-template.js';
+import { ggufTokenizer, type GgufTokenizer } from './gguf-tokenizer.js';
 import { chunkFactory, partsOf, toLlamaServerParams, usageOf, type LlamaServerChunk } from './wllama-chat.js';
 import { downloadToBlob, downloadToWllamaCache, openWllamaCached, deleteWllamaCached, type DownloadProgress } from './wllama-cache.js';
 import { WllamaEngineError, describeUnknown, loadFailure, looksOutOfMemory } from './wllama-errors.js';
+import { importBackend } from '../module-load.js';
+
+/**
+ * llama.cpp's wasm, as the page author's bundler emits it. A package path in `new URL(…, import.meta.url)` is
+ * resolved through node_modules by Vite and webpack 5 alike, which copy the file into the app's output (hashed)
+ * and put its URL here; so the library ships no copy of its own, and an app without @wllama/wllama emits none.
+ */
+const WLLAMA_WASM_URL = new URL('@wllama/wllama/esm/wasm/wllama.wasm', import.meta.url).href;
 
 export interface WllamaSpec {
   /**
@@ -28,6 +36,12 @@ export interface WllamaSpec {
   modelId?: string;
   /** Context window of each request in tokens. Default: the model's training context, at most 4096. */
   contextWindow?: number;
+  /**
+   * A Jinja chat template to use instead of the file's. Default: the file's own; for a Gemma file without one (a
+   * pretrained base model) Gemma's turn format; otherwise llama.cpp's ChatML. It is rendered as given: a built-in
+   * template's name ("gemma") is not looked up.
+   */
+  chatTemplate?: string;
   /**
    * Requests decoded together (llama.cpp's parallel slots), for agents that share this model with `concurrency` > 1.
    * Default 1: requests run one after another. Each slot holds its own KV cache of `contextWindow` tokens (llama.cpp
@@ -68,6 +82,12 @@ export interface WllamaEngineInfo {
   parallel: number;
   architecture?: string;
   chatTemplate: boolean;
+  /** Where the chat template comes from: the file, the model family (Gemma without a template), or llama.cpp's ChatML. */
+  chatTemplateSource: ChatTemplateChoice['source'] | 'spec';
+  /** The template has no system role (the protocol then puts its instructions in the first user turn). */
+  noSystemRole: boolean;
+  /** Token counts come from the model's own tokenizer (rebuilt from the GGUF), not an estimate. */
+  exactTokenCounts: boolean;
   loadSeconds: number;
   downloadSeconds: number;
 }
@@ -96,6 +116,9 @@ function checkSpec(spec: WllamaSpec): void {
     throw new WllamaEngineError('BAD_SPEC', `wllama spec.seed must be an integer in 0…2³²−1, got ${String(spec.seed)}`);
   }
   if (spec.cache !== undefined && typeof spec.cache !== 'boolean') throw new WllamaEngineError('BAD_SPEC', 'wllama spec.cache must be true or false');
+  if (spec.chatTemplate !== undefined && (typeof spec.chatTemplate !== 'string' || !spec.chatTemplate.trim())) {
+    throw new WllamaEngineError('BAD_SPEC', 'wllama spec.chatTemplate must be a non-empty string: a Jinja chat template (llama.cpp renders it as given, so a template name such as "gemma" would be taken as literal text)');
+  }
 }
 
 /** The default wasm build needs memory64 and JSPI (Chromium 137+). wllama's fallback would load a CDN copy: we refuse instead. */
@@ -171,13 +194,23 @@ class WllamaEngine implements WllamaHostedEngine {
   private pending = 0;
   private readonly live = new Set<AbortController>();
 
+  /** The model's facts, as the protocol reads them (see the engine contract). */
+  readonly contextWindow: number;
+  readonly noSystemRole: boolean;
+  readonly countTokens?: (text: string) => number;
+
   constructor(
     private readonly wllama: Wllama,
     info: WllamaEngineInfo,
     private readonly spec: WllamaSpec,
     private readonly log: string[],
+    tokenizer?: GgufTokenizer,
   ) {
     this.info = info;
+    this.contextWindow = info.contextWindow;
+    this.noSystemRole = info.noSystemRole;
+    // Counted in this worker from the GGUF's vocabulary: llama.cpp is not asked (it would evaluate the prompt).
+    if (tokenizer) this.countTokens = (text: string) => tokenizer.count(text);
     this.parallel = info.parallel;
     this.chat = {
       completions: {
@@ -386,6 +419,9 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
   }
   const trainingContext = Number(header.metadata.get(`${ggufString(header, 'general.architecture')}.context_length`) ?? 0) || DEFAULT_MAX_CONTEXT;
   const contextWindow = spec.contextWindow ?? Math.min(trainingContext, DEFAULT_MAX_CONTEXT);
+  const template = chooseChatTemplate(header);
+  const chatTemplate = spec.chatTemplate ?? template.override;
+  const tokenizer = ggufTokenizer(header);
   const threads = spec.threads ?? 1;
   const parallel = spec.parallel ?? 1;
   progress({ progress: 0.92, text: `Loading ${fileNameOf(spec.model)} into llama.cpp (WebAssembly, ${threads} thread${threads > 1 ? 's' : ''})` });
@@ -397,9 +433,9 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     if (log.length > LOG_LINES_KEPT) log.splice(0, log.length - LOG_LINES_KEPT);
     if (spec.verbose) console[level](`[wllama ${fileNameOf(spec.model)}]`, line);
   };
-  const { Wllama } = await import('@wllama/wllama');
+  const { Wllama } = await importBackend('@wllama/wllama', () => import('@wllama/wllama'), (m) => typeof m.Wllama === 'function');
   const wllama = new Wllama(
-    { default: spec.wasmUrl ?? wllamaWasmUrl },
+    { default: spec.wasmUrl ?? WLLAMA_WASM_URL },
     { suppressNativeLog: false, logger: { debug: () => {}, log: keep('log'), warn: keep('warn'), error: keep('error') } },
   );
   wllama.setCompat(null); // the compat build would come from a CDN; checkBrowser() already refused browsers that need it
@@ -416,6 +452,7 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
       n_threads: threads,
       n_gpu_layers: 0,
       ...(spec.batchSize ? { n_batch: spec.batchSize } : {}),
+      ...(chatTemplate ? { chat_template: chatTemplate } : {}),
     });
   } catch (error) {
     throwIfAborted();
@@ -446,11 +483,14 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
     parallel,
     ...(ggufString(header, 'general.architecture') ? { architecture: ggufString(header, 'general.architecture')! } : {}),
     chatTemplate: !!loaded.has_chat,
+    chatTemplateSource: spec.chatTemplate ? 'spec' : template.source,
+    noSystemRole: spec.chatTemplate ? templateLacksSystemRole(spec.chatTemplate) : template.noSystemRole,
+    exactTokenCounts: !!tokenizer,
     loadSeconds: (performance.now() - loadStarted) / 1000,
     downloadSeconds,
   };
   progress({ progress: 1, text: `Loaded ${info.modelId} in ${((performance.now() - started) / 1000).toFixed(1)} s${fromCache ? ' (from the browser cache)' : ''}` });
-  return new WllamaEngine(wllama, info, spec, log);
+  return new WllamaEngine(wllama, info, spec, log, tokenizer);
 };
 
 // Checked here so a contract change shows up where it matters: the runtime loads this factory by kind.

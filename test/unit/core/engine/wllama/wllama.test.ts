@@ -15,6 +15,7 @@ describe('createWllamaEngine before anything is loaded', () => {
     [{ model: '/m.gguf', batchSize: -1 }, /spec\.batchSize/],
     [{ model: '/m.gguf', seed: -1 }, /spec\.seed must be an integer/],
     [{ model: '/m.gguf', cache: 'yes' }, /spec\.cache must be true or false/],
+    [{ model: '/m.gguf', chatTemplate: ' ' }, /spec\.chatTemplate must be a non-empty string: a Jinja chat template/],
   ])('rejects %j with BAD_SPEC naming the field', async (spec, message) => {
     expect(await fail(spec)).toMatchObject({ name: 'WllamaEngineError', code: 'BAD_SPEC', message: expect.stringMatching(message) });
   });
