@@ -407,7 +407,8 @@ export class CallRunner {
     }
 
     if (ctx.signal.aborted) throw this.aborted();
-    request.tap?.end(error ? undefined : text);
+    // An output its review set aside (an echo, nothing usable) is no draft either.
+    request.tap?.end(error || review?.roleCheck?.action ? undefined : text);
     if (error) {
       request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
       return { status: 'failed', error, record };
