@@ -88,10 +88,10 @@ export function writeResultsMarkdown(): void {
     '',
     `Machine: ${machine}`,
     '',
-    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU and no model downloads on this machine), and so',
-    'how the overheads below compare with a real decode. Run `npm run smoke:webgpu` on a machine with a GPU and internet',
-    'for that. Everything below runs scripted engines (deterministic test doubles with a fixed per-token delay) or',
-    'synthetic streams, against production builds (packages/*/dist, dist/bench).',
+    '**Not measurable here:** real models\' tokens/s on a GPU (no GPU on this machine). Run `npm run smoke:webgpu` on a',
+    'machine with a GPU and internet for that. Suites 1–7 run scripted engines (deterministic test doubles with a fixed',
+    'per-token delay) or synthetic streams; suites 8–14 run real llama.cpp (WASM, on the CPU) on tiny generated GGUF',
+    'models and on SmolLM2-135M-Instruct; all against production builds (packages/*/dist, dist/bench).',
     '',
   ];
   const summary = latest.suites.filter((s) => s.headline !== undefined || s.target !== undefined);

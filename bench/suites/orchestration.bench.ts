@@ -10,7 +10,6 @@ import type { OrchestrationBench, OrchestrationRun, PoolSetup } from '../pages/o
 // graph (bench/lib/ideal-time.ts). Each repetition runs every configuration with unlimited concurrency and with
 // concurrency 1 back to back, so both ratios come from runs side by side.
 const REPS = 5;
-const TARGET = 1.03;
 const SETUP: PoolSetup = {
   agents: 5,
   // Calls of 29–53 ms at 500 tokens/s: a fixed cost per call shows clearly (real models' calls last seconds), and the
@@ -96,7 +95,6 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
 
   const rows1: ResultRow[] = [];
   const rows2: ResultRow[] = [];
-  let met1 = true;
   let worst = { ratio: 0, label: '' };
   const speedupShares: number[] = [];
   const ratioMedians: number[] = [];
@@ -106,7 +104,6 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
     const ps = parallel.get(label(c))!;
     const ss = serial.get(label(c))!;
     const ratio = summarize(ps.map((r) => r.wallMs / ideal.parallelMs));
-    met1 &&= ratio.median <= TARGET;
     if (ratio.median > worst.ratio) worst = { ratio: ratio.median, label: label(c) };
     ratioMedians.push(ratio.median);
     const { row, med } = overheadRow(label(c), ps, ideal.parallelMs, ideal.calls);
@@ -150,12 +147,11 @@ test('orchestration: measured ÷ ideal wall time, parallel vs serial', async ({ 
       title: '1. Orchestration overhead (protocol + worker pool, Chromium)',
       explanation:
         'Wall time of a run measured in the page ÷ its ideal: the critical path of its call graph with zero overhead (per layer: propose → the slowest agent\'s serialized critiques → refine → aggregate → residual).',
-      target: `≤ ${TARGET}`,
-      met: met1,
       headline: `measured ÷ ideal ${fmt(worst.ratio, 3)} at worst (${worst.label}); median over configurations ${fmt(summarize(ratioMedians).median, 3)}`,
       rows: rows1,
       notes: [
         setupLine,
+        'No target here: with scripted engines the excess is mostly the scripted engine\'s own timer lateness, not the pool (the pool adds about 1 ms per call). The pool\'s target is measured on real llama.cpp engines: suite 8 (overhead per call p90 ≤ 3 ms and ≤ 0.5 % of engine time).',
         'The columns after the ratio split the excess (median per run) along the critical path of the trace: gaps between steps (prompt building, queue entry), handoffs between one model\'s queued calls, engine lateness (the scripted engine\'s own timer lateness in the worker), transport (request to the worker, tokens back, per-token protocol work) and start + end of the run.',
         'Reference rows: two configurations again with the same scripted engines in the page\'s thread (no workers, no pool). What remains there is the protocol\'s own cost and the engines\' timer lateness; "workers ÷ in-thread" is what the worker pool and its boundary add, run against run.',
         `Over all configurations the excess is ${share(excessShares.gap)} step gaps, ${share(excessShares.handoff)} queue handoffs, ${share(excessShares.engine)} engine lateness, ${share(excessShares.transport)} transport, ${share(excessShares.edges)} start + end.`,

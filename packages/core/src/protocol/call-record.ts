@@ -76,7 +76,7 @@ export interface CallRecord {
    */
   cut?: boolean;
   usage?: CompletionUsage;
-  /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end. */
+  /** ms since the run started: queued (prompt being fitted, then waiting for the model), started on the engine, first token, end of its stream. */
   queuedAt: number;
   startedAt: number;
   firstTokenAt?: number;

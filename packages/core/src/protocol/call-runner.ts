@@ -277,6 +277,7 @@ export class CallRunner {
     let finish: FinishReason | null = null;
     let usage: CompletionUsage | undefined;
     let firstTokenAt: number | undefined;
+    let streamEndedAt = 0;
     let tokens = 0;
     let failure: unknown;
     let iterator: AsyncIterator<ChatCompletionChunk> | undefined;
@@ -294,7 +295,13 @@ export class CallRunner {
         max_tokens: request.maxTokens,
       };
       const options: { signal: AbortSignal; call: CallInfo } = { signal: controller.signal, call: identity };
-      const created = Promise.resolve().then(() => endpoint.engine.chat.completions.create(params, options));
+      // Called now, not in a later microtask: the request reaches its engine before other calls' prompt work runs.
+      let created: Promise<AsyncIterable<ChatCompletionChunk>>;
+      try {
+        created = Promise.resolve(endpoint.engine.chat.completions.create(params, options));
+      } catch (error) {
+        created = Promise.reject(error);
+      }
       created.catch(ignore);
       const stream = await Promise.race([created, stopped]);
       const iterate = (stream as Partial<AsyncIterable<ChatCompletionChunk>> | null)?.[Symbol.asyncIterator];
@@ -324,6 +331,8 @@ export class CallRunner {
     } catch (error) {
       failure = error;
     } finally {
+      // When the stream ended: what follows (reasoning strip, output review, record) is the protocol's own work.
+      streamEndedAt = ctx.now();
       clearTimeout(timer);
       ctx.signal.removeEventListener('abort', onRunAbort);
       const left = (this.inFlight.get(endpoint.engine) ?? 1) - 1;
@@ -386,7 +395,7 @@ export class CallRunner {
       queuedAt,
       startedAt,
       ...(firstTokenAt !== undefined ? { firstTokenAt } : {}),
-      endedAt: ctx.now(),
+      endedAt: streamEndedAt,
       ...(error ? { error: errorInfo(error) } : {}),
     };
     this.records.push(record);
@@ -398,7 +407,8 @@ export class CallRunner {
     }
 
     if (ctx.signal.aborted) throw this.aborted();
-    request.tap?.end(error ? undefined : text);
+    // An output its review set aside (an echo, nothing usable) is no draft either.
+    request.tap?.end(error || review?.roleCheck?.action ? undefined : text);
     if (error) {
       request.answer?.stream.reset(`${agent}'s ${role} call failed: ${error.message}`);
       return { status: 'failed', error, record };

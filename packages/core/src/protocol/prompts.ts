@@ -81,36 +81,35 @@ export function proposePrompt(ctx: ProposePromptContext): ChatMessage[] {
 
 /**
  * What a critic's critiques and its refinement all begin with, laid out for the engine's KV cache: llama.cpp reuses
- * the longest prefix a new prompt shares with the one before it on the same model, so the parts every one of these
- * calls shares come first (the instruction, the history, the question, the agent's own answer) and what differs
- * comes last (the answer under review, the suggestions, the task). A critic's n critiques then compute the shared
- * part once.
+ * the longest prefix a new prompt shares with one it has seen, so everything these calls share comes first — one
+ * system message for every review call (the same for every critic, target and run), the history, the question, the
+ * agent's own answer — and what differs comes last: the answer under review or the suggestions, then a short task.
+ * A critic's n critiques compute the shared part once, and only the other answer and the task line after it.
  */
 function reviewPrompt(ctx: PromptContextBase, ownAnswer: string, material: string[], task: string): ChatMessage[] {
   const { system, turns } = splitConversation(ctx.conversation);
   const { history, question } = currentQuestion(turns);
-  const systemContent = [ctx.system, system, REVIEW_ROLE, DATA_RULE].filter((part) => part && part.trim()).join('\n\n');
+  const systemContent = [ctx.system, system, REVIEW_INSTRUCTION, DATA_RULE].filter((part) => part && part.trim()).join('\n\n');
   const content = [fence('QUESTION', question), fence('YOUR ANSWER', ownAnswer), ...material, task].join('\n\n');
   return [{ role: 'system', content: systemContent }, ...history, { role: 'user', content }];
 }
 
-const REVIEW_ROLE =
+const REVIEW_INSTRUCTION =
   'You take part in a review among assistants who each answered the latest user message. Below are the question, your ' +
-  'own answer and the material of this step; the task at the end says what to write.';
+  'own answer and, depending on the task, another assistant\'s answer or suggestions about your answer; the task at the ' +
+  'end says what to write.\n' +
+  'To review an answer (your own or another assistant\'s), read it critically and write concrete suggestions, each with ' +
+  'its reason, that would make it correct, sound and complete: point out content that is wrong, unreasonable, ' +
+  'unsupported, missing or unclear, and bring in whatever is better in your own answer. Do not rewrite the answer and ' +
+  'do not answer the question yourself. Give at most five suggestions as a short list.';
 
 export function critiquePrompt(ctx: CritiquePromptContext): ChatMessage[] {
-  if (ctx.self) {
-    return reviewPrompt(ctx, ctx.ownAnswer, [],
-      'Task: review your own answer above. Re-read it critically: find content that is wrong, unreasonable, unsupported ' +
-        'or missing. Write revision suggestions, each with its reason, that would make the answer correct, sound and ' +
-        'complete. Do not rewrite the answer and do not answer the question again. Give at most five suggestions as a short list.',
-    );
-  }
-  return reviewPrompt(ctx, ctx.ownAnswer, [fence(`ANSWER OF ${ctx.target}`, ctx.targetAnswer)],
-    `Task: review the answer of ${ctx.target} above and compare it with your own answer. Write concrete suggestions, each ` +
-      'with its reason, for how their answer could be improved: point out errors, missing points and unclear parts, and ' +
-      'bring in whatever is better in your own answer. Do not rewrite their answer and do not answer the question ' +
-      'yourself. Give at most five suggestions as a short list.',
+  if (ctx.self) return reviewPrompt(ctx, ctx.ownAnswer, [], 'Task: review your own answer above. Write your suggestions for improving it.');
+  return reviewPrompt(
+    ctx,
+    ctx.ownAnswer,
+    [fence(`ANSWER OF ${ctx.target}`, ctx.targetAnswer)],
+    `Task: review the answer of ${ctx.target} above. Write your suggestions for improving it.`,
   );
 }
 
@@ -118,7 +117,10 @@ export function refinePrompt(ctx: RefinePromptContext): ChatMessage[] {
   const suggestions = ctx.suggestions.map((s, i) =>
     fence(`SUGGESTION ${i + 1} (${s.self ? 'from yourself' : `from ${s.from}`})`, s.text),
   );
-  return reviewPrompt(ctx, ctx.previousAnswer, suggestions,
+  return reviewPrompt(
+    ctx,
+    ctx.previousAnswer,
+    suggestions,
     'Task: reviewers (other assistants and you yourself) made the suggestions above about your answer. Judge each ' +
       'suggestion: keep the ones that are correct and reasonable, ignore the rest. Then write your answer to the user ' +
       'again, integrating the suggestions you kept. Reply with the improved answer only, without commenting on the ' +

@@ -24,7 +24,7 @@ import { reviewOutput, type ReviewContext } from './output-review.js';
 import { AllAgentsFailedError, AttentionMoAError, EngineError, toError } from './errors.js';
 import type { PermitQueue } from './permit-queue.js';
 import type { ResolvedAgent, ResolvedOptions } from './options.js';
-import { callsForLayer, critiquePairs, isSingleModel } from './topology.js';
+import { callsForLayer, critiquePairs, isSingleModel, type CritiquePair } from './topology.js';
 import type {
   AttentionMoAEvent,
   AttentionMoAResult,
@@ -72,6 +72,22 @@ function runUsage(trace: readonly CallRecord[]): RunUsage {
     reusedPromptTokens,
     completionTokens: trace.reduce((sum, r) => sum + (r.usage?.completion_tokens ?? estimateTokens(r.output)), 0),
   };
+}
+
+/**
+ * The order critique calls queue in: round-robin over critics (each critic's first critique, then each one's second,
+ * …), each critic's own in pair order. Agents on their own engines see no difference; agents sharing one engine that
+ * decodes several requests at once then run different critics side by side, each following on from its previous
+ * critique, whose prompt prefix (instruction, question, own answer) the engine still has cached.
+ */
+function launchOrder(pairs: readonly CritiquePair[]): CritiquePair[] {
+  const rank = new Map<string, number>();
+  const keyed = pairs.map((pair, index) => {
+    const round = rank.get(pair.critic) ?? 0;
+    rank.set(pair.critic, round + 1);
+    return { pair, round, index };
+  });
+  return keyed.sort((a, b) => a.round - b.round || a.index - b.index).map((k) => k.pair);
 }
 
 function tapOf(tap: CallTap | undefined): { tap?: CallTap } {
@@ -342,7 +358,7 @@ export class ProtocolRun {
     const pairs = critiquePairs(o.attention, critics.map((a) => a.config.name));
     const texts = new Map<string, string>(); // `${critic}\u0000${target}` → suggestion text
     await Promise.all(
-      pairs.map(async ({ critic, target }) => {
+      launchOrder(pairs).map(async ({ critic, target }) => {
         const { config, endpoint } = byName.get(critic)!;
         const self = critic === target;
         const own = proposals.get(critic)!;

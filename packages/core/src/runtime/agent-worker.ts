@@ -55,11 +55,14 @@ const stats = { requests: 0, tokens: 0, lastDecodeTokensPerSecond: undefined as 
 const pending = new Map<number, StreamUpdate>();
 const flushChannel = new MessageChannel();
 let flushScheduled = false;
-flushChannel.port1.onmessage = () => {
-  flushScheduled = false;
+function flush(): void {
   if (!pending.size || !port) return;
   port.postMessage({ updates: [...pending.values()] });
   pending.clear();
+}
+flushChannel.port1.onmessage = () => {
+  flushScheduled = false;
+  flush();
 };
 /** A MessageChannel message runs as the next macrotask without setTimeout's 4 ms clamp. */
 function scheduleFlush(): void {
@@ -84,6 +87,8 @@ interface Job {
   params: ChatCompletionCreateParams;
   call?: CallInfo;
   controller: AbortController;
+  /** Its prompt is processed: the engine sent the first chunk. */
+  prefilled?: boolean;
 }
 const queue: Job[] = [];
 const jobs = new Map<number, Job>();
@@ -95,8 +100,14 @@ function capacity(): number {
   return typeof parallel === 'number' && Number.isInteger(parallel) && parallel >= 1 ? parallel : 1;
 }
 
+/**
+ * Starts waiting requests while the engine has room. A request starts only once every running one has its prompt
+ * processed (its first chunk came): llama.cpp decodes several sequences together at little more than the cost of
+ * one, but processing prompts side by side is slower than one after another (measured in the WASM build: bench suite
+ * 12), so prompts go one at a time and the decoding overlaps.
+ */
 function pump(): void {
-  while (running.size < capacity()) {
+  while (running.size < capacity() && [...running].every((job) => job.prefilled)) {
     const job = queue.shift();
     if (!job) return;
     running.add(job);
@@ -122,6 +133,10 @@ async function run(job: Job): Promise<void> {
     let usage: CompletionUsage | undefined;
     for await (const chunk of iterable as AsyncIterable<ChatCompletionChunk>) {
       if (signal.aborted) break;
+      if (!job.prefilled) {
+        job.prefilled = true;
+        pump();
+      }
       const choice = chunk.choices[0];
       const content = choice?.delta?.content;
       if (choice?.finish_reason) finish = choice.finish_reason;
@@ -144,12 +159,12 @@ async function run(job: Job): Promise<void> {
     }
     if (signal.aborted) return; // the page already ended this stream with an AbortError
     update(id).end = { finish: finish ?? 'stop', ...(usage ? { usage } : {}) };
-    scheduleFlush();
+    flush(); // the end goes out now: nothing more of this stream can join it, and the caller is waiting for it
   } catch (error) {
     if (signal.aborted && isAbortError(error)) return;
     const classified = isRuntimeError(error) ? error : classifyEngineError(error, { phase: 'chat', model: loaded?.model });
     update(id).error = serializeError(classified);
-    scheduleFlush();
+    flush();
   }
 }
 

@@ -270,7 +270,8 @@ export class EnginePool {
   private async submit(key: string, params: ChatCompletionCreateParams & { stream: true }, options: CallRequestOptions): Promise<AsyncIterable<ChatCompletionChunk>> {
     checkRequest(key, params, options);
     this.assertAlive();
-    await this.plan();
+    // Once planned, the request goes to its worker in this task (no await: other work must not slip in first).
+    if (!this.plan_) await this.plan();
     const slot = this.slotOfKey.get(key)!;
     if (slot.state === 'failed') throw slot.failure;
     const phase = options.call ? phaseId(options.call) : undefined;

@@ -120,6 +120,22 @@ describe('drafts: a progressive answer before the final one', () => {
     expect(result.dropped.map((d) => d.agent)).toEqual(['B']);
   });
 
+  it('a proposal its review sets aside (it recites the question) ends its draft as failed; a usable one stands in', async () => {
+    const question = 'What is two plus two? Explain briefly.';
+    const moa = new AttentionMoA({
+      agents: [
+        { name: 'A', engine: new ScriptedEngine({ rules: [{ when: { role: 'propose' }, reply: `${question} ${question} ${question}` }, { reply: 'x y' }], tokenDelayMs: 1 }) },
+        { name: 'B', engine: new ScriptedEngine({ rules: [{ reply: 'B says four, since two and two make four.' }], tokenDelayMs: 1, firstTokenDelayMs: 20 }) },
+      ],
+      aggregator: { engine: agent(0), name: 'Z' },
+      earlyStop: 'off',
+    });
+    const events: AttentionMoAEvent[] = [];
+    await moa.complete(question, { onEvent: (e) => events.push(e) });
+    const drafts = events.filter((e): e is Draft => e.type === 'draft-start' || e.type === 'draft-end');
+    expect(drafts.map((d) => (d.type === 'draft-start' ? `start ${d.source.agent}` : `end ${d.status}`))).toEqual(['start A', 'end failed', 'start B', 'end done']);
+  });
+
   it('reasoning blocks never show in a draft', async () => {
     const moa = new AttentionMoA({
       agents: [

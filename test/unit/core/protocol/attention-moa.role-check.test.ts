@@ -35,7 +35,7 @@ describe('role checks in a run', () => {
   });
 
   it('a critique that recites its instructions is not passed on to the refinement', async () => {
-    const A = engine([{ when: { role: 'critique', target: 'B' }, reply: 'Task: review the answer of B above and compare it with your own answer. Write concrete suggestions, each with its reason, for how their answer could be improved.' }]);
+    const A = engine([{ when: { role: 'critique', target: 'B' }, reply: 'To review an answer (your own or another assistant\'s), read it critically and write concrete suggestions, each with its reason, that would make it correct, sound and complete. Task: review the answer of B above.' }]);
     const B = engine();
     const moa = new AttentionMoA({ agents: [{ name: 'A', engine: A }, { name: 'B', engine: B }], aggregator: { engine: engine(), name: 'Z' }, earlyStop: 'off' });
     const result = await moa.complete(QUESTION);

@@ -41,10 +41,13 @@ describe('default prompts', () => {
     expect(task.content).toContain('<<<YOUR ANSWER>>>\nOWN');
     expect(task.content).toContain('<<<ANSWER OF B>>>\nTHEIRS');
     expect(task.content.indexOf('OWN')).toBeLessThan(task.content.indexOf('THEIRS'));
-    expect(task.content).toMatch(/Task: review the answer of B above[^]*$/);
+    expect(task.content).toMatch(/THEIRS\n<<<END ANSWER OF B>>>\n\nTask: review the answer of B above\. Write your suggestions for improving it\.$/);
+    expect(cross[0]!.content).toMatch(/concrete suggestions, each with its reason/);
     const self = critiquePrompt({ conversation, layer: 1, critic: 'A', target: 'A', ownAnswer: 'OWN', targetAnswer: 'OWN', self: true });
     expect(self.at(-1)!.content.match(/OWN/g)).toHaveLength(1);
-    expect(self.at(-1)!.content).toMatch(/Task: review your own answer above/);
+    expect(self.at(-1)!.content).toMatch(/OWN\n<<<END YOUR ANSWER>>>\n\nTask: review your own answer above/);
+    // One system message for every review call: the same whoever critiques whom.
+    expect(self[0]).toEqual(cross[0]);
   });
 
   it('critiques and the refinement of one agent share their beginning: system, history, question, own answer (for the KV cache)', () => {

@@ -444,10 +444,11 @@ export const createWllamaEngine: (spec: WllamaSpec, context: HostedEngineContext
   context.signal.addEventListener('abort', onAbort, { once: true });
   try {
     await wllama.loadModel([blob], {
-      // One KV cache shared by the slots (kv_unified): room for `parallel` requests of `contextWindow` tokens each.
+      // Room for `parallel` requests of `contextWindow` tokens each, a KV stream per slot: a slot's decode attends to
+      // its own cells only (a unified cache made every slot attend over all of them, slower when decoding together).
       n_ctx: contextWindow * parallel,
       n_parallel: parallel,
-      kv_unified: true,
+      kv_unified: false,
       n_threads: threads,
       n_gpu_layers: 0,
       ...(spec.batchSize ? { n_batch: spec.batchSize } : {}),

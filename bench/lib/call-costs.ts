@@ -1,0 +1,72 @@
+/**
+ * What the calls of runs on real engines cost, from their trace rows: the pool's overhead per call (the page's view
+ * of a call minus the engine's own time, measured inside the worker around llama.cpp) and the prompt tokens computed
+ * and reused from the KV cache. Pure; the suites feed it the rows `bench/pages/wllama-protocol.ts` returns.
+ */
+
+export interface CostedCall {
+  role: 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
+  /** ms since the run started, as the protocol recorded them (page side). */
+  startedAt: number;
+  endedAt: number;
+  /** The engine's own time for the call, ms. */
+  engineMs: number;
+  promptTokens: number;
+  /** Prompt tokens reused from the engine's KV cache. */
+  cachedTokens: number;
+  /** llama.cpp's prompt processing time, ms (NaN if not reported). */
+  promptMs: number;
+}
+
+/** Nearest-rank percentile (p in 0..100) of a non-empty list. */
+export function percentile(values: readonly number[], p: number): number {
+  if (!values.length) throw new Error('percentile: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+  return sorted[rank - 1]!;
+}
+
+export interface PoolOverhead {
+  /** Per call: page-side duration − engine time, ms. */
+  perCall: number[];
+  p50: number;
+  p90: number;
+  max: number;
+  /** Σ overhead ÷ Σ engine time. */
+  share: number;
+}
+
+/** The pool's overhead per call: everything between the protocol starting a call and the engine's own work. */
+export function poolOverhead(calls: readonly CostedCall[]): PoolOverhead {
+  const usable = calls.filter((c) => Number.isFinite(c.engineMs) && c.engineMs > 0);
+  if (!usable.length) throw new Error('poolOverhead: no call with an engine time');
+  const perCall = usable.map((c) => c.endedAt - c.startedAt - c.engineMs);
+  const engine = usable.reduce((sum, c) => sum + c.engineMs, 0);
+  return {
+    perCall,
+    p50: percentile(perCall, 50),
+    p90: percentile(perCall, 90),
+    max: Math.max(...perCall),
+    share: perCall.reduce((a, b) => a + b, 0) / engine,
+  };
+}
+
+export interface PromptCost {
+  calls: number;
+  /** Every prompt token. */
+  prompt: number;
+  /** Computed (prefill). */
+  processed: number;
+  /** Reused from the KV cache. */
+  reused: number;
+  /** llama.cpp's prompt processing time, ms. */
+  promptMs: number;
+}
+
+/** Prompt tokens computed and reused, and prefill time, over the calls of one role (or all). */
+export function promptCost(calls: readonly CostedCall[], role?: CostedCall['role']): PromptCost {
+  const mine = role ? calls.filter((c) => c.role === role) : calls;
+  const prompt = mine.reduce((sum, c) => sum + c.promptTokens, 0);
+  const reused = mine.reduce((sum, c) => sum + c.cachedTokens, 0);
+  return { calls: mine.length, prompt, processed: prompt - reused, reused, promptMs: mine.reduce((sum, c) => sum + (Number.isFinite(c.promptMs) ? c.promptMs : 0), 0) };
+}
