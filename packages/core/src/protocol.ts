@@ -40,6 +40,8 @@ export { cleanScaffolding } from './protocol/scaffolding.js';
 export type { Cleaned, CleanOptions } from './protocol/scaffolding.js';
 export { checkRole, ECHO_SIMILARITY, OFF_TOPIC_MIN_WORDS } from './protocol/role-check.js';
 export type { RoleContext } from './protocol/role-check.js';
+export { findLoop, LOOP_MIN_OCCURRENCES, LOOP_MIN_REPEATED_WORDS } from './protocol/loops.js';
+export type { LoopCut } from './protocol/loops.js';
 export { reviewOutput } from './protocol/output-review.js';
 export type { ReviewContext } from './protocol/output-review.js';
 export { tokenCounter } from './protocol/context-budget.js';

@@ -20,9 +20,10 @@ export interface PromptCut {
  * - `empty`: nothing left (maybe after removing echoed scaffolding);
  * - `cut`: stopped at the token cap, so the text may end mid-sentence;
  * - `echo`: repeats the question, or (a critique) the answer it should critique;
- * - `off-topic`: a critique that neither discusses the answers nor suggests anything (e.g. a story).
+ * - `off-topic`: a critique that neither discusses the answers nor suggests anything (e.g. a story);
+ * - `loop`: the same words over and over (a small model decoding greedily); the repeats were cut.
  */
-export type CallProblemKind = 'empty' | 'cut' | 'echo' | 'off-topic';
+export type CallProblemKind = 'empty' | 'cut' | 'echo' | 'off-topic' | 'loop';
 
 export interface CallProblem {
   kind: CallProblemKind;

@@ -6,11 +6,13 @@
  * - a critique that is empty, an echo or off-topic is not passed on to the refinement;
  * - an empty refinement, or one that repeats the question, keeps the previous answer;
  * - a residual that (without stopping) gives no usable answer leaves the layer's aggregate as the layer's output.
- * A `cut` output is still used; the mark tells the reader it may end mid-sentence.
+ * A `cut` output is still used; the mark tells the reader it may end mid-sentence. An output that loops (the same
+ * words over and over, `loops.ts`) is used up to the end of the first occurrence, marked `loop`.
  */
 import type { FinishReason } from '../engine/contract.js';
 import type { Review } from './call-runner.js';
 import { CONTINUE_WORD, parseVerdict } from './early-stop.js';
+import { findLoop } from './loops.js';
 import { checkRole } from './role-check.js';
 import { cleanScaffolding } from './scaffolding.js';
 import type { CallProblemKind, CallRole, RoleCheck } from './types.js';
@@ -54,7 +56,9 @@ export function reviewOutput(text: string, finishReason: FinishReason | null, ct
   }
   const cleaned = cleanScaffolding(body, { stopPhrase: ctx.stopPhrase, ...(ctx.judge ? { continueWord: CONTINUE_WORD } : {}) });
   cleaned.removed.forEach((r) => removed.add(r));
-  const problems = checkRole(cleaned.text, {
+  const loop = findLoop(cleaned.text);
+  const kept = loop ? loop.text : cleaned.text;
+  const problems = checkRole(kept, {
     role: ctx.role,
     question: ctx.question,
     ...(ctx.subject !== undefined ? { subject: ctx.subject } : {}),
@@ -64,6 +68,10 @@ export function reviewOutput(text: string, finishReason: FinishReason | null, ct
     maxTokens: ctx.maxTokens,
     cleaned: removed.size > 0,
   });
+  if (loop) {
+    const unit = loop.unit.length > 60 ? `${loop.unit.slice(0, 57)}…` : loop.unit;
+    problems.push({ kind: 'loop', note: `repeated itself (“${unit.replace(/\s+/g, ' ')}” ${loop.occurrences} times in a row): the repeats were cut` });
+  }
   let roleCheck: RoleCheck | undefined;
   if (problems.length) {
     const rule = SET_ASIDE[ctx.role];
@@ -71,7 +79,7 @@ export function reviewOutput(text: string, finishReason: FinishReason | null, ct
     roleCheck = { problems, ...(setAside ? { action: rule.action(ctx.layer) } : {}) };
   }
   return {
-    text: cleaned.text,
+    text: kept,
     ...(removed.size ? { cleaned: [...removed] } : {}),
     ...(roleCheck ? { roleCheck } : {}),
     ...(verdict ? { verdict } : {}),

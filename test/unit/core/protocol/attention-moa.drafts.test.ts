@@ -132,7 +132,7 @@ describe('drafts: a progressive answer before the final one', () => {
     });
     const events: AttentionMoAEvent[] = [];
     await moa.complete(question, { onEvent: (e) => events.push(e) });
-    const drafts = events.filter((e): e is Draft => e.type === 'draft-start' || e.type === 'draft-end');
+    const drafts = events.filter((e): e is Extract<Draft, { type: 'draft-start' | 'draft-end' }> => e.type === 'draft-start' || e.type === 'draft-end');
     expect(drafts.map((d) => (d.type === 'draft-start' ? `start ${d.source.agent}` : `end ${d.status}`))).toEqual(['start A', 'end failed', 'start B', 'end done']);
   });
 

@@ -16,7 +16,10 @@ describe('role checks in a run', () => {
     const result = await moa.complete(QUESTION);
     const proposal = result.trace.find((r) => r.role === 'propose' && r.agent === 'B')!;
     expect(proposal.roleCheck).toEqual({
-      problems: [{ kind: 'echo', note: 'repeats the question instead of doing its task' }],
+      problems: [
+        { kind: 'echo', note: 'repeats the question instead of doing its task' },
+        { kind: 'loop', note: 'repeated itself (“What is two plus two? Explain briefly” 3 times in a row): the repeats were cut' },
+      ],
       action: "left out of layer 1's critiques and aggregate (unless no agent had a usable answer)",
     });
     expect(result.trace.filter((r) => r.role === 'critique').map((r) => `${r.agent}>${r.target}`)).toEqual(['A>A']);
