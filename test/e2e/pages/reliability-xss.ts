@@ -4,6 +4,7 @@
 import '@attention-moa/element';
 import type { AttentionMoAElement, ChatCompletionChunk, ChatEngine, ChatCompletionCreateParams } from '@attention-moa/element';
 import corpus from '../../fixtures/xss-corpus.json';
+import { loadHighlighter, loadMathRenderer } from '../../../packages/element/src/markdown/rich-loaders';
 
 type Split = 'chars' | 'markup' | 'whole';
 
@@ -78,7 +79,15 @@ const script = { text: (_role: string, _agent: string) => '', split: 'chars' as 
 const ATTRIBUTE_URL = /^(?:javascript|vbscript|livescript):|^data:(?!image\/)/i;
 // The component's own controls; model and user text may add none of these, nor anything else active.
 const FORBIDDEN = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'svg', 'math', 'style', 'link', 'meta',
-  'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound', 'template', 'noscript', 'portal']);
+  'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound', 'template', 'noscript', 'portal',
+  'annotation-xml', 'maction']);
+// What the element's formula renderer may build (KaTeX's MathML through its allowlist), and nothing from text.
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+const MATH_TAGS = new Set(['math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac', 'msqrt',
+  'mroot', 'mover', 'munder', 'munderover', 'mmultiscripts', 'mprescripts', 'none', 'mtable', 'mtr', 'mtd', 'mlabeledtr', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'merror']);
+const MATH_ATTRIBUTES = new Set(['display', 'mathvariant', 'displaystyle', 'stretchy', 'fence', 'separator', 'accent', 'accentunder', 'largeop', 'movablelimits',
+  'symmetric', 'scriptlevel', 'lspace', 'rspace', 'width', 'height', 'depth', 'voffset', 'minsize', 'maxsize', 'linethickness', 'mathsize', 'columnspacing',
+  'rowspacing', 'columnalign', 'rowalign', 'columnlines', 'rowlines', 'notation', 'linebreak', 'mathcolor', 'mathbackground', 'encoding']);
 const OWN_CONTROLS: Record<string, number> = { form: 1, textarea: 1, input: 0, select: 0 };
 
 /** Walks the document and every shadow root: on* attributes, script-bearing URLs, forbidden or extra elements. */
@@ -99,7 +108,14 @@ function audit() {
           problems.push(`${where}: <${tag} ${attr.name}> from text`);
         }
       }
-      if (inComponent && FORBIDDEN.has(tag) && !isOwnSvg(node)) problems.push(`${where}: <${tag}> element`);
+      if (inComponent && FORBIDDEN.has(tag) && !isOwnSvg(node) && !isOwnMath(node)) problems.push(`${where}: <${tag}> element`);
+      if (inComponent && node.closest('math')) {
+        // Inside a formula: MathML elements and attributes of the renderer's allowlist only; colours and lengths plain.
+        if (node.namespaceURI !== MATHML_NS || !MATH_TAGS.has(tag)) problems.push(`${where}: <${tag}> inside <math>`);
+        for (const attr of node.attributes) {
+          if (!MATH_ATTRIBUTES.has(attr.name) || !/^[\w#.%+\- /]*$/.test(attr.value)) problems.push(`${where}: <${tag} ${attr.name}="${attr.value.slice(0, 40)}"> inside <math>`);
+        }
+      }
       if (node.shadowRoot) visit(node.shadowRoot, `${where} > ${tag}`);
     }
   };
@@ -110,6 +126,11 @@ function audit() {
 /** The component's own inline SVG icons and style attributes (none today) would be listed here. */
 function isOwnSvg(_node: Element): boolean {
   return false;
+}
+/** A formula the element rendered: a MathML <math> directly in its formula box (`span.math` / `div.math`, part="math"). */
+function isOwnMath(node: Element): boolean {
+  const box = node.parentElement;
+  return node.localName === 'math' && node.namespaceURI === MATHML_NS && !!box && box.classList.contains('math') && box.getAttribute('part') === 'math';
 }
 function isOwnStyle(node: Element, attr: string): boolean {
   // The component sets style only on its own progress/length bars (custom properties), never from text.
@@ -195,7 +216,8 @@ declare global {
   }
 }
 window.xss = xss;
-// The element loads its run code (protocol, Markdown renderer) on first use: fetch it now, before the spec starts
-// counting requests.
+// The element loads its run code (protocol, Markdown renderer) on first use, and the highlighter and the math
+// renderer when an answer first needs them: fetch them all now, before the spec starts counting requests.
 await el.load();
+await Promise.all([loadHighlighter(), loadMathRenderer()]);
 document.body.dataset.ready = 'true';
