@@ -52,6 +52,25 @@ test('every payload as the question and as the answer, streamed one character at
   expect(watch.errors).toEqual([]);
 });
 
+test('formula and code payloads are rendered (MathML, highlighted code) and stay inert; the audit reports MathML the renderer never makes', async ({ page }) => {
+  const watch = await open(page);
+  await page.evaluate(() => window.xss.single());
+  const first = corpus.payloads.findIndex((p) => p.id.startsWith('math-code-'));
+  const r = await page.evaluate(([a, b]) => window.xss.deliver(a, b, 'markup'), [first, COUNT] as const);
+  expect(r.problems).toEqual([]);
+  expect(r.hits).toEqual([]);
+  expect(watch.dialogs).toEqual([]);
+  expect(watch.requests).toEqual([]);
+  // They did render: formulas as MathML and code highlighted (so the audit above looked at them).
+  expect(r.rendered.formulas).toBeGreaterThanOrEqual(10);
+  expect(r.rendered.highlighted).toBeGreaterThanOrEqual(5);
+  const selfTest = await page.evaluate(() => window.xss.auditSelfTest());
+  expect(selfTest.some((p) => p.includes('<maction>'))).toBe(true);
+  expect(selfTest.some((p) => p.includes('<mi href='))).toBe(true);
+  expect(selfTest.some((p) => /<math> element/.test(p))).toBe(true);
+  expect(watch.errors).toEqual([]);
+});
+
 test('payloads in every agent\'s proposal, critique and refinement and in the aggregate, with every detail and map cell opened: inert', async ({ page }) => {
   test.setTimeout(120_000);
   const watch = await open(page);

@@ -194,7 +194,8 @@ export const styles = css`
   /* Formulas (MathML, drawn by the browser). Wider than the answer: they scroll inside their own box. */
   .math-display { display: block; overflow-x: auto; overflow-y: hidden; max-width: 100%; margin: 0.6em 0; padding: 0.25em 0; text-align: center; }
   .math-inline { display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden; vertical-align: bottom; }
-  .math math { font-size: 1.1em; }
+  /* A font with an OpenType MATH table draws large operators and stretchy brackets; the generic \`math\` first. */
+  .math math { font-size: 1.1em; font-family: math, 'STIX Two Math', 'Cambria Math', 'Latin Modern Math', 'DejaVu Math TeX Gyre', serif; }
   .math-display math { display: block math; }
   .md .math-source, .md .math-error { overflow-wrap: anywhere; }
   .md .math-error { color: var(--_error); }

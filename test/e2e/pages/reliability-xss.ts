@@ -121,7 +121,9 @@ function audit() {
   };
   visit(document, 'document');
   for (const [tag, allowed] of Object.entries(OWN_CONTROLS)) if ((counts[tag] ?? 0) > allowed) problems.push(`component: ${counts[tag]} <${tag}> (its own: ${allowed})`);
-  return { problems, hits: hits.slice(), title: document.title, location: location.href };
+  const shadow = el.shadowRoot!;
+  const rendered = { formulas: shadow.querySelectorAll('.math.rendered math').length, highlighted: shadow.querySelectorAll('code.highlighted').length };
+  return { problems, hits: hits.slice(), title: document.title, location: location.href, rendered };
 }
 /** The component's own inline SVG icons and style attributes (none today) would be listed here. */
 function isOwnSvg(_node: Element): boolean {
@@ -146,6 +148,25 @@ const settled = async () => {
 const xss = {
   count: payloads.length,
   audit,
+
+  /** The audit can fail: a formula box holding MathML the renderer never makes (a link, an maction) is reported. */
+  auditSelfTest() {
+    const box = document.createElement('span');
+    box.className = 'math';
+    box.setAttribute('part', 'math');
+    const math = document.createElementNS(MATHML_NS, 'math');
+    const action = document.createElementNS(MATHML_NS, 'maction');
+    const mi = document.createElementNS(MATHML_NS, 'mi');
+    mi.setAttribute('href', 'https://attacker.example/');
+    math.append(action, mi);
+    box.append(math);
+    const stray = document.createElementNS(MATHML_NS, 'math');
+    el.shadowRoot!.append(box, stray);
+    const result = audit().problems;
+    box.remove();
+    stray.remove();
+    return result;
+  },
 
   /** One agent that answers alone (attention 'none': one call, streamed as the answer). */
   single() {
