@@ -198,6 +198,8 @@ export const styles = css`
   .math math { font-size: 1.1em; font-family: math, 'STIX Two Math', 'Cambria Math', 'Latin Modern Math', 'DejaVu Math TeX Gyre', serif; }
   .math-display math { display: block math; }
   .md .math-source, .md .math-error { overflow-wrap: anywhere; }
+  /* A formula's source while the math renderer loads (once per page): quiet, so the switch to MathML hardly shows. */
+  .md .math-source { background: none; padding: 0; color: var(--_muted); }
   .md .math-error { color: var(--_error); }
 
   details > summary { cursor: pointer; font-weight: 600; padding: 0.35em 0; }
