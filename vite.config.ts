@@ -12,6 +12,7 @@ const alias = [
   { find: /^@attention-moa\/core\/lite$/, replacement: here('./packages/core/src/lite.ts') },
   { find: /^@attention-moa\/core\/protocol$/, replacement: here('./packages/core/src/protocol.ts') },
   { find: /^@attention-moa\/element$/, replacement: here('./packages/element/src/index.ts') },
+  { find: /^@attention-moa\/element\/inert-markdown$/, replacement: here('./packages/element/src/markdown/inert-markdown.ts') },
   // Builds from source start the agent worker prebuilt, with a known URL (see runtime/default-worker.ts): the
   // published modules leave that worker to the page author's bundler instead.
   { find: /^\.\/default-worker\.js$/, replacement: here('./packages/core/src/runtime/default-worker-prebuilt.ts') },
@@ -92,7 +93,12 @@ export default defineConfig(({ mode }): UserConfig => {
         // runtime and Markdown parser are chunks it imports on first use), and core.js when it wants core's API
         // itself (engines, AttentionMoA): the same chunks the element loads, so nothing is fetched twice.
         lib: {
-          entry: { 'attention-moa': here('./packages/element/src/index.ts'), core: here('./packages/core/src/index.ts') },
+          // inert-markdown.js: `inertMarkdown` (marked's lexer) for pages that export answers, outside the page chunk.
+          entry: {
+            'attention-moa': here('./packages/element/src/index.ts'),
+            core: here('./packages/core/src/index.ts'),
+            'inert-markdown': here('./packages/element/src/markdown/inert-markdown.ts'),
+          },
           formats: ['es'],
           fileName: (_format, name) => `${name}.js`,
         },
@@ -129,6 +135,9 @@ export default defineConfig(({ mode }): UserConfig => {
   return {
     appType: 'mpa',
     resolve: { alias },
+    // Dependencies imported only on demand (the highlighter and math chunks): pre-bundled at startup, so the first
+    // answer with code or a formula does not make the dev server re-optimize and reload the page mid-test.
+    optimizeDeps: { include: ['katex', 'refractor/core', ...['bash', 'c', 'cpp', 'css', 'diff', 'go', 'java', 'javascript', 'json', 'markdown', 'markup', 'python', 'rust', 'sql', 'typescript', 'yaml'].map((l) => `refractor/${l}`)] },
     server: { host: '127.0.0.1', strictPort: true },
     worker: { format: 'es' },
     test: {

@@ -13,7 +13,14 @@ export function auditDom(options: AuditOptions): string[] {
   const problems: string[] = [];
   const forbidden = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'svg', 'math', 'style', 'link', 'meta',
     'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound',
-    'template', 'noscript', 'portal', 'form', 'input', 'textarea', 'select', 'button']);
+    'template', 'noscript', 'portal', 'form', 'input', 'textarea', 'select', 'button', 'annotation-xml', 'maction']);
+  // The element's formulas: MathML it builds from KaTeX's output through an allowlist (never from text).
+  const mathTags = new Set(['math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac', 'msqrt',
+    'mroot', 'mover', 'munder', 'munderover', 'mmultiscripts', 'mprescripts', 'none', 'mtable', 'mtr', 'mtd', 'mlabeledtr', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'merror']);
+  const mathAttributes = new Set(['display', 'mathvariant', 'displaystyle', 'stretchy', 'fence', 'separator', 'accent', 'accentunder', 'largeop', 'movablelimits',
+    'symmetric', 'scriptlevel', 'lspace', 'rspace', 'width', 'height', 'depth', 'voffset', 'minsize', 'maxsize', 'linethickness', 'mathsize', 'columnspacing',
+    'rowspacing', 'columnalign', 'rowalign', 'columnlines', 'rowlines', 'notation', 'linebreak', 'mathcolor', 'mathbackground', 'encoding']);
+  const ownMath = (e: Element) => e.localName === 'math' && !!e.parentElement?.classList.contains('math') && e.parentElement.getAttribute('part') === 'math';
   const scriptUrl = /^(?:javascript|vbscript|livescript):|^data:(?!image\/)/i;
   const visit = (root: Document | ShadowRoot, where: string) => {
     for (const node of root.querySelectorAll('*')) {
@@ -28,8 +35,14 @@ export function auditDom(options: AuditOptions): string[] {
       for (const container of root.querySelectorAll(selector)) {
         for (const inner of container.querySelectorAll('*')) {
           // Copy buttons of code blocks are the renderer's own controls.
-          if (forbidden.has(inner.localName) && !(inner.localName === 'button' && inner.closest('pre, .code'))) {
+          if (forbidden.has(inner.localName) && !(inner.localName === 'button' && inner.closest('pre, .code, .code-block')) && !ownMath(inner)) {
             problems.push(`${where} ${selector}: <${inner.localName}> from text`);
+          }
+          if (inner.closest('math')) {
+            if (!mathTags.has(inner.localName)) problems.push(`${where} ${selector}: <${inner.localName}> inside <math>`);
+            for (const attr of inner.attributes) {
+              if (!mathAttributes.has(attr.name) || !/^[\w#.%+\- /]*$/.test(attr.value)) problems.push(`${where} ${selector}: <${inner.localName} ${attr.name}> inside <math>`);
+            }
           }
         }
       }

@@ -119,6 +119,13 @@ for (const where of ['same-origin', 'cdn'] as const) {
     await expect(el.locator('[part=status]')).toHaveText(/^Done/, { timeout: 30_000 });
     await expect(el.locator('[part=answer]')).toContainText('Paris is the capital of France.');
     await expect(el.locator('[part=answer] table td')).toHaveText(['Paris', 'France']);
+    // The highlighter and the math renderer (chunks loaded on demand) work under the policy: coloured tokens, MathML.
+    await expect(el.locator('[part=answer] [part=code-block] .tok-keyword').first()).toHaveText('def');
+    const keyword = await el.locator('[part=answer] .tok-keyword').first().evaluate((s) => getComputedStyle(s).color);
+    const plain = await el.locator('[part=answer] [part=code-block] code').first().evaluate((s) => getComputedStyle(s).color);
+    expect(keyword).not.toBe(plain);
+    await expect(el.locator('[part=answer] [part=math] math')).toHaveCount(2);
+    await expect(el.locator('[part=answer] [part=math] mfrac')).toHaveCount(1);
     // The component's styles (adoptedStyleSheets) apply: the send button has its accent background, not the default.
     const send = await el.locator('[part=send-button]').evaluate((b) => getComputedStyle(b).backgroundColor);
     expect(send).not.toMatch(/^rgba?\(0, 0, 0, 0\)$|^rgb\(239, 239, 239\)$/);

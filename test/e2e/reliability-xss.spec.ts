@@ -30,7 +30,7 @@ async function open(page: Page) {
 test('the corpus has at least 100 payloads of every kind the issue names', () => {
   expect(COUNT).toBeGreaterThanOrEqual(100);
   const kinds = new Set(corpus.payloads.map((p) => p.id.replace(/-\d+$/, '')));
-  expect([...kinds].sort()).toEqual(['broken', 'entities', 'markdown', 'owasp', 'svg-mathml', 'urls']);
+  expect([...kinds].sort()).toEqual(['broken', 'entities', 'markdown', 'math-code', 'owasp', 'svg-mathml', 'urls']);
 });
 
 test('every payload as the question and as the answer, streamed one character at a time and cut at every markup character: inert', async ({ page }) => {
@@ -49,6 +49,25 @@ test('every payload as the question and as the answer, streamed one character at
       expect(r.location).toMatch(/\/reliability-xss\.html$/);
     }
   }
+  expect(watch.errors).toEqual([]);
+});
+
+test('formula and code payloads are rendered (MathML, highlighted code) and stay inert; the audit reports MathML the renderer never makes', async ({ page }) => {
+  const watch = await open(page);
+  await page.evaluate(() => window.xss.single());
+  const first = corpus.payloads.findIndex((p) => p.id.startsWith('math-code-'));
+  const r = await page.evaluate(([a, b]) => window.xss.deliver(a, b, 'markup'), [first, COUNT] as const);
+  expect(r.problems).toEqual([]);
+  expect(r.hits).toEqual([]);
+  expect(watch.dialogs).toEqual([]);
+  expect(watch.requests).toEqual([]);
+  // They did render: formulas as MathML and code highlighted (so the audit above looked at them).
+  expect(r.rendered.formulas).toBeGreaterThanOrEqual(10);
+  expect(r.rendered.highlighted).toBeGreaterThanOrEqual(5);
+  const selfTest = await page.evaluate(() => window.xss.auditSelfTest());
+  expect(selfTest.some((p) => p.includes('<maction>'))).toBe(true);
+  expect(selfTest.some((p) => p.includes('<mi href='))).toBe(true);
+  expect(selfTest.some((p) => /<math> element/.test(p))).toBe(true);
   expect(watch.errors).toEqual([]);
 });
 

@@ -3,7 +3,7 @@
  * everything, the protocol's full trace included, for analysis.
  */
 import type { CallRecord } from '@attention-moa/core';
-import { inertMarkdown } from '@attention-moa/element';
+import { inertMarkdown } from '@attention-moa/element/inert-markdown';
 import { RUN_MODES } from '../run/modes.js';
 import { type Conversation, type TurnRun, costOf } from './conversation.js';
 

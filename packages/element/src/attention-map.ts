@@ -19,6 +19,8 @@ export interface AttentionMapContext {
   selected: MapSelection | undefined;
   onSelect(selection: MapSelection | undefined): void;
   copy(text: string): Promise<void>;
+  /** The element's `math` setting. */
+  math: boolean;
 }
 
 /** Starts with the cell's visible text (a voice-control user says what they see), then says what it is. */
@@ -78,7 +80,7 @@ export function attentionMapTemplate(view: RunView, layer: LayerView, ctx: Atten
               </h6>
               <button type="button" class="ghost" @click=${() => ctx.onSelect(undefined)}>Close critique</button>
             </div>
-            <div class="md" ${markdown(callText(selectedCell.call), { final: selectedCell.call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
+            <div class="md" ${markdown(callText(selectedCell.call), { final: selectedCell.call.status !== 'streaming', copy: ctx.copy, headingBase: 6, math: ctx.math })}></div>
           </section>`
         : nothing}
     </figure>

@@ -66,7 +66,7 @@ function litProperties(docs: readonly PropertyDoc[]): Record<string, PropertyDec
   return out;
 }
 
-const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
+const SETTINGS_KEYS = ['models', 'remoteModels', 'layers', 'attention', 'earlyStop', 'maxTokens', 'memoryBudget', 'drafts', 'math', 'agents', 'moa', 'aggregator', 'loader', 'options'] as const;
 
 export type ElementStatus = 'idle' | 'loading' | 'running' | 'done' | 'stopped' | 'error';
 
@@ -91,6 +91,7 @@ export class AttentionMoAElement extends LitElement {
   declare simulated: boolean;
   declare preload: boolean;
   declare drafts: boolean | string;
+  declare math: boolean | string;
   declare moa: MoaRunner | undefined;
   declare agents: AgentConfig[] | undefined;
   declare options: Partial<AttentionMoAOptions> | undefined;
@@ -104,7 +105,7 @@ export class AttentionMoAElement extends LitElement {
   /** Finished turns (the current one is the run controller's view). */
   #turns: RunView[] = [];
   #messages: ChatMessage[] = [];
-  #settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
+  #settings: Settings = { models: [], remote: [], protocol: {}, drafts: true, math: true };
   #configProblems: Problem[] = [];
   #problem: Problem | undefined;
   #busy = false;
@@ -128,6 +129,7 @@ export class AttentionMoAElement extends LitElement {
     this.simulated = false;
     this.preload = false;
     this.drafts = true;
+    this.math = true;
   }
 
   // ------------------------------------------------------------------ public API
@@ -299,7 +301,7 @@ export class AttentionMoAElement extends LitElement {
     if (!SETTINGS_KEYS.some((k) => changed.has(k))) return;
     const { settings, problems } = parseSettings({
       models: this.models, remoteModels: this.remoteModels, layers: this.layers, attention: this.attention, earlyStop: this.earlyStop,
-      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget, drafts: this.drafts,
+      maxTokens: this.maxTokens, memoryBudget: this.memoryBudget, drafts: this.drafts, math: this.math,
     });
     problems.push(...runnerInputProblems(this));
     this.#settings = settings;
@@ -620,6 +622,7 @@ export class AttentionMoAElement extends LitElement {
         this.requestUpdate();
       },
       copy: (text) => this.#copy(text),
+      math: this.#settings.math,
     };
     return turnTemplate(view, {
       id,
@@ -627,6 +630,7 @@ export class AttentionMoAElement extends LitElement {
       simulated,
       compact: this.compact,
       drafts: this.#settings.drafts,
+      math: this.#settings.math,
       open: this.#openDetails.has(key),
       copied: this.#copiedAnswer === view,
       details,

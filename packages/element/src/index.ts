@@ -19,7 +19,6 @@ export type { Problem, ProblemCode } from './problems.js';
 export { AttentionMoABusyError, AttentionMoAElementError } from './errors.js';
 export { EVENT_NAMES } from './events.js';
 export { cssProps } from './css-props.js';
-export { inertMarkdown } from './markdown/inert-markdown.js';
 // The CPU model catalog, for `createPoolLoader({ spec })` pages (small: re-exported from core's light entry).
 export { WASM_MODEL_CATALOG, wasmCatalogModel } from '@attention-moa/core/lite';
 export type * from './events.js';

@@ -20,6 +20,8 @@ export interface DetailsContext {
   selection(layer: number): MapSelection | undefined;
   onSelect(layer: number, selection: MapSelection | undefined): void;
   copy(text: string): Promise<void>;
+  /** The element's `math` setting. */
+  math: boolean;
 }
 
 /** "the judge answered…" → "The judge answered….": the protocol's reasons are clauses; the UI shows sentences. */
@@ -76,7 +78,7 @@ function callBody(call: CallView | undefined, ctx: DetailsContext, emptyText = '
       ? html`<p class="note">Shortened to fit the context window: ${call.cuts.map((c) => `${c.part} (${c.originalTokens} → ${c.keptTokens} tokens)`).join('; ')}</p>`
       : nothing}
     ${text === '' && call.status === 'streaming' ? html`<p class="muted">${call.output ? 'Thinking…' : 'Waiting for the first token…'}</p>` : nothing}
-    <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6 })}></div>
+    <div class="md" ${markdown(text, { final: call.status !== 'streaming', copy: ctx.copy, headingBase: 6, math: ctx.math })}></div>
     ${wasCut(call) ? cutMark(call.record?.maxTokens) : nothing}
     ${call.record?.error ? html`<p class="note error-text">Failed: ${call.record.error.name}: ${call.record.error.message}</p>` : nothing}
     ${call.record?.roleCheck ? html`<p class="note role-check">${roleCheckText(call)}</p>` : nothing}
@@ -177,6 +179,7 @@ export function layersTemplate(view: RunView, ctx: DetailsContext): TemplateResu
               selected: ctx.selection(layer.layer),
               onSelect: (s) => ctx.onSelect(layer.layer, s),
               copy: ctx.copy,
+              math: ctx.math,
             })
           : nothing}
         ${synthesis(view, layer, ctx)}

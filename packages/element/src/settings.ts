@@ -16,6 +16,7 @@ export interface RawSettings {
   maxTokens?: unknown;
   memoryBudget?: unknown;
   drafts?: unknown;
+  math?: unknown;
 }
 
 /** A model on an OpenAI-compatible server (vLLM, Ollama, llama.cpp's server): one agent, run off the browser. */
@@ -33,6 +34,8 @@ export interface Settings {
   memoryBudgetBytes?: number;
   /** Show the run's drafts until the final answer replaces them (default on). */
   drafts: boolean;
+  /** Render `$…$`, `\(…\)`, `$$…$$` and `\[…\]` in answers as formulas (default on). */
+  math: boolean;
 }
 
 export const MAX_LAYERS = 10;
@@ -80,7 +83,7 @@ export function parseRemoteModels(value: unknown): RemoteModel[] | string {
 
 export function parseSettings(raw: RawSettings): { settings: Settings; problems: Problem[] } {
   const problems: Problem[] = [];
-  const settings: Settings = { models: [], remote: [], protocol: {}, drafts: true };
+  const settings: Settings = { models: [], remote: [], protocol: {}, drafts: true, math: true };
 
   if (!isUnset(raw.remoteModels)) {
     const parsed = parseRemoteModels(raw.remoteModels);
@@ -148,6 +151,11 @@ export function parseSettings(raw: RawSettings): { settings: Settings; problems:
     // Off: the protocol writes no drafts at all (a page's options.drafts applies when the attribute is left on).
     settings.protocol.drafts = false;
   }
+
+  const math = parseSwitch(raw.math);
+  if (math === undefined) {
+    problems.push(attributeProblem('math', `math must be on or off, got ${show(raw.math)}`, 'Leave it out to show formulas (the default), or set math="off" to show dollar signs and backslashes as written.'));
+  } else settings.math = math;
 
   return { settings, problems };
 }

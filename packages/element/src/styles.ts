@@ -23,6 +23,16 @@ export const styles = css`
     --_sim-bg: var(--moa-color-simulated-bg, #fff1cc);
     --_map-low: var(--moa-map-low, #e6ecfb);
     --_map-high: var(--moa-map-high, #2b59c3);
+    --_code-comment: var(--moa-code-comment, #57606a);
+    --_code-keyword: var(--moa-code-keyword, #c4162a);
+    --_code-string: var(--moa-code-string, #0a3069);
+    --_code-number: var(--moa-code-number, #0550ae);
+    --_code-function: var(--moa-code-function, #6639ba);
+    --_code-tag: var(--moa-code-tag, #116329);
+    --_code-attribute: var(--moa-code-attribute, #0550ae);
+    --_code-variable: var(--moa-code-variable, #953800);
+    --_code-inserted: var(--moa-code-inserted, #116329);
+    --_code-deleted: var(--moa-code-deleted, #a40e26);
     --_radius: var(--moa-radius, 0.5rem);
     --_space: var(--moa-space, 1rem);
 
@@ -52,6 +62,16 @@ export const styles = css`
       --_sim-bg: var(--moa-color-simulated-bg, #3a2c0a);
       --_map-low: var(--moa-map-low, #1d2740);
       --_map-high: var(--moa-map-high, #7ea2ff);
+      --_code-comment: var(--moa-code-comment, #9ba4af);
+      --_code-keyword: var(--moa-code-keyword, #ff7b72);
+      --_code-string: var(--moa-code-string, #a5d6ff);
+      --_code-number: var(--moa-code-number, #79c0ff);
+      --_code-function: var(--moa-code-function, #d2a8ff);
+      --_code-tag: var(--moa-code-tag, #7ee787);
+      --_code-attribute: var(--moa-code-attribute, #79c0ff);
+      --_code-variable: var(--moa-code-variable, #ffa657);
+      --_code-inserted: var(--moa-code-inserted, #7ee787);
+      --_code-deleted: var(--moa-code-deleted, #ffa198);
     }
   }
   :host([hidden]) { display: none; }
@@ -159,6 +179,28 @@ export const styles = css`
   .code-head button { min-height: 2em; padding: 0.15em 0.6em; font-size: 1em; }
   .code-block pre { margin: 0; padding: 0.75em; overflow-x: auto; }
   .code-block pre code { background: none; padding: 0; font-size: 0.875em; }
+  /* Syntax highlighting: a few kinds, each a --moa-code-* colour (light and dark defaults). */
+  .tok-comment { color: var(--_code-comment); font-style: italic; }
+  .tok-keyword { color: var(--_code-keyword); }
+  .tok-string { color: var(--_code-string); }
+  .tok-number { color: var(--_code-number); }
+  .tok-function { color: var(--_code-function); }
+  .tok-tag { color: var(--_code-tag); }
+  .tok-attribute { color: var(--_code-attribute); }
+  .tok-variable { color: var(--_code-variable); }
+  .tok-inserted { color: var(--_code-inserted); }
+  .tok-deleted { color: var(--_code-deleted); }
+
+  /* Formulas (MathML, drawn by the browser). Wider than the answer: they scroll inside their own box. */
+  .math-display { display: block; overflow-x: auto; overflow-y: hidden; max-width: 100%; margin: 0.6em 0; padding: 0.25em 0; text-align: center; }
+  .math-inline { display: inline-block; max-width: 100%; overflow-x: auto; overflow-y: hidden; vertical-align: bottom; }
+  /* A font with an OpenType MATH table draws large operators and stretchy brackets; the generic \`math\` first. */
+  .math math { font-size: 1.1em; font-family: math, 'STIX Two Math', 'Cambria Math', 'Latin Modern Math', 'DejaVu Math TeX Gyre', serif; }
+  .math-display math { display: block math; }
+  .md .math-source, .md .math-error { overflow-wrap: anywhere; }
+  /* A formula's source while the math renderer loads (once per page): quiet, so the switch to MathML hardly shows. */
+  .md .math-source { background: none; padding: 0; color: var(--_muted); }
+  .md .math-error { color: var(--_error); }
 
   details > summary { cursor: pointer; font-weight: 600; padding: 0.35em 0; }
   details.details { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.25em 0.9em; }

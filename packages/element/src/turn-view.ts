@@ -20,6 +20,8 @@ export interface TurnContext {
   compact: boolean;
   /** The element's `drafts` setting: show the run's drafts until the final answer replaces them. */
   drafts: boolean;
+  /** The element's `math` setting: formulas in answers are rendered. */
+  math: boolean;
   /** The details section is open. */
   open: boolean;
   /** "Copied ✓" shows on the copy button. */
@@ -59,9 +61,9 @@ export function turnTemplate(view: RunView, ctx: TurnContext): TemplateResult {
         ${draftNote(view, area)}
         <div class="answer-stack" ${holdHeight(running ? area.key : undefined)}>
           <div class="md" aria-labelledby="${id}-answer" role="region" aria-live=${ctx.current ? 'polite' : 'off'} aria-busy=${running ? 'true' : 'false'}
-            ${markdown(area.shows === 'answer' ? view.answer : '', { final: !running, copy: ctx.copy, headingBase: 3 })}></div>
+            ${markdown(area.shows === 'answer' ? view.answer : '', { final: !running, copy: ctx.copy, headingBase: 3, math: ctx.math })}></div>
           ${area.draft
-            ? html`<div class="md draft" part="draft" ${markdown(area.draft.text, { final: area.draft.status !== 'streaming' || !running, copy: ctx.copy, headingBase: 3 })}></div>`
+            ? html`<div class="md draft" part="draft" ${markdown(area.draft.text, { final: area.draft.status !== 'streaming' || !running, copy: ctx.copy, headingBase: 3, math: ctx.math })}></div>`
             : nothing}
         </div>
         ${area.shows === 'none' ? html`<p class="placeholder">${answerPlaceholder(view)}</p>` : nothing}

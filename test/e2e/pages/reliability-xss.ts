@@ -4,6 +4,7 @@
 import '@attention-moa/element';
 import type { AttentionMoAElement, ChatCompletionChunk, ChatEngine, ChatCompletionCreateParams } from '@attention-moa/element';
 import corpus from '../../fixtures/xss-corpus.json';
+import { loadHighlighter, loadMathRenderer } from '../../../packages/element/src/markdown/rich-loaders';
 
 type Split = 'chars' | 'markup' | 'whole';
 
@@ -78,7 +79,15 @@ const script = { text: (_role: string, _agent: string) => '', split: 'chars' as 
 const ATTRIBUTE_URL = /^(?:javascript|vbscript|livescript):|^data:(?!image\/)/i;
 // The component's own controls; model and user text may add none of these, nor anything else active.
 const FORBIDDEN = new Set(['script', 'iframe', 'frame', 'frameset', 'object', 'embed', 'applet', 'img', 'image', 'svg', 'math', 'style', 'link', 'meta',
-  'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound', 'template', 'noscript', 'portal']);
+  'base', 'video', 'audio', 'source', 'track', 'picture', 'marquee', 'isindex', 'keygen', 'xml', 'animate', 'set', 'foreignobject', 'use', 'bgsound', 'template', 'noscript', 'portal',
+  'annotation-xml', 'maction']);
+// What the element's formula renderer may build (KaTeX's MathML through its allowlist), and nothing from text.
+const MATHML_NS = 'http://www.w3.org/1998/Math/MathML';
+const MATH_TAGS = new Set(['math', 'semantics', 'annotation', 'mrow', 'mi', 'mn', 'mo', 'ms', 'mtext', 'mspace', 'msup', 'msub', 'msubsup', 'mfrac', 'msqrt',
+  'mroot', 'mover', 'munder', 'munderover', 'mmultiscripts', 'mprescripts', 'none', 'mtable', 'mtr', 'mtd', 'mlabeledtr', 'mstyle', 'mpadded', 'mphantom', 'menclose', 'merror']);
+const MATH_ATTRIBUTES = new Set(['display', 'mathvariant', 'displaystyle', 'stretchy', 'fence', 'separator', 'accent', 'accentunder', 'largeop', 'movablelimits',
+  'symmetric', 'scriptlevel', 'lspace', 'rspace', 'width', 'height', 'depth', 'voffset', 'minsize', 'maxsize', 'linethickness', 'mathsize', 'columnspacing',
+  'rowspacing', 'columnalign', 'rowalign', 'columnlines', 'rowlines', 'notation', 'linebreak', 'mathcolor', 'mathbackground', 'encoding']);
 const OWN_CONTROLS: Record<string, number> = { form: 1, textarea: 1, input: 0, select: 0 };
 
 /** Walks the document and every shadow root: on* attributes, script-bearing URLs, forbidden or extra elements. */
@@ -99,17 +108,31 @@ function audit() {
           problems.push(`${where}: <${tag} ${attr.name}> from text`);
         }
       }
-      if (inComponent && FORBIDDEN.has(tag) && !isOwnSvg(node)) problems.push(`${where}: <${tag}> element`);
+      if (inComponent && FORBIDDEN.has(tag) && !isOwnSvg(node) && !isOwnMath(node)) problems.push(`${where}: <${tag}> element`);
+      if (inComponent && node.closest('math')) {
+        // Inside a formula: MathML elements and attributes of the renderer's allowlist only; colours and lengths plain.
+        if (node.namespaceURI !== MATHML_NS || !MATH_TAGS.has(tag)) problems.push(`${where}: <${tag}> inside <math>`);
+        for (const attr of node.attributes) {
+          if (!MATH_ATTRIBUTES.has(attr.name) || !/^[\w#.%+\- /]*$/.test(attr.value)) problems.push(`${where}: <${tag} ${attr.name}="${attr.value.slice(0, 40)}"> inside <math>`);
+        }
+      }
       if (node.shadowRoot) visit(node.shadowRoot, `${where} > ${tag}`);
     }
   };
   visit(document, 'document');
   for (const [tag, allowed] of Object.entries(OWN_CONTROLS)) if ((counts[tag] ?? 0) > allowed) problems.push(`component: ${counts[tag]} <${tag}> (its own: ${allowed})`);
-  return { problems, hits: hits.slice(), title: document.title, location: location.href };
+  const shadow = el.shadowRoot!;
+  const rendered = { formulas: shadow.querySelectorAll('.math.rendered math').length, highlighted: shadow.querySelectorAll('code.highlighted').length };
+  return { problems, hits: hits.slice(), title: document.title, location: location.href, rendered };
 }
 /** The component's own inline SVG icons and style attributes (none today) would be listed here. */
 function isOwnSvg(_node: Element): boolean {
   return false;
+}
+/** A formula the element rendered: a MathML <math> directly in its formula box (`span.math` / `div.math`, part="math"). */
+function isOwnMath(node: Element): boolean {
+  const box = node.parentElement;
+  return node.localName === 'math' && node.namespaceURI === MATHML_NS && !!box && box.classList.contains('math') && box.getAttribute('part') === 'math';
 }
 function isOwnStyle(node: Element, attr: string): boolean {
   // The component sets style only on its own progress/length bars (custom properties), never from text.
@@ -125,6 +148,25 @@ const settled = async () => {
 const xss = {
   count: payloads.length,
   audit,
+
+  /** The audit can fail: a formula box holding MathML the renderer never makes (a link, an maction) is reported. */
+  auditSelfTest() {
+    const box = document.createElement('span');
+    box.className = 'math';
+    box.setAttribute('part', 'math');
+    const math = document.createElementNS(MATHML_NS, 'math');
+    const action = document.createElementNS(MATHML_NS, 'maction');
+    const mi = document.createElementNS(MATHML_NS, 'mi');
+    mi.setAttribute('href', 'https://attacker.example/');
+    math.append(action, mi);
+    box.append(math);
+    const stray = document.createElementNS(MATHML_NS, 'math');
+    el.shadowRoot!.append(box, stray);
+    const result = audit().problems;
+    box.remove();
+    stray.remove();
+    return result;
+  },
 
   /** One agent that answers alone (attention 'none': one call, streamed as the answer). */
   single() {
@@ -195,7 +237,8 @@ declare global {
   }
 }
 window.xss = xss;
-// The element loads its run code (protocol, Markdown renderer) on first use: fetch it now, before the spec starts
-// counting requests.
+// The element loads its run code (protocol, Markdown renderer) on first use, and the highlighter and the math
+// renderer when an answer first needs them: fetch them all now, before the spec starts counting requests.
 await el.load();
+await Promise.all([loadHighlighter(), loadMathRenderer()]);
 document.body.dataset.ready = 'true';

@@ -5,7 +5,7 @@ import { AttentionMoAElementError } from '../../../packages/element/src/errors.j
 import type { Settings } from '../../../packages/element/src/settings.js';
 
 const engine = new ScriptedEngine({ fallback: 'ok' });
-const settings = (over: Partial<Settings> = {}): Settings => ({ models: [], remote: [], protocol: {}, drafts: true, ...over });
+const settings = (over: Partial<Settings> = {}): Settings => ({ models: [], remote: [], protocol: {}, drafts: true, math: true, ...over });
 const noLoad = async () => {
   throw new Error('must not load');
 };

@@ -12,7 +12,7 @@ describe('parseSettings', () => {
     expect(settings.protocol).toEqual({ layers: 3, attention: 'ring', earlyStop: 'similarity', maxTokens: { propose: 512, critique: 128 } });
     expect(settings.memoryBudgetBytes).toBe(3.5e9);
     expect(parseSettings({ layers: 2, maxTokens: 256 }).settings.protocol).toEqual({ layers: 2, maxTokens: { propose: 256, refine: 256, aggregate: 256, residual: 256 } });
-    expect(parseSettings({}).settings).toEqual({ models: [], remote: [], protocol: {}, drafts: true });
+    expect(parseSettings({}).settings).toEqual({ models: [], remote: [], protocol: {}, drafts: true, math: true });
   });
 
   it('reads remote-models as model@baseURL entries', () => {
@@ -41,12 +41,19 @@ describe('parseSettings', () => {
     [{ remoteModels: 'm@http://user:secret@example.org/v1' }, 'remote-models', /carries credentials/],
     [{ drafts: 'sometimes' }, 'drafts', /true or false, got "sometimes"/],
     [{ drafts: 0 }, 'drafts', /true or false, got 0/],
+    [{ math: 'latex' }, 'math', /on or off, got "latex"/],
   ])('reports %j on the %s attribute with a fix', (raw, field, message) => {
     const { problems } = parseSettings(raw);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatchObject({ code: 'invalid-attribute', field });
     expect(problems[0]!.message).toMatch(message);
     expect(problems[0]!.nextStep.length).toBeGreaterThan(10);
+  });
+
+  it('math: on by default; "off" or "false" turns formulas off (dollars stay dollars)', () => {
+    expect(parseSettings({}).settings.math).toBe(true);
+    for (const value of ['off', 'false', ' OFF ', false]) expect(parseSettings({ math: value }).settings.math, String(value)).toBe(false);
+    for (const value of ['on', 'true', '', true]) expect(parseSettings({ math: value }).settings.math, String(value)).toBe(true);
   });
 
   it('drafts: on by default (like spellcheck); off tells the protocol to write none', () => {

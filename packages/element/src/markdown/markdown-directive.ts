@@ -38,6 +38,7 @@ class MarkdownDirective extends AsyncDirective {
   private element: HTMLElement | undefined;
   private text = '';
   private binding: MarkdownBinding = {};
+  private math = true;
 
   constructor(part: PartInfo) {
     super(part);
@@ -63,9 +64,12 @@ class MarkdownDirective extends AsyncDirective {
 
   private show(): void {
     const element = this.element!;
-    if (!this.renderer || this.renderer.container !== element) {
+    const math = this.binding.math !== false;
+    // A new renderer for a new element, or when math was turned on or off (the text is read differently).
+    if (!this.renderer || this.renderer.container !== element || this.math !== math) {
       this.renderer?.dispose();
       this.renderer = new renderer!.StreamingMarkdown(element, this.binding);
+      this.math = math;
     }
     this.renderer.set(this.text);
     if (this.binding.final) this.renderer.flush();

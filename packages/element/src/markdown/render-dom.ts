@@ -4,12 +4,16 @@
  */
 import type { SafeAttrs, SafeElement, SafeNode } from './safe-tree.js';
 import { safeTreeText } from './safe-tree.js';
+import { grammarFor, MAX_HIGHLIGHT_LENGTH } from './code-languages.js';
+import { paintCode, paintMath } from './rich-loaders.js';
 
 export interface RenderDomOptions {
   /** The level of the heading the Markdown sits under (e.g. 3 under an <h3>): Markdown headings nest below it. */
   headingBase?: number;
   /** Copy-to-clipboard for code blocks; without it code blocks get no copy button. */
   copy?: (text: string) => Promise<void>;
+  /** Read `$…$`, `\(…\)`, `$$…$$` and `\[…\]` as formulas (default true; false: dollars stay dollars). */
+  math?: boolean;
 }
 
 /** The last heading level rendered, so later headings never skip a level (h3 → h5) whatever the model wrote. */
@@ -36,6 +40,7 @@ export function headingLevel(depth: number, base: number, headings: HeadingState
 function renderNode(node: SafeNode, doc: Document, options: RenderDomOptions, headings: HeadingState): Node {
   if (node.kind === 'text') return doc.createTextNode(node.text);
   if (node.tag === 'pre') return codeBlock(node, doc, options, headings);
+  if (node.attrs.math) return formula(node, doc);
   let tag: string = node.tag;
   if (/^h[1-6]$/.test(tag)) {
     const level = headingLevel(Number(tag[1]), options.headingBase ?? 0, headings);
@@ -93,8 +98,33 @@ function codeBlock(node: SafeElement, doc: Document, options: RenderDomOptions, 
     wrapper.append(head);
   }
   pre.setAttribute('aria-label', node.attrs.language ? `${node.attrs.language} code` : 'code');
+  wrapper.setAttribute('part', 'code-block');
   wrapper.append(pre);
+  // Highlighted (now, or when the highlighter has loaded) only in a language it knows; plain text otherwise.
+  const grammar = grammarFor(node.attrs.language);
+  const code = pre.firstElementChild as HTMLElement | null;
+  const text = safeTreeText(node.children);
+  if (grammar && code && text.length <= MAX_HIGHLIGHT_LENGTH) paintCode(code, text, grammar);
   return wrapper;
+}
+
+/**
+ * A formula: its source as written until the math renderer has it (right away once loaded), then MathML. Display
+ * formulas scroll sideways inside their own box when wider than the answer.
+ */
+function formula(node: SafeElement, doc: Document): Node {
+  const display = node.attrs.math === 'display';
+  const box = doc.createElement(node.tag === 'div' ? 'div' : 'span');
+  box.className = display ? 'math math-display' : 'math math-inline';
+  box.setAttribute('part', 'math');
+  // Scrollable regions must be reachable by keyboard (WCAG 2.1.1), like code blocks.
+  if (display) box.tabIndex = 0;
+  const source = doc.createElement('code');
+  source.className = 'math-source';
+  source.textContent = safeTreeText(node.children);
+  box.append(source);
+  paintMath(box, node.attrs.tex ?? '', display);
+  return box;
 }
 
 function copyButton(code: string, doc: Document, copy: (text: string) => Promise<void>): HTMLButtonElement {

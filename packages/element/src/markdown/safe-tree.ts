@@ -9,12 +9,13 @@
 import { Lexer, type MarkedOptions, type Token, type Tokens } from 'marked';
 import { decodeEntities } from './entities.js';
 import { safeHref, shownDestination, textShowsDestination } from './url-policy.js';
+import { mathLexerOptions, type MathToken } from './math-syntax.js';
 
 export type SafeTag =
   | 'p' | 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6'
   | 'ul' | 'ol' | 'li' | 'pre' | 'code' | 'blockquote'
   | 'table' | 'thead' | 'tbody' | 'tr' | 'th' | 'td'
-  | 'em' | 'strong' | 'del' | 'a' | 'hr' | 'br' | 'span';
+  | 'em' | 'strong' | 'del' | 'a' | 'hr' | 'br' | 'span' | 'div';
 
 /** The only attributes the DOM step knows how to write; each is mapped to a fixed attribute there. */
 export interface SafeAttrs {
@@ -37,6 +38,10 @@ export interface SafeAttrs {
   blockedHref?: true;
   /** `span`: the real destination of the link just before it, shown as text. */
   destination?: true;
+  /** `span` (inline) / `div` (a block of its own): a formula; its only child is the source as written (delimiters included). */
+  math?: 'inline' | 'display';
+  /** With `math`: the TeX between the delimiters. */
+  tex?: string;
 }
 
 export interface SafeText {
@@ -56,15 +61,24 @@ export type LinkDefinitions = Record<string, { href: string; title?: string | nu
 const text = (value: string): SafeText => ({ kind: 'text', text: value });
 const el = (tag: SafeTag, children: SafeNode[] = [], attrs: SafeAttrs = {}): SafeElement => ({ kind: 'element', tag, attrs, children });
 
-/** Fresh options on every call: marked's Lexer mutates them, and must not pick up a page's global `marked.use()`. */
-export function lexerOptions(): MarkedOptions {
+/**
+ * Fresh options on every call: marked's Lexer mutates them, and must not pick up a page's global `marked.use()`.
+ * `math`: also read `$…$`, `\(…\)`, `$$…$$` and `\[…\]` as formulas (math-syntax.ts).
+ */
+export function lexerOptions(math = false): MarkedOptions {
   // breaks: a single newline in a model's answer is a line break (as chat UIs show it), not a Markdown soft break.
-  return { async: false, breaks: true, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
+  const options: MarkedOptions = { async: false, breaks: true, gfm: true, pedantic: false, silent: false, extensions: null, hooks: null, renderer: null, tokenizer: null, walkTokens: null };
+  return math ? { ...options, ...mathLexerOptions() } : options;
+}
+
+export interface LexOptions {
+  /** Read formulas (default true; the element's `math="off"` turns it off). */
+  math?: boolean;
 }
 
 /** Lexes Markdown into block tokens; `links` seeds reference definitions seen in earlier blocks and receives new ones. */
-export function lexBlocks(source: string, links?: LinkDefinitions): Token[] {
-  const lexer = new Lexer(lexerOptions());
+export function lexBlocks(source: string, links?: LinkDefinitions, options: LexOptions = {}): Token[] {
+  const lexer = new Lexer(lexerOptions(options.math ?? true));
   if (links) Object.assign(lexer.tokens.links, links);
   const tokens = lexer.lex(source);
   if (links) Object.assign(links, lexer.tokens.links);
@@ -79,8 +93,13 @@ export function blocksToSafeTree(tokens: readonly Token[]): SafeNode[] {
   return out;
 }
 
-export function markdownToSafeTree(source: string): SafeNode[] {
-  return blocksToSafeTree(lexBlocks(source));
+export function markdownToSafeTree(source: string, options: LexOptions = {}): SafeNode[] {
+  return blocksToSafeTree(lexBlocks(source, undefined, options));
+}
+
+/** A formula: the source as written is its text (what copying or a failed render shows). */
+function math(token: MathToken): SafeElement {
+  return el(token.block ? 'div' : 'span', [text(token.raw.trim())], { math: token.display ? 'display' : 'inline', tex: token.text });
 }
 
 function block(token: Token): SafeNode[] {
@@ -123,6 +142,8 @@ function block(token: Token): SafeNode[] {
     case 'html':
       // Raw HTML is shown as the text it is.
       return [el('p', [text((token as Tokens.HTML).text)], { rawHtml: true })];
+    case 'math':
+      return [math(token as unknown as MathToken)];
     case 'text': {
       // Block-level text appears inside tight list items.
       const t = token as Tokens.Text;
@@ -148,8 +169,12 @@ function listItem(item: Tokens.ListItem): SafeNode[] {
 function inline(tokens: readonly Token[] | undefined): SafeNode[] {
   const out: SafeNode[] = [];
   for (const token of tokens ?? []) out.push(...inlineToken(token));
-  return out;
+  // A display formula inside a paragraph sits on its own line already: the line breaks around it would add blank lines.
+  return out.filter((node, i) => !(isBr(node) && (isDisplayMath(out[i - 1]) || isDisplayMath(out[i + 1]))));
 }
+
+const isBr = (node: SafeNode | undefined) => node?.kind === 'element' && node.tag === 'br';
+const isDisplayMath = (node: SafeNode | undefined) => node?.kind === 'element' && node.attrs.math === 'display';
 
 function inlineToken(token: Token): SafeNode[] {
   switch (token.type) {
@@ -188,6 +213,8 @@ function inlineToken(token: Token): SafeNode[] {
     }
     case 'html':
       return [el('span', [text((token as Tokens.HTML).text)], { rawHtml: true })];
+    case 'math':
+      return [math(token as unknown as MathToken)];
     case 'checkbox':
       return [el('span', [text((token as Tokens.Checkbox).checked ? '☑' : '☐')], { task: (token as Tokens.Checkbox).checked ? 'done' : 'open' })];
     default:

@@ -149,7 +149,7 @@ export class StreamingMarkdown {
   private render(): void {
     this.dirty = false;
     const tail = this.source.slice(this.committed);
-    const tokens = lexBlocks(tail, this.links);
+    const tokens = lexBlocks(tail, this.links, { math: this.options.math !== false });
     this.stats.lexedChars += tail.length;
     // The last real block may still grow; everything before it is final.
     let last = tokens.length - 1;

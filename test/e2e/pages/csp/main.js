@@ -7,7 +7,8 @@ const rules = [
   { when: { role: 'critique' }, reply: '{agent} on {target}: correct; add a source.' },
   { when: { role: 'refine' }, reply: '{agent}: Paris, on the Seine, is the capital of France.' },
   { when: { role: 'residual' }, reply: 'NO FURTHER IMPROVEMENT' },
-  { when: { role: 'aggregate' }, reply: '**Paris** is the capital of France.\n\n- River: the Seine\n\n| City | Country |\n|---|---|\n| Paris | France |' },
+  // Highlighted code and formulas: their chunks load on demand, under the same policy.
+  { when: { role: 'aggregate' }, reply: '**Paris** is the capital of France.\n\n- River: the Seine\n\n| City | Country |\n|---|---|\n| Paris | France |\n\n```python\ndef capital(country):\n    return "Paris"  # France\n```\n\nArea: $A = \\pi r^2$, and\n\n$$\\frac{a}{b}$$' },
 ];
 const el = document.querySelector('attention-moa');
 // Scripted engines in real agent workers, with a simulated load so the progress bars show.
