@@ -7,8 +7,9 @@
  *
  * with the slowest speeds measured over the last 8 finished calls on the same engine and model (wall clock, from
  * the call's start on its engine: queueing inside a worker and transfer overheads count as slowness). Before any
- * call has finished on a model, it assumes a slow CPU instead (10 tok/s prefill, 2 tok/s decode, no factor): a
- * 512-token answer gets about 5 minutes. Measurements belong to the engine object, so they carry over from run to
+ * call has finished on a model, it assumes a slow CPU instead (10 tok/s prefill, 2 tok/s decode, no factor), times
+ * the number of calls the engine may run at once for this model (they share its speed: three agents on one
+ * llama.cpp engine decode together): a 512-token answer gets about 5 minutes alone, 15 shared by three. Measurements belong to the engine object, so they carry over from run to
  * run and between AttentionMoA instances sharing engines.
  */
 import type { ChatEngine } from '../engine/contract.js';
@@ -22,6 +23,8 @@ export const AUTO_DEADLINE = {
   assumed: { prefillTokensPerSecond: 10, decodeTokensPerSecond: 2 },
   /** Fewer output tokens than this do not measure decoding. */
   minDecodeTokens: 4,
+  /** At most this many calls at once are assumed to share one unmeasured engine. */
+  maxSharing: 8,
 } as const;
 
 interface Sample {
@@ -63,8 +66,11 @@ export interface Deadline {
   basis: string;
 }
 
-/** The 'auto' deadline of a call with this prompt and token budget on this engine and model. */
-export function autoCallDeadline(engine: ChatEngine, model: string | undefined, promptTokens: number, maxTokens: number): Deadline {
+/**
+ * The 'auto' deadline of a call with this prompt and token budget on this engine and model; `sharing` is how many
+ * calls the engine may run at once for this model (its permits). Measured speeds already include that sharing.
+ */
+export function autoCallDeadline(engine: ChatEngine, model: string | undefined, promptTokens: number, maxTokens: number, sharing = 1): Deadline {
   const list = samples.get(engine)?.get(model ?? '') ?? [];
   const slowest = (key: keyof Sample) => {
     const values = list.map((s) => s[key]).filter((v): v is number => v !== undefined);
@@ -75,8 +81,10 @@ export function autoCallDeadline(engine: ChatEngine, model: string | undefined, 
   const { floorMs, slack, assumed } = AUTO_DEADLINE;
   const seconds = (tokens: number, rate: number) => tokens / rate;
   if (decode === undefined) {
-    const ms = floorMs + 1000 * (seconds(promptTokens, prefill ?? assumed.prefillTokensPerSecond) + seconds(maxTokens, assumed.decodeTokensPerSecond));
-    return { ms: Math.ceil(ms), basis: `${floorMs / 1000} s + ${maxTokens} tokens at an assumed ${assumed.decodeTokensPerSecond} tok/s, as no call has finished on this model yet` };
+    const shared = Number.isFinite(sharing) ? Math.min(AUTO_DEADLINE.maxSharing, Math.max(1, Math.floor(sharing))) : AUTO_DEADLINE.maxSharing;
+    const ms = floorMs + shared * 1000 * (seconds(promptTokens, prefill ?? assumed.prefillTokensPerSecond) + seconds(maxTokens, assumed.decodeTokensPerSecond));
+    const among = shared > 1 ? `, × ${shared} calls that may share the engine at once` : '';
+    return { ms: Math.ceil(ms), basis: `${floorMs / 1000} s + ${maxTokens} tokens at an assumed ${assumed.decodeTokensPerSecond} tok/s${among}, as no call has finished on this model yet` };
   }
   const ms = floorMs + slack * 1000 * (seconds(promptTokens, prefill ?? assumed.prefillTokensPerSecond) + seconds(maxTokens, decode));
   return { ms: Math.ceil(ms), basis: `${floorMs / 1000} s + ${slack} × the time ${maxTokens} tokens take at the ${formatRate(decode)} tok/s measured on this model` };

@@ -265,7 +265,7 @@ export class CallRunner {
     const onRunAbort = () => controller.abort(ctx.signal.reason);
     ctx.signal.addEventListener('abort', onRunAbort, { once: true });
     const deadline = ctx.callTimeoutMs === 'auto'
-      ? autoCallDeadline(endpoint.engine, endpoint.model, fitted.promptTokens, request.maxTokens)
+      ? autoCallDeadline(endpoint.engine, endpoint.model, fitted.promptTokens, request.maxTokens, endpoint.queue.limit)
       : ctx.callTimeoutMs === undefined ? undefined : { ms: ctx.callTimeoutMs, basis: undefined };
     const timer = deadline && setTimeout(() => controller.abort(new CallTimeoutError(deadline.ms, deadline.basis)), deadline.ms);
     const stopped = new Promise<never>((_, reject) => {

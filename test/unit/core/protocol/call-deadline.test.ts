@@ -12,6 +12,19 @@ describe('the default call deadline (callTimeoutMs: \'auto\')', () => {
     expect(d.basis).toBe('10 s + 512 tokens at an assumed 2 tok/s, as no call has finished on this model yet');
   });
 
+  it('before any measurement, calls that may share the engine at once (its permits) share the assumed speed', () => {
+    // Three agents on one llama.cpp engine decoding together: each gets a third of it (the bench's suite 12 on a
+    // busy 2-core machine timed out at 30 s without this).
+    const d = autoCallDeadline(engine(), 'm', 40, 32, 3);
+    expect(d.ms).toBe(10_000 + 3 * (4_000 + 16_000));
+    expect(d.basis).toBe('10 s + 32 tokens at an assumed 2 tok/s, × 3 calls that may share the engine at once, as no call has finished on this model yet');
+    expect(autoCallDeadline(engine(), 'm', 0, 10, Infinity).ms).toBe(10_000 + AUTO_DEADLINE.maxSharing * 5_000);
+    // Measured speeds were measured under that sharing: they are not scaled again.
+    const e = engine();
+    recordCallSpeed(e, 'm', { promptTokens: 100, completionTokens: 101, startedAt: 0, firstTokenAt: 1_000, endedAt: 11_000 });
+    expect(autoCallDeadline(e, 'm', 100, 100, 3).ms).toBe(autoCallDeadline(e, 'm', 100, 100, 1).ms);
+  });
+
   it('after calls finished: 10 s + 4 × the time at the slowest speed measured over the last 8 calls', () => {
     const e = engine();
     // 100 prompt tokens in 0.5 s (200 tok/s), then 51 tokens in 1 s (50 tok/s).
