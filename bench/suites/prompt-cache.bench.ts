@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { promptCost } from '../lib/call-costs.js';
 import { QuestionDeck } from '../lib/questions.js';
 import {
   ensureRealModel,
-  openBench,
+  benchPerFile,
   REAL_FILES,
   SMOL_AGENTS,
   SMOL_AGGREGATOR,
@@ -13,7 +13,6 @@ import {
   TINY_AGGREGATOR,
   TINY_MODELS,
   TINY_TOKENS,
-  type Bench,
 } from '../lib/real-setups.js';
 import { recordSuite, type ResultRow } from '../lib/results.js';
 import { fmt, fmtSummary, summarize } from '../lib/stats.js';
@@ -24,17 +23,8 @@ import type { AgentSetup, ModelSetup, RunResult, RunSetup } from '../pages/wllam
 // (bench/lib/legacy-prompts.ts) named the target first. Both run on the same question back to back (same proposals:
 // greedy or seeded sampling), order alternating, a new question per pair.
 
-let page: Page;
-let bench: Bench;
+const bench = benchPerFile();
 const deck = new QuestionDeck();
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  bench = await openBench(page);
-});
-test.afterAll(async () => {
-  await bench.dispose().catch(() => undefined);
-  await page.close();
-});
 
 interface Pair {
   now: RunResult;

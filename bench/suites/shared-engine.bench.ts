@@ -1,6 +1,6 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { QuestionDeck } from '../lib/questions.js';
-import { ensureRealModel, openBench, REAL_FILES, realUrl, SMOL_TOKENS, TINY_MODELS, TINY_TOKENS, type Bench } from '../lib/real-setups.js';
+import { ensureRealModel, benchPerFile, REAL_FILES, realUrl, SMOL_TOKENS, TINY_MODELS, TINY_TOKENS } from '../lib/real-setups.js';
 import { recordSuite, type ResultRow } from '../lib/results.js';
 import { fmt, fmtSummary, summarize } from '../lib/stats.js';
 import type { AgentSetup, ModelSetup, RunResult, RunSetup } from '../pages/wllama-protocol.js';
@@ -11,17 +11,8 @@ import type { AgentSetup, ModelSetup, RunResult, RunSetup } from '../pages/wllam
 
 const PERSONAS = ['Answer as a physicist would.', 'Answer as a teacher of young children would.', 'Answer as a careful engineer would.'];
 
-let page: Page;
-let bench: Bench;
+const bench = benchPerFile();
 const deck = new QuestionDeck();
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  bench = await openBench(page);
-});
-test.afterAll(async () => {
-  await bench.dispose().catch(() => undefined);
-  await page.close();
-});
 
 async function compare(models: Record<string, ModelSetup>, shared: string, aggregator: string, maxTokens: RunSetup['maxTokens'], temperature: number, reps: number) {
   const setup = await bench.setup(models);

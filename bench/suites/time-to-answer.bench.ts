@@ -1,9 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { poolOverhead } from '../lib/call-costs.js';
 import { QuestionDeck } from '../lib/questions.js';
 import {
   ensureRealModel,
-  openBench,
+  benchPerFile,
   REAL_FILES,
   SMOL_AGENTS,
   SMOL_AGGREGATOR,
@@ -13,7 +13,6 @@ import {
   TINY_AGGREGATOR,
   TINY_MODELS,
   TINY_TOKENS,
-  type Bench,
 } from '../lib/real-setups.js';
 import { recordSuite, type ResultRow } from '../lib/results.js';
 import { fmt, fmtSummary, summarize } from '../lib/stats.js';
@@ -43,17 +42,8 @@ interface Engines {
   temperature: number;
 }
 
-let page: Page;
-let bench: Bench;
+const bench = benchPerFile();
 const deck = new QuestionDeck();
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  bench = await openBench(page);
-});
-test.afterAll(async () => {
-  await bench.dispose().catch(() => undefined);
-  await page.close();
-});
 
 async function measure(engines: Engines, reps: number): Promise<{ rows: ResultRow[]; runs: RunResult[][] }> {
   await bench.setup(engines.models);

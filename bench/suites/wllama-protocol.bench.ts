@@ -1,8 +1,8 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { poolOverhead, promptCost } from '../lib/call-costs.js';
 import { criticalPath } from '../lib/critical-path.js';
 import { QuestionDeck } from '../lib/questions.js';
-import { openBench, TINY_AGENTS, TINY_AGGREGATOR, TINY_MODELS, TINY_TOKENS, type Bench } from '../lib/real-setups.js';
+import { benchPerFile, TINY_AGENTS, TINY_AGGREGATOR, TINY_MODELS, TINY_TOKENS } from '../lib/real-setups.js';
 import { recordSuite } from '../lib/results.js';
 import { fmt, fmtSummary, summarize } from '../lib/stats.js';
 import type { RunResult, RunSetup } from '../pages/wllama-protocol.js';
@@ -14,17 +14,10 @@ import type { RunResult, RunSetup } from '../pages/wllama-protocol.js';
 const REPS = 5;
 const MODES = ['single', 'classic-moa', 'attention-moa'] as const;
 
-let page: Page;
-let bench: Bench;
+const bench = benchPerFile();
 const deck = new QuestionDeck();
-test.beforeAll(async ({ browser }) => {
-  page = await browser.newPage();
-  bench = await openBench(page);
+test.beforeAll(async () => {
   await bench.setup(TINY_MODELS);
-});
-test.afterAll(async () => {
-  await bench.dispose().catch(() => undefined);
-  await page.close();
 });
 
 const run = (mode: RunSetup['mode']) =>
