@@ -116,7 +116,18 @@ test.describe('without WebGPU (the CPU path)', () => {
     await page.getByTestId('own-model-url').fill('https://huggingface.co/user/repo/resolve/main/my-model.Q4_K_M.gguf');
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(page.getByTestId('own-model').filter({ hasText: 'my-model.Q4_K_M' })).toContainText('size shown when it downloads');
+    // A URL model is remembered for the next visit, still picked.
+    await page.reload();
+    await expect(page.locator('html[data-ready]')).toBeAttached();
+    await page.getByTestId('own-models').locator('summary').click();
+    const remembered = page.getByTestId('own-model').filter({ hasText: 'my-model.Q4_K_M' });
+    await expect(remembered).toContainText('URL');
+    await expect(remembered.locator('input[type=checkbox]')).toBeChecked();
     await page.getByRole('button', { name: 'Remove my-model.Q4_K_M' }).click();
+    await page.reload();
+    await expect(page.locator('html[data-ready]')).toBeAttached();
+    await page.getByTestId('own-models').locator('summary').click();
+    await expect(page.getByTestId('own-model')).toHaveCount(0);
 
     await page.getByTestId('own-model-file').setInputFiles(`${FIXTURES}/tiny-agent-a.gguf`);
     const row = page.getByTestId('own-model');

@@ -12,7 +12,7 @@ import { DEFAULT_SAMPLING, checkSampling, type SamplingSettings } from '../run/s
 /** Light, dark, or the operating system's choice. */
 export type Theme = 'system' | 'light' | 'dark';
 import type { Session } from '../run/session.js';
-import type { OwnModel } from '../catalog/own-models.js';
+import { ownModelFromUrl, type OwnModel } from '../catalog/own-models.js';
 import type { LoadedElsewhere } from '../run/models-elsewhere.js';
 
 export type EnsembleChoice = { kind: 'preset'; id: PresetId } | { kind: 'custom'; models: string[] };
@@ -113,6 +113,8 @@ interface Prefs {
   compare?: boolean;
   sampling?: SamplingSettings;
   theme?: Theme;
+  /** GGUF models the visitor added by URL (a picked file cannot be reopened by the page: it is picked again). */
+  ownUrls?: { url: string; name: string; selected: boolean }[];
   /** The conversation open when the page was left: reopened on the next visit. */
   currentId?: string;
 }
@@ -151,6 +153,7 @@ export function savePrefs(state: DemoState): void {
     settings: state.settings,
     simSpeed: state.simSpeed,
     wasmModels: state.wasmModels,
+    ownUrls: state.ownModels.flatMap((m) => (typeof m.source === 'string' ? [{ url: m.source, name: m.name, selected: state.wasmModels.includes(m.id) }] : [])),
     runMode: state.runMode,
     compare: state.compare,
     sampling: state.sampling,
@@ -164,8 +167,26 @@ export function savePrefs(state: DemoState): void {
   }
 }
 
+/** The URL models remembered from the last visit (new ids), and which of them were picked. */
+function rememberedOwnModels(saved: Prefs['ownUrls']): { models: OwnModel[]; picked: string[] } {
+  const models: OwnModel[] = [];
+  const picked: string[] = [];
+  for (const o of Array.isArray(saved) ? saved : []) {
+    try {
+      const model = ownModelFromUrl(String(o?.url));
+      models.push(typeof o.name === 'string' && o.name.trim() ? { ...model, name: o.name } : model);
+      if (o.selected === true) picked.push(model.id);
+    } catch {
+      // edited by hand or from an older version: not a usable URL any more
+    }
+  }
+  return { models, picked };
+}
+
 export function initialState(): DemoState {
   const prefs = loadPrefs();
+  const own = rememberedOwnModels(prefs.ownUrls);
+  const catalogPicks = validWasmModels(prefs.wasmModels);
   return {
     presets: [],
     choice: prefs.choice ?? { kind: 'preset', id: 'tiny' },
@@ -178,8 +199,8 @@ export function initialState(): DemoState {
     sampling: prefs.sampling ?? DEFAULT_SAMPLING,
     theme: prefs.theme === 'light' || prefs.theme === 'dark' ? prefs.theme : 'system',
     simSpeed: prefs.simSpeed ?? 'gpu',
-    wasmModels: validWasmModels(prefs.wasmModels) ?? [...DEFAULT_WASM_MODELS],
-    ownModels: [],
+    wasmModels: catalogPicks || own.picked.length ? [...(catalogPicks ?? []), ...own.picked] : [...DEFAULT_WASM_MODELS],
+    ownModels: own.models,
     pickerQuery: '',
     screen: 'setup',
     runMode: prefs.runMode ?? 'attention-moa',

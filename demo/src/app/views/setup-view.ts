@@ -387,7 +387,7 @@ function ownModelForm(state: DemoState, a: SetupActions): TemplateResult {
     </form>
     ${state.ownModelBusy ? html`<p class="small muted" role="status">Reading the file's header…</p>` : nothing}
     ${state.ownModelError ? html`<p class="notice notice--bad" role="alert" data-testid="own-model-error">${state.ownModelError}</p>` : nothing}
-    <p class="small muted">A picked file is used from this device (no download) for this visit; a URL downloads once and is cached. The model runs only if llama.cpp knows its architecture; small instruct models (≤ 1 B) answer in reasonable time.</p>
+    <p class="small muted">A picked file is used from this device (no download) for this visit: pick it again next time; a URL downloads once, is cached, and stays in this list on your next visit. The model runs only if llama.cpp knows its architecture; small instruct models (≤ 1 B) answer in reasonable time.</p>
   </details>`;
 }
 
