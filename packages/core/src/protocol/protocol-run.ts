@@ -275,6 +275,8 @@ export class ProtocolRun {
       source = 'aggregate';
     }
 
+    // The judge replied without any verdict form (small models often just answer): the similarity measure decides.
+    let judgeSilent = false;
     if (residualHere) {
       const judge = o.earlyStop === 'judge';
       const rounds = [...this.layerOutputs, output];
@@ -289,17 +291,18 @@ export class ProtocolRun {
         output = residual.text;
         source = 'residual';
       }
+      judgeSilent = judge && residual.record.verdict === 'answer';
       // Else the residual gave no usable answer (its record says so): the layer's aggregate stays the layer's output.
     }
 
     // At the last layer a similarity stop would change nothing: the run ends there anyway with this output.
-    if (!this.earlyStop && o.earlyStop === 'similarity' && layer >= 2 && !isLast) {
+    if (!this.earlyStop && (o.earlyStop === 'similarity' || judgeSilent) && layer >= 2 && !isLast) {
       const value = similarity(this.layerOutputs[this.layerOutputs.length - 1]!, output);
       if (value >= o.similarityThreshold) {
         this.stop({
           layer,
           mode: 'similarity',
-          reason: `layer ${layer}'s output is ${value.toFixed(3)} similar to layer ${layer - 1}'s (threshold ${o.similarityThreshold})`,
+          reason: `${judgeSilent ? 'the judge gave no verdict (it answered instead), so the similarity measure decided: ' : ''}layer ${layer}'s output is ${value.toFixed(3)} similar to layer ${layer - 1}'s (threshold ${o.similarityThreshold})`,
           similarity: value,
         });
       }

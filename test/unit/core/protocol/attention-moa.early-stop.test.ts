@@ -50,6 +50,23 @@ describe('early stop: judge', () => {
     expect(events.slice(stopAt).map((e) => e.type)).toEqual(['early-stop', 'layer-end', 'answer-token', 'done']);
   });
 
+  it('a judge that answers without any verdict form (as SmolLM2-135M always did in the eval) leaves the decision to the similarity measure', async () => {
+    // Layer 2's residual repeats layer 1's output: no verdict line, the same answer.
+    const { moa } = build([aggregateRule, { when: { role: 'residual' }, reply: 'aggregate of layer 1' }]);
+    const { result } = await collect(moa);
+    expect(result.layersRun).toBe(2);
+    expect(result.earlyStop).toEqual({
+      layer: 2,
+      mode: 'similarity',
+      reason: "the judge gave no verdict (it answered instead), so the similarity measure decided: layer 2's output is 1.000 similar to layer 1's (threshold 0.9)",
+      similarity: 1,
+    });
+    expect(result.answer).toBe('aggregate of layer 1');
+    // An explicit go-on is a verdict: the run goes on even when the answer did not change.
+    const goOn = build([aggregateRule, { when: { role: 'residual' }, reply: 'IMPROVED\naggregate of layer 1' }]);
+    expect((await collect(goOn.moa)).result).toMatchObject({ layersRun: 4 });
+  });
+
   it('a stop verdict in the last layer is held back from the streamed answer, which is then that layer’s aggregate', async () => {
     const { moa } = build([aggregateRule, { when: { role: 'residual' }, reply: '**NO FURTHER IMPROVEMENT.**' }], { layers: 2 });
     const { events, result, answer } = await collect(moa);
