@@ -37,8 +37,13 @@ export const DEFAULTS = {
   aggregatorName: 'aggregator',
   /** Layers beyond this only repeat the residual synthesis on 4k windows, and a typo (1e9) must not plan forever. */
   maxLayers: 10,
-  /** Sized for 4k-token browser models: n answers of `propose`/`refine` size must fit an aggregate prompt. */
-  maxTokens: { propose: 512, critique: 256, refine: 512, aggregate: 768, residual: 768 } satisfies Required<RoleTokenLimits>,
+  /**
+   * Sized for 4k-token browser models: n answers of `propose`/`refine` size must fit an aggregate prompt. Critiques
+   * get a quarter of an answer: a critic writes its n critiques one after another, small models fill any cap (bench
+   * suite 14: 75 % of SmolLM2's critiques ran to 256), and in the eval 160-token critiques bought no accuracy over
+   * 48-token ones at twice the time (eval/RESULTS.md). 3 × 128 keeps a critic's path under the aggregate's 768.
+   */
+  maxTokens: { propose: 512, critique: 128, refine: 512, aggregate: 768, residual: 768 } satisfies Required<RoleTokenLimits>,
 } as const;
 
 /** Smallest room a prompt needs beside the answer: a window not larger than max tokens + this is rejected. */
@@ -49,7 +54,7 @@ export const MIN_DEFAULT_MAX_TOKENS = 16;
 /**
  * The default token caps for a model with this context window: `DEFAULTS.maxTokens` (sized for 4k windows) scaled
  * down in proportion for smaller windows, so that a 1k–2k model is never asked for more than its prompts leave room
- * for; larger windows keep the defaults. E.g. 2048 → propose 256, critique 128, aggregate 384; 768 → 96, 48, 144.
+ * for; larger windows keep the defaults. E.g. 2048 → propose 256, critique 64, aggregate 384; 768 → 96, 24, 144.
  */
 export function defaultMaxTokens(contextWindow: number): Required<RoleTokenLimits> {
   const scale = Math.min(1, contextWindow / DEFAULTS.contextWindow);
@@ -222,7 +227,7 @@ function engine(value: unknown, field: string, model: unknown): ChatEngine {
 
 function roleLimits(value: unknown): RoleLimits {
   if (value === undefined) return { given: {}, limits: { ...DEFAULTS.maxTokens } };
-  if (!isRecord(value)) throw new ConfigError('maxTokens', `must be an object such as { critique: 256 }, got ${show(value)}`);
+  if (!isRecord(value)) throw new ConfigError('maxTokens', `must be an object such as { critique: 128 }, got ${show(value)}`);
   rejectUnknownKeys(value, ROLES, 'maxTokens');
   const given: Partial<Record<CallRole, number>> = {};
   for (const role of ROLES) {

@@ -119,7 +119,7 @@ export interface AttentionMoAOptions {
   stopPhrase?: string;
   /**
    * Token caps per role. A role left out gets the default for the model that answers it, scaled to its context
-   * window (`defaultMaxTokens`: 512/256/512/768/768 for propose/critique/refine/aggregate/residual at 4096 tokens and
+   * window (`defaultMaxTokens`: 512/128/512/768/768 for propose/critique/refine/aggregate/residual at 4096 tokens and
    * above, proportionally less below).
    */
   maxTokens?: RoleTokenLimits;

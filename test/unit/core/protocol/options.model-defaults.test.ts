@@ -12,8 +12,8 @@ describe('token caps scaled to the context window', () => {
   it('keeps the 4k defaults for 4k windows and larger, and scales them down in proportion below', () => {
     expect(defaultMaxTokens(4096)).toEqual(DEFAULTS.maxTokens);
     expect(defaultMaxTokens(32768)).toEqual(DEFAULTS.maxTokens);
-    expect(defaultMaxTokens(2048)).toEqual({ propose: 256, critique: 128, refine: 256, aggregate: 384, residual: 384 });
-    expect(defaultMaxTokens(768)).toEqual({ propose: 96, critique: 48, refine: 96, aggregate: 144, residual: 144 });
+    expect(defaultMaxTokens(2048)).toEqual({ propose: 256, critique: 64, refine: 256, aggregate: 384, residual: 384 });
+    expect(defaultMaxTokens(768)).toEqual({ propose: 96, critique: 24, refine: 96, aggregate: 144, residual: 144 });
     expect(defaultMaxTokens(100)).toEqual({ propose: 16, critique: 16, refine: 16, aggregate: 18, residual: 18 });
   });
 
@@ -40,8 +40,8 @@ describe('window and system role from the engine', () => {
     });
     const [smol, gemma] = moa.options.agents;
     expect([smol!.contextWindow, smol!.noSystemRole, gemma!.contextWindow, gemma!.noSystemRole]).toEqual([8192, false, 768, true]);
-    expect(smol!.maxTokens).toEqual({ propose: 512, critique: 256, refine: 512 });
-    expect(gemma!.maxTokens).toEqual({ propose: 96, critique: 48, refine: 96 });
+    expect(smol!.maxTokens).toEqual({ propose: 512, critique: 128, refine: 512 });
+    expect(gemma!.maxTokens).toEqual({ propose: 96, critique: 24, refine: 96 });
     expect(moa.options.aggregator).toMatchObject({ contextWindow: 1024, noSystemRole: true });
     expect(moa.options.maxTokens).toMatchObject({ aggregate: 192, residual: 192 });
   });
@@ -60,7 +60,7 @@ describe('window and system role from the engine', () => {
   it('uses 4096 and a system role when the engine reports nothing usable', () => {
     for (const facts of [{}, { contextWindow: 0, noSystemRole: 'yes' }, { contextWindow: Number.NaN }, { contextWindow: '2048' }]) {
       const moa = new AttentionMoA({ agents: [{ name: 'A', engine: reporting(facts) }], aggregator: { engine: reporting(facts) } });
-      expect(moa.options.agents[0]).toMatchObject({ contextWindow: 4096, noSystemRole: false, maxTokens: { propose: 512, critique: 256, refine: 512 } });
+      expect(moa.options.agents[0]).toMatchObject({ contextWindow: 4096, noSystemRole: false, maxTokens: { propose: 512, critique: 128, refine: 512 } });
       expect(moa.options.maxTokens).toEqual(DEFAULTS.maxTokens);
     }
   });
