@@ -13,7 +13,7 @@ export const LOOP_MIN_REPEATED_WORDS = 8;
 export const LOOP_MAX_PERIOD = 40;
 
 export interface LoopCut {
-  /** The text up to the end of the unit's first occurrence (then trimmed). */
+  /** The text up to the end of one whole cycle of the unit, at a sentence end where there is one (then trimmed). */
   text: string;
   /** The repeated unit as written the first time. */
   unit: string;
@@ -67,9 +67,17 @@ export function findLoop(text: string): LoopCut | undefined {
   if (!best) return undefined;
   const { from, period, run } = best;
   const firstEnd = from + period; // index of the first word of the second occurrence
-  // Keep the first occurrence with what follows its last word up to the next word (punctuation such as ", " or "."),
-  // then trim the separator's trailing space.
-  const cutAt = w[firstEnd]!.start;
+  // Where the unit starts is ambiguous ("No. The answer is no. The answer is no." repeats "no the answer is" from
+  // the first word): keep one whole cycle, ending at the first sentence or line end within the next cycle if there
+  // is one ("No. The answer is no."), else right after the first occurrence ("…, la France").
+  let end = firstEnd;
+  for (let k = firstEnd; k < Math.min(from + 2 * period, w.length); k++) {
+    if (/[.!?](?:\s|$)|\n/.test(text.slice(w[k - 1]!.end, w[k]!.start))) {
+      end = k;
+      break;
+    }
+  }
+  const cutAt = w[end]!.start;
   const kept = text.slice(0, cutAt).replace(/[\s,;:–—-]+$/u, '').trimEnd();
   return {
     text: kept,

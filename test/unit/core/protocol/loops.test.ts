@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { findLoop, reviewOutput } from '@attention-moa/core';
 
@@ -37,5 +38,26 @@ describe('the review marks a loop and passes on the first occurrence only', () =
     expect(review.roleCheck?.problems.map((p) => p.kind)).toEqual(['cut', 'loop']);
     expect(review.roleCheck?.problems[1]!.note).toBe('repeated itself (“Paris is the capital” 6 times in a row): the repeats were cut');
     expect(review.roleCheck?.action).toBeUndefined();
+  });
+});
+
+describe('on what the real models wrote (test/fixtures/real-outputs/loops.json)', () => {
+  interface Recorded { questionId: string; question: string; role: 'propose' | 'critique' | 'refine' | 'aggregate'; agent: string; output: string; finishReason: 'stop' | 'length' }
+  const recorded: Recorded[] = JSON.parse(readFileSync(new URL('../../../fixtures/real-outputs/loops.json', import.meta.url), 'utf8')).calls;
+  const call = (questionId: string, role: string, agent: string) => recorded.find((c) => c.questionId === questionId && c.role === role && c.agent === agent)!;
+  it.each([
+    ['fact-001', 'propose', 'smollm2', "L'Étoile, la Cité, la France"],
+    ['fact-001', 'propose', 'gemma', 'What is the capital of France? mendatang'],
+    ['unit-001', 'critique', 'smollm2', 'The answer is 3.33.'],
+    ['logic-001', 'aggregate', 'aggregator', 'No.\n\nThe answer is no.'],
+  ])('%s %s by %s: the repeats are cut, one whole sentence is kept', (questionId, role, agent, kept) => {
+    const c = call(questionId, role, agent);
+    const review = reviewOutput(c.output, c.finishReason, { role: c.role, layer: 1, question: c.question, inputs: [], maxTokens: 64, stopPhrase: 'NO FURTHER IMPROVEMENT' });
+    expect(review.text).toBe(kept);
+    expect(review.roleCheck?.problems.map((p) => p.kind)).toContain('loop');
+  });
+  it('a sentence said twice, the second time changed ("48 + 36", then "48 + 3"), is not a loop: a loop needs three occurrences', () => {
+    const c = call('arith-002', 'refine', 'smollm2');
+    expect(reviewOutput(c.output, c.finishReason, { role: 'refine', layer: 1, question: c.question, inputs: [], maxTokens: 64, stopPhrase: 'NO FURTHER IMPROVEMENT' }).roleCheck?.problems.map((p) => p.kind)).not.toContain('loop');
   });
 });
