@@ -40,8 +40,9 @@ export const DEFAULTS = {
   /**
    * Sized for 4k-token browser models: n answers of `propose`/`refine` size must fit an aggregate prompt. Critiques
    * get a quarter of an answer: a critic writes its n critiques one after another, small models fill any cap (bench
-   * suite 14: 75 % of SmolLM2's critiques ran to 256), and in the eval 160-token critiques bought no accuracy over
-   * 48-token ones at twice the time (eval/RESULTS.md). 3 × 128 keeps a critic's path under the aggregate's 768.
+   * suite 14: 75 % of SmolLM2's critiques ran to 256), and in a paired eval 160-token critiques bought no accuracy
+   * over 48-token ones for 3.2 × the tokens (eval/runs/critique-160). 3 × 128 keeps a critic's path under the
+   * aggregate's 768.
    */
   maxTokens: { propose: 512, critique: 128, refine: 512, aggregate: 768, residual: 768 } satisfies Required<RoleTokenLimits>,
 } as const;
