@@ -6,6 +6,8 @@
  * draft or the answer). Analysis happens in the suites, in Node.
  */
 import { AttentionMoA, EnginePool, type AttentionMoAError, type AttentionMoAOptions, type AttentionMoAResult, type EngineSpec, type PromptTemplates } from '@attention-moa/core';
+import type { CostedCall } from '../lib/call-costs.js';
+import type { TracedCall } from '../lib/critical-path.js';
 import { legacyCritiquePrompt, legacyRefinePrompt } from '../lib/legacy-prompts.js';
 
 export interface ModelSetup {
@@ -44,22 +46,11 @@ export interface RunSetup {
   stopAtRole?: CallRow['role'];
 }
 
-export interface CallRow {
-  id: number;
-  role: 'propose' | 'critique' | 'refine' | 'aggregate' | 'residual';
-  layer: number;
-  agent: string;
-  target?: string;
-  startedAt: number;
-  endedAt: number;
+/** One call of a run: what the critical path and the call costs read (engineMs: llama.cpp's own time, measured in
+ *  the worker), and the rest of the trace. */
+export interface CallRow extends TracedCall, CostedCall {
   firstTokenAt?: number;
-  /** The engine's own time, measured in the worker around llama.cpp (ms). */
-  engineMs: number;
-  promptTokens: number;
-  cachedTokens: number;
   completionTokens: number;
-  /** llama.cpp's prompt processing time (ms) and tokens computed. */
-  promptMs: number;
   finishReason: string | null;
   /** Pool key of the engine that served the call. */
   engine: string;
