@@ -23,7 +23,7 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
   webServer: {
-    command: `node scripts/serve.mjs . --port ${port}`,
+    command: `node scripts/serve.mjs . --port ${port}${process.env.BENCH_ISOLATE === '1' ? ' --isolate' : ''}`,
     cwd: '..',
     url: `http://127.0.0.1:${port}/bench/README.md`,
     reuseExistingServer: false,

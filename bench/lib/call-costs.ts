@@ -16,6 +16,20 @@ export interface CostedCall {
   cachedTokens: number;
   /** llama.cpp's prompt processing time, ms (NaN if not reported). */
   promptMs: number;
+  /** The worker's clock for the call (usage.extra from WorkerEngine), ms; absent for calls that did not go through a worker. */
+  transport?: Transport;
+}
+
+/** Where a worker call's time went besides the engine, ms (see `withTransportTiming` in core). */
+export interface Transport {
+  /** Page posted the request → the worker got it. */
+  toWorker: number;
+  /** Waiting in the worker for a free slot of its engine. */
+  workerQueue: number;
+  /** The worker's time around the engine call (the engine's own time is inside it). */
+  inWorker: number;
+  /** The worker sent the end → the page got it. */
+  fromWorker: number;
 }
 
 /** Nearest-rank percentile (p in 0..100) of a non-empty list. */
@@ -49,6 +63,26 @@ export function poolOverhead(calls: readonly CostedCall[]): PoolOverhead {
     max: Math.max(...perCall),
     share: perCall.reduce((a, b) => a + b, 0) / engine,
   };
+}
+
+/** The pool overhead split by where it went, per call, ms: p50 and p90 of each part over the calls that have a
+ *  worker clock. `relay` is the worker's own time around the engine (its loop relaying tokens); `page` is what is
+ *  left: the protocol and pool on the page before the request is posted and after its end arrives. */
+export interface OverheadParts {
+  calls: number;
+  parts: Record<'toWorker' | 'workerQueue' | 'relay' | 'fromWorker' | 'page', { p50: number; p90: number }>;
+}
+
+export function overheadParts(calls: readonly CostedCall[]): OverheadParts {
+  const timed = calls.filter((c): c is CostedCall & { transport: Transport } => !!c.transport && Number.isFinite(c.engineMs) && c.engineMs > 0);
+  if (!timed.length) throw new Error('overheadParts: no call with a worker clock and an engine time');
+  const split = timed.map((c) => {
+    const t = c.transport;
+    const relay = t.inWorker - c.engineMs;
+    return { toWorker: t.toWorker, workerQueue: t.workerQueue, relay, fromWorker: t.fromWorker, page: c.endedAt - c.startedAt - c.engineMs - t.toWorker - t.workerQueue - relay - t.fromWorker };
+  });
+  const stat = (key: keyof (typeof split)[number]) => ({ p50: percentile(split.map((s) => s[key]), 50), p90: percentile(split.map((s) => s[key]), 90) });
+  return { calls: timed.length, parts: { toWorker: stat('toWorker'), workerQueue: stat('workerQueue'), relay: stat('relay'), fromWorker: stat('fromWorker'), page: stat('page') } };
 }
 
 export interface PromptCost {

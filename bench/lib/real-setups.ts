@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
-import type { AgentSetup, ModelSetup, RunResult, RunSetup, WllamaBench } from '../pages/wllama-protocol.js';
+import type { AgentSetup, DecodeResult, ModelSetup, RunResult, RunSetup, WllamaBench } from '../pages/wllama-protocol.js';
 import { generateTinyModels } from '../../test/fixtures/gguf/generate.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,6 +60,8 @@ export const SMOL_TOKENS = { propose: 32, critique: 24, refine: 32, aggregate: 4
 export interface Bench {
   setup(models: Record<string, ModelSetup>): Promise<{ loadMs: number; slots: { keys: string[]; parallel: number }[] }>;
   run(setup: RunSetup): Promise<RunResult>;
+  /** The same requests on one engine, all at once or one after another (no protocol). */
+  decode(setup: { key: string; prompts: string[]; maxTokens: number; together: boolean }): Promise<DecodeResult>;
   dispose(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export async function openBench(page: Page): Promise<Bench> {
   return {
     setup: (models) => call('setup', models) as ReturnType<Bench['setup']>,
     run: (setup) => call('run', setup) as Promise<RunResult>,
+    decode: (setup) => call('decode', setup) as Promise<DecodeResult>,
     dispose: () => call('dispose') as Promise<void>,
   };
 }
@@ -96,5 +99,10 @@ export function benchPerFile(): Bench {
     if (!bench) throw new Error('the bench page is not open: benchPerFile() opens it in beforeAll');
     return bench;
   };
-  return { setup: (models) => opened().setup(models), run: (setup) => opened().run(setup), dispose: () => opened().dispose() };
+  return {
+    setup: (models) => opened().setup(models),
+    run: (setup) => opened().run(setup),
+    decode: (setup) => opened().decode(setup),
+    dispose: () => opened().dispose(),
+  };
 }

@@ -5,7 +5,7 @@
  * the prompt tokens computed and reused; per run the wall time and when the first visible answer text appeared (a
  * draft or the answer). Analysis happens in the suites, in Node.
  */
-import { AttentionMoA, EnginePool, type AttentionMoAError, type AttentionMoAOptions, type AttentionMoAResult, type EngineSpec, type PromptTemplates } from '@attention-moa/core';
+import { AttentionMoA, EnginePool, type AttentionMoAError, type AttentionMoAOptions, type AttentionMoAResult, type CompletionUsage, type EngineSpec, type PromptTemplates } from '@attention-moa/core';
 import type { CostedCall } from '../lib/call-costs.js';
 import type { TracedCall } from '../lib/critical-path.js';
 import { legacyCritiquePrompt, legacyRefinePrompt } from '../lib/legacy-prompts.js';
@@ -17,6 +17,8 @@ export interface ModelSetup {
   seed?: number;
   parallel?: number;
   contextWindow?: number;
+  /** llama.cpp threads (more than 1 needs a cross-origin isolated page). */
+  threads?: number;
 }
 
 export interface AgentSetup {
@@ -56,6 +58,12 @@ export interface CallRow extends TracedCall, CostedCall {
   engine: string;
 }
 
+export interface DecodeResult {
+  wallMs: number;
+  /** Per request; `pageMs`: from the page's create() call to its stream's end. */
+  requests: { completionTokens: number; promptTokens: number; engineMs: number; promptMs: number; decodeMs: number; pageMs: number; transport?: CallRow['transport'] }[];
+}
+
 export interface RunResult {
   wallMs: number;
   /** First draft or answer text on screen, ms after the run started. */
@@ -69,6 +77,13 @@ export interface RunResult {
 }
 
 let pool: EnginePool | undefined;
+
+/** The worker clock WorkerEngine puts in `usage.extra` (seconds), in ms. */
+function transportOf(extra: Record<string, unknown> | undefined): { transport?: CallRow['transport'] } {
+  const ms = (key: string) => Number(extra?.[key]) * 1000;
+  const transport = { toWorker: ms('to_worker_s'), workerQueue: ms('worker_queue_s'), inWorker: ms('in_worker_s'), fromWorker: ms('from_worker_s') };
+  return Object.values(transport).every(Number.isFinite) ? { transport } : {};
+}
 
 const bench = {
   async setup(models: Record<string, ModelSetup>) {
@@ -84,6 +99,7 @@ const bench = {
         ...(m.seed !== undefined ? { seed: m.seed } : {}),
         ...(m.parallel !== undefined ? { parallel: m.parallel } : {}),
         ...(m.contextWindow !== undefined ? { contextWindow: m.contextWindow } : {}),
+        ...(m.threads !== undefined ? { threads: m.threads } : {}),
       };
     }
     pool = new EnginePool({ models: specs });
@@ -162,11 +178,49 @@ const bench = {
           cachedTokens: c.usage?.prompt_tokens_details?.cached_tokens ?? 0,
           completionTokens: c.usage?.completion_tokens ?? 0,
           promptMs: timings.prompt_ms ?? NaN,
+          ...transportOf(c.usage?.extra),
           finishReason: c.finishReason,
           engine: keyOf.get(c.agent) ?? c.agent,
         };
       }),
     };
+  },
+
+  /**
+   * The engine alone, no protocol: the same requests on one pool engine all at once or one after another. Each
+   * writes `maxTokens` tokens when the model does not end its turn first. Returns the wall time and per request the
+   * tokens written and llama.cpp's own prompt and decode times.
+   */
+  async decode(setup: { key: string; prompts: string[]; maxTokens: number; together: boolean }): Promise<DecodeResult> {
+    const engine = pool!.engine(setup.key);
+    const one = async (prompt: string): Promise<DecodeResult['requests'][number]> => {
+      const sent = performance.now();
+      const stream = await engine.chat.completions.create({
+        messages: [{ role: 'user', content: prompt }],
+        stream: true,
+        stream_options: { include_usage: true },
+        max_tokens: setup.maxTokens,
+        temperature: 0,
+      });
+      let usage: CompletionUsage | undefined;
+      for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+      const pageMs = performance.now() - sent;
+      const timings = (usage?.extra?.timings ?? {}) as { prompt_ms?: number; predicted_ms?: number };
+      return {
+        completionTokens: usage?.completion_tokens ?? 0,
+        promptTokens: usage?.prompt_tokens ?? 0,
+        engineMs: Number(usage?.extra?.e2e_latency_s ?? NaN) * 1000,
+        promptMs: timings.prompt_ms ?? NaN,
+        decodeMs: timings.predicted_ms ?? NaN,
+        pageMs,
+        ...transportOf(usage?.extra),
+      };
+    };
+    const started = performance.now();
+    const requests: DecodeResult['requests'] = [];
+    if (setup.together) requests.push(...(await Promise.all(setup.prompts.map(one))));
+    else for (const prompt of setup.prompts) requests.push(await one(prompt));
+    return { wallMs: performance.now() - started, requests };
   },
 
   async dispose() {

@@ -1,11 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { poolOverhead, promptCost } from '../lib/call-costs.js';
+import { overheadParts, poolOverhead, promptCost, type CostedCall } from '../lib/call-costs.js';
 import { criticalPath } from '../lib/critical-path.js';
 import { QuestionDeck } from '../lib/questions.js';
-import { benchPerFile, TINY_AGENTS, TINY_AGGREGATOR, TINY_MODELS, TINY_TOKENS } from '../lib/real-setups.js';
+import { benchPerFile, ensureRealModel, REAL_FILES, SMOL_AGENTS, SMOL_AGGREGATOR, SMOL_MODELS, SMOL_TOKENS, TINY_AGENTS, TINY_AGGREGATOR, TINY_MODELS, TINY_TOKENS } from '../lib/real-setups.js';
 import { recordSuite } from '../lib/results.js';
 import { fmt, fmtSummary, summarize } from '../lib/stats.js';
-import type { RunResult, RunSetup } from '../pages/wllama-protocol.js';
+import type { AgentSetup, RunResult, RunSetup } from '../pages/wllama-protocol.js';
 
 // 8–9. The protocol on real engines: 3 agents + an aggregator, each a tiny GGUF model run by llama.cpp (WASM) in its
 // own agent worker, from a production build. Tiny models keep runs short; the ratios are what matters. Every run
@@ -23,44 +23,98 @@ test.beforeAll(async () => {
 const run = (mode: RunSetup['mode']) =>
   bench.run({ mode, question: deck.draw(), agents: TINY_AGENTS, aggregator: TINY_AGGREGATOR, maxTokens: TINY_TOKENS, contextWindow: 2048 });
 
-test('8. pool overhead per call on real engines', async ({ browser }) => {
-  test.setTimeout(8 * 60_000);
-  const started = performance.now();
-  await run('attention-moa'); // warm-up: wasm tier-up and first prompts
+const REAL_REPS = Number(process.env.BENCH_REAL_REPS ?? 2);
+
+/** One Attention-MoA layer `reps` times (after a warm-up) on the engines set up now: every call's costs. */
+async function layerCalls(agents: AgentSetup[], aggregator: AgentSetup, maxTokens: RunSetup['maxTokens'], reps: number) {
+  const once = () => bench.run({ mode: 'attention-moa', question: deck.draw(), agents, aggregator, maxTokens, contextWindow: 2048 });
+  await once(); // warm-up: wasm tier-up and first prompts
   const runs: RunResult[] = [];
-  for (let i = 0; i < REPS; i++) runs.push(await run('attention-moa'));
-  const calls = runs.flatMap((r) => r.calls);
+  for (let i = 0; i < reps; i++) runs.push(await once());
   for (const r of runs) {
     expect(r.calls).toHaveLength(16);
-    expect(r.calls.every((c) => Number.isFinite(c.engineMs) && c.engineMs > 0)).toBe(true);
+    expect(r.calls.every((c) => Number.isFinite(c.engineMs) && c.engineMs > 0 && c.transport)).toBe(true);
   }
-  const overhead = poolOverhead(calls);
-  const engineMs = summarize(calls.map((c) => c.engineMs));
+  return runs;
+}
+
+function layerRow(label: string, runs: RunResult[]) {
+  const row = overheadRow(label, runs.flatMap((r) => r.calls));
   const cp = summarize(runs.map((r) => r.wallMs / criticalPath(r.calls).ms));
-  const met = overhead.p90 <= 3 && overhead.share <= 0.005;
+  return { ...row, row: { ...row.row, values: { ...row.row.values, 'wall ÷ critical path': fmtSummary(cp, 3) } } };
+}
+
+/** One engine, requests one after another with nothing else computing: the pool's own cost without CPU contention. */
+async function aloneRow(label: string, key: string, count: number, maxTokens: number) {
+  const result = await bench.decode({ key, prompts: Array.from({ length: count }, () => deck.draw()), maxTokens, together: false });
+  const calls: CostedCall[] = result.requests.map((r) => ({
+    role: 'propose', startedAt: 0, endedAt: r.pageMs, engineMs: r.engineMs, promptTokens: r.promptTokens, cachedTokens: 0, promptMs: r.promptMs,
+    ...(r.transport ? { transport: r.transport } : {}),
+  }));
+  const row = overheadRow(label, calls);
+  return { ...row, row: { ...row.row, values: { ...row.row.values, 'wall ÷ critical path': '—' } } };
+}
+
+function overheadRow(label: string, calls: CostedCall[]) {
+  const overhead = poolOverhead(calls);
+  const parts = overheadParts(calls).parts;
+  const engineMs = summarize(calls.map((c) => c.engineMs));
+  const part = (p: { p50: number; p90: number }) => `${fmt(p.p50, 2)} / ${fmt(p.p90, 2)}`;
+  return {
+    overhead,
+    engineMs,
+    row: {
+      case: label,
+      values: {
+        calls: String(calls.length),
+        'engine time per call (ms)': fmtSummary(engineMs, 0),
+        'overhead p50 / p90 / max (ms)': `${fmt(overhead.p50, 2)} / ${fmt(overhead.p90, 2)} / ${fmt(overhead.max, 2)}`,
+        'Σ overhead ÷ Σ engine time': `${fmt(overhead.share * 100, 3)} %`,
+        'to the worker p50 / p90': part(parts.toWorker),
+        'waiting in the worker': part(parts.workerQueue),
+        'worker relaying tokens': part(parts.relay),
+        'back to the page': part(parts.fromWorker),
+        'page (protocol, pool)': part(parts.page),
+      },
+    },
+  };
+}
+
+test('8. pool overhead per call on real engines', async ({ browser }) => {
+  test.setTimeout(20 * 60_000);
+  const started = performance.now();
+  const tiny = layerRow('tiny GGUF models (4 workers)', await layerCalls(TINY_AGENTS, TINY_AGGREGATOR, TINY_TOKENS, REPS));
+  const rows = [tiny.row, (await aloneRow('tiny GGUF model, one call at a time, nothing else computing', 'a', 40, 24)).row];
+  let real: ReturnType<typeof layerRow> | undefined;
+  if (ensureRealModel(REAL_FILES.smollm2)) {
+    await bench.setup(SMOL_MODELS);
+    real = layerRow('SmolLM2-135M-Instruct (3 workers, aggregator on agent A\'s)', await layerCalls(SMOL_AGENTS, SMOL_AGGREGATOR, SMOL_TOKENS, REAL_REPS));
+    rows.push(real.row, (await aloneRow('SmolLM2-135M-Instruct, one call at a time, nothing else computing', 's1', 12, 16)).row);
+    await bench.setup(TINY_MODELS); // suite 9 runs on them
+  }
+  // The goal is set on real models: their calls take seconds, the tiny models' tens of ms.
+  const judged = real ?? tiny;
+  const met = !!real && judged.overhead.p90 <= 3 && judged.overhead.share <= 0.005;
   recordSuite(
     {
       id: '8-real-overhead',
       title: '8. Pool overhead per call with real llama.cpp engines',
       explanation:
-        'One Attention-MoA layer (n = 3 + aggregator, 16 calls) on tiny GGUF models in 4 agent workers (production build), ' +
-        `${REPS} runs. Per call, the pool's overhead is the call's duration as the protocol saw it (from starting the call to its ` +
-        'last chunk) minus the engine\'s own time, measured inside the worker around llama.cpp: the request\'s trip to the ' +
-        'worker, the worker\'s queue, and the tokens\' trip back.',
-      target: 'pool overhead per call p90 ≤ 3 ms and ≤ 0.5 % of engine time',
+        'One Attention-MoA layer (n = 3 + aggregator, 16 calls) on llama.cpp engines in agent workers (production build), ' +
+        `${REPS} runs on tiny GGUF models and ${REAL_REPS} on SmolLM2, after a warm-up each. Per call, the pool's overhead is the call's ` +
+        'duration as the protocol saw it (from starting the call to its last chunk) minus the engine\'s own time, measured ' +
+        'inside the worker around llama.cpp. The worker\'s clock splits it (p50 / p90, ms): the request\'s trip to the ' +
+        'worker, its wait there for a free slot, the worker\'s time around the engine call beyond the engine\'s own ' +
+        '(relaying tokens), the end\'s trip back, and the rest on the page (protocol and pool before posting and after the end).',
+      target: 'pool overhead per call p90 ≤ 3 ms and ≤ 0.5 % of engine time on real models',
       met,
-      headline: `p90 ${fmt(overhead.p90, 1)} ms per call, ${fmt(overhead.share * 100, 2)} % of engine time (calls of ${fmt(engineMs.median, 0)} ms median)`,
-      rows: [
-        { case: 'pool overhead per call, p50 (ms)', values: { value: fmt(overhead.p50, 2) } },
-        { case: 'pool overhead per call, p90 (ms)', values: { value: fmt(overhead.p90, 2) } },
-        { case: 'pool overhead per call, max (ms)', values: { value: fmt(overhead.max, 2) } },
-        { case: 'Σ overhead ÷ Σ engine time', values: { value: `${fmt(overhead.share * 100, 3)} %` } },
-        { case: 'engine time per call (ms)', values: { value: fmtSummary(engineMs, 0) } },
-        { case: 'wall ÷ critical path of engine time (for information)', values: { value: fmtSummary(cp, 3) } },
-      ],
+      headline: `${real ? 'SmolLM2' : 'tiny models (no real model here: not judged)'}: p90 ${fmt(judged.overhead.p90, 1)} ms per call, ${fmt(judged.overhead.share * 100, 3)} % of engine time (calls of ${fmt(judged.engineMs.median, 0)} ms median)`,
+      rows,
       notes: [
-        `${calls.length} calls. The tiny models make calls of tens to hundreds of ms, so the share is an upper bound: real models' calls take seconds (suite 11 has the same figure for SmolLM2).`,
-        'Critical path = longest chain of calls through the protocol\'s dependencies and each engine\'s queue, weighted by engine time; what wall time adds to it is the pool, the protocol and the page, and the CPU time the 4 workers take from each other on 2 shared cores.',
+        'The tiny models make calls of tens to hundreds of ms, so their share is an upper bound; the goal is judged on SmolLM2 in the protocol run.',
+        '"One call at a time, nothing else computing": the same engine answering calls one after another with every other worker idle, timed from the page\'s create() to the stream\'s end. What the protocol runs add to it is the trips waiting for a core: there 3–4 llama.cpp threads compute on 2 cores, and a worker woken by a message (or the page woken by the end) waits for one.',
+        'Page and worker clocks are epoch times (`performance.timeOrigin + performance.now()`) of different threads; they can disagree by a fraction of a millisecond.',
+        'Critical path = longest chain of calls through the protocol\'s dependencies and each engine\'s queue, weighted by engine time; what wall time adds to it is the pool, the protocol and the page, and the CPU time the workers take from each other on 2 shared cores.',
       ],
       measuredAt: new Date().toISOString(),
       durationS: (performance.now() - started) / 1000,

@@ -18,6 +18,14 @@ test('three scripted models, each in its own worker, stream to the page at once;
     expect(result.finish).toBe('stop');
     expect(result.tokens).toBe(67);
     expect(result.usage).toMatchObject({ completion_tokens: 67 });
+    // The worker's clock: the trips to and from the worker, the wait for a slot, and the worker's time around the
+    // engine (60 tokens 5 ms apart: at least 0.3 s), in seconds; clocks of two threads may differ by a hair.
+    const extra = (result.usage as { extra: Record<'to_worker_s' | 'worker_queue_s' | 'in_worker_s' | 'from_worker_s', number> }).extra;
+    expect(extra.in_worker_s).toBeGreaterThanOrEqual(0.29);
+    for (const trip of [extra.to_worker_s, extra.from_worker_s, extra.worker_queue_s]) {
+      expect(trip).toBeGreaterThan(-0.002);
+      expect(trip).toBeLessThan(extra.in_worker_s);
+    }
   }
   // The three streams overlapped in time: each started before the others ended.
   const firsts = r.results.map((x) => x.firstTokenMs!);

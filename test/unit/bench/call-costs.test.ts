@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile, poolOverhead, promptCost, type CostedCall } from '../../../bench/lib/call-costs.js';
+import { overheadParts, percentile, poolOverhead, promptCost, type CostedCall } from '../../../bench/lib/call-costs.js';
 
 const call = (role: CostedCall['role'], startedAt: number, endedAt: number, engineMs: number, promptTokens = 100, cachedTokens = 0, promptMs = 10): CostedCall =>
   ({ role, startedAt, endedAt, engineMs, promptTokens, cachedTokens, promptMs });
@@ -28,5 +28,22 @@ describe('call costs on real engines', () => {
     const calls = [call('critique', 0, 1, 1, 300, 0, 90), call('critique', 0, 1, 1, 320, 250, 20), call('refine', 0, 1, 1, 400, 200, 60)];
     expect(promptCost(calls, 'critique')).toEqual({ calls: 2, prompt: 620, processed: 370, reused: 250, promptMs: 110 });
     expect(promptCost(calls)).toMatchObject({ calls: 3, prompt: 1020, processed: 570, reused: 450 });
+  });
+});
+
+describe('pool overhead split by where it went', () => {
+  it('splits each call into the trips, the worker queue, the relay around the engine and the page side', () => {
+    const timed = (startedAt: number, endedAt: number, engineMs: number, toWorker: number, workerQueue: number, inWorker: number, fromWorker: number): CostedCall =>
+      ({ ...call('critique', startedAt, endedAt, engineMs), transport: { toWorker, workerQueue, inWorker, fromWorker } });
+    // 100 ms engine; 0.5 to the worker, 0 queued, 100.25 in the worker, 0.75 back: 0.5 ms left on the page.
+    const parts = overheadParts([timed(0, 102, 100, 0.5, 0, 100.25, 0.75), timed(0, 210, 200, 1, 6, 201, 1), call('refine', 0, 50, 40)]);
+    expect(parts.calls).toBe(2);
+    expect(parts.parts.toWorker).toEqual({ p50: 0.5, p90: 1 });
+    expect(parts.parts.workerQueue).toEqual({ p50: 0, p90: 6 });
+    expect(parts.parts.relay).toEqual({ p50: 0.25, p90: 1 });
+    expect(parts.parts.fromWorker).toEqual({ p50: 0.75, p90: 1 });
+    expect(parts.parts.page.p50).toBeCloseTo(0.5, 10);
+    expect(parts.parts.page.p90).toBeCloseTo(1, 10);
+    expect(() => overheadParts([call('propose', 0, 1, 1)])).toThrow(/no call with a worker clock/);
   });
 });

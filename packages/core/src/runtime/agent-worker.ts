@@ -22,6 +22,7 @@ import { libraryFileError } from '../engine/module-load.js';
 import { isAbortError, isRuntimeError, runtimeError, serializeError } from '../engine/errors.js';
 import type { EngineKind, HostedEngine, HostedEngineFactory, LoadProgress } from '../engine/hosted-engine.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamUpdate, WorkerStats } from './stream-wire.js';
+import { epochNow } from './transport-timing.js';
 
 installErrorTransfer();
 
@@ -87,6 +88,8 @@ interface Job {
   params: ChatCompletionCreateParams;
   call?: CallInfo;
   controller: AbortController;
+  /** Epoch ms: the worker got it. */
+  receivedAt: number;
   /** Its prompt is processed: the engine sent the first chunk. */
   prefilled?: boolean;
 }
@@ -125,6 +128,7 @@ async function run(job: Job): Promise<void> {
   const signal = controller.signal;
   if (signal.aborted) return;
   stats.requests++;
+  const startedAt = epochNow();
   try {
     if (!engine || !loaded) throw runtimeError('ENGINE_ERROR', {}, { message: 'No model is loaded in this worker: call load() first.' });
     const iterable = await engine.chat.completions.create({ ...job.params, stream: true, stream_options: { include_usage: true } }, { signal, call: job.call } as never);
@@ -158,7 +162,7 @@ async function run(job: Job): Promise<void> {
       scheduleFlush();
     }
     if (signal.aborted) return; // the page already ended this stream with an AbortError
-    update(id).end = { finish: finish ?? 'stop', ...(usage ? { usage } : {}) };
+    update(id).end = { finish: finish ?? 'stop', ...(usage ? { usage } : {}), timing: { receivedAt: job.receivedAt, startedAt, endedAt: epochNow() } };
     flush(); // the end goes out now: nothing more of this stream can join it, and the caller is waiting for it
   } catch (error) {
     if (signal.aborted && isAbortError(error)) return;
@@ -220,7 +224,7 @@ const api: AgentWorkerApi = {
   },
 
   chat(id, params, call) {
-    const job: Job = { id, params, call, controller: new AbortController() };
+    const job: Job = { id, params, call, controller: new AbortController(), receivedAt: epochNow() };
     jobs.set(id, job);
     queue.push(job);
     pump();

@@ -22,12 +22,23 @@ export interface StreamUpdate {
   meta?: { id: string; model: string; created: number };
   /** Delta contents, in order. */
   tokens?: string[];
-  /** The stream ended normally. */
-  end?: { finish: FinishReason | null; usage?: CompletionUsage | null };
+  /** The stream ended normally. `timing`: the worker's clock for the request (see WorkerTiming). */
+  end?: { finish: FinishReason | null; usage?: CompletionUsage | null; timing?: WorkerTiming };
   /** The stream failed. */
   error?: SerializedError;
   /** The worker is done with a request the page cancelled: its engine call returned (or never started). */
   released?: true;
+}
+
+/**
+ * When the worker received a request, handed it to its engine and sent its end, as epoch ms
+ * (`performance.timeOrigin + performance.now()`, comparable across the page and its workers). The page turns them
+ * into the transport part of a call's time (WorkerEngine adds them to `usage.extra`).
+ */
+export interface WorkerTiming {
+  receivedAt: number;
+  startedAt: number;
+  endedAt: number;
 }
 
 export interface StreamMessage {

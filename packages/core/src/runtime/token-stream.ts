@@ -14,6 +14,8 @@ export class TokenStream implements AsyncIterableIterator<ChatCompletionChunk> {
   /** Set once the stream has ended, failed or been cancelled; the worker then has nothing left to send. */
   settled = false;
   meta: { id: string; model: string; created: number };
+  /** Epoch ms when the request was posted to its worker (the transport timing in `usage.extra` starts here). */
+  sentAt?: number;
 
   constructor(
     fallbackModel: string,

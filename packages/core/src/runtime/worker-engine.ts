@@ -23,6 +23,7 @@ import { installErrorTransfer } from './comlink-errors.js';
 import { abortError, deserializeError, isRuntimeError, runtimeError, type RuntimeError } from '../engine/errors.js';
 import type { LoadProgress } from '../engine/hosted-engine.js';
 import { TokenStream } from './token-stream.js';
+import { epochNow, withTransportTiming } from './transport-timing.js';
 import type { AgentWorkerApi, HostedSpec, LoadInfo, StreamMessage, WorkerStats } from './stream-wire.js';
 
 export interface WorkerStartOptions {
@@ -302,6 +303,7 @@ export class WorkerEngine implements ChatEngine {
     }
     const { signal: _signal, ...clean } = params as typeof params & { signal?: unknown };
     void _signal;
+    stream.sentAt = epochNow();
     this.api.chat(id, clean, call ? cloneCall(call) : undefined).catch((error: unknown) => {
       const name = (error as Error)?.name;
       stream.fail(name === 'DataCloneError'
@@ -349,6 +351,7 @@ export class WorkerEngine implements ChatEngine {
   }
 
   private onStream(message: StreamMessage): void {
+    const receivedAt = epochNow();
     for (const update of message.updates) {
       if (update.released) {
         clearTimeout(this.cancelling.get(update.id));
@@ -362,7 +365,8 @@ export class WorkerEngine implements ChatEngine {
         stream.fail(deserializeError(update.error));
         this.forget(update.id);
       } else if (update.end) {
-        stream.end(update.end.finish, update.end.usage);
+        const { usage, timing } = update.end;
+        stream.end(update.end.finish, usage && timing && stream.sentAt !== undefined ? withTransportTiming(usage, stream.sentAt, timing, receivedAt) : usage);
         this.forget(update.id);
       }
     }
