@@ -10,7 +10,7 @@ import { runCheck } from './lib/checkers.js';
 import { askJudge, combineSwapped, pairwisePrompt, parsePairwise, parseSingleGrade, singleGradePrompt } from './lib/judge.js';
 import { allModes, plannedRuns, type Ensemble } from './lib/modes.js';
 import { judgeObservation, readLayers, summarize, type GradedOutcome, type JudgeObservation } from './lib/outcomes.js';
-import { parseQuestionFile, sampleQuestions, type Question } from './lib/questions.js';
+import { isCheckable, parseQuestionFile, sampleQuestions, type Question } from './lib/questions.js';
 import { REAL_MODELS, checkModelFiles } from './lib/real-models.js';
 import { renderResults, type EvalResults } from './lib/report.js';
 
@@ -43,7 +43,10 @@ export async function main(argv: string[], env: { baseUrl: string; root: string 
     throw Object.assign(new Error(`cannot read --questions ${args.questions}: ${(error as Error).message}`), { userFacing: true });
   }
   const set = parseQuestionFile(text, args.questions);
-  const questions = sampleQuestions(set.questions, args.limit);
+  const questions = sampleQuestions(args.checkableOnly ? set.questions.filter(isCheckable) : set.questions, args.limit);
+  const ungraded = args.judge ? 0 : questions.filter((q) => !isCheckable(q)).length;
+  // Each costs as much as any other question but adds no grade: say so before the hours start.
+  if (ungraded) console.log(`eval: ${ungraded} open-ended question${ungraded > 1 ? 's' : ''} will run without a grade (no --judge-url); --checkable-only leaves them out`);
   const chosen = modes.filter((m) => !args.modes || args.modes.includes(m.id));
   const plans = plannedRuns(chosen);
   checkModelFiles(env.root);

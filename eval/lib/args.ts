@@ -11,6 +11,8 @@ export interface TokenLimits {
 export interface EvalArgs {
   questions: string;
   limit?: number;
+  /** Leave out questions only a judge model can grade (open-ended) before sampling. */
+  checkableOnly?: boolean;
   /** Mode ids to run; undefined = all. */
   modes?: string[];
   maxTokens: TokenLimits;
@@ -41,6 +43,7 @@ real models in Chromium, and writes eval/RESULTS.md and eval/results/latest.json
 
   --questions <file>    question file (default ${DEFAULT_QUESTIONS}; format: eval/README.md)
   --limit <N>           the first N questions, categories interleaved (default: all)
+  --checkable-only      leave out the questions only a judge can grade (open-ended), before --limit
   --modes <a,b,…>       modes to run (default: all): single-<model>, classic-moa, amoa-full-1, amoa-full-2, amoa-ring-1, amoa-ring-2
   --max-tokens <N | role=N,…>
                         token caps: one number for answers (critiques get ¾ of it), or per role, e.g.
@@ -99,6 +102,10 @@ export function parseArgs(argv: string[], knownModes: string[], env: Record<stri
         break;
       case '--limit':
         args.limit = positiveInt('--limit', value());
+        break;
+      case '--checkable-only':
+        if (inline !== undefined) throw new ArgsError('--checkable-only takes no value');
+        args.checkableOnly = true;
         break;
       case '--modes': {
         const modes = value().split(',').map((m) => m.trim()).filter(Boolean);

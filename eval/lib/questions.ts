@@ -161,6 +161,11 @@ export function parseQuestionFile(text: string, source = 'the question file'): Q
   return validateQuestionFile(data, source);
 }
 
+/** Whether an answer to it can be graded without a judge model (every check but `{ "type": "judge" }`). */
+export function isCheckable(question: Question): boolean {
+  return question.check.type !== 'judge';
+}
+
 /**
  * The first `limit` questions in category round-robin order (each category in file order), so a small sample
  * still covers every category. Deterministic: the same file and limit give the same questions.

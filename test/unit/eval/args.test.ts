@@ -19,6 +19,7 @@ describe('eval arguments', () => {
       help: false,
     });
     expect(parseArgs(['--time-budget', '30'], MODES).timeBudgetMin).toBe(30);
+    expect(parseArgs(['--checkable-only', '--limit', '5'], MODES)).toMatchObject({ checkableOnly: true, limit: 5 });
     expect(parseMaxTokens('critique=32,residual=90')).toEqual({ ...DEFAULT_MAX_TOKENS, critique: 32, residual: 90 });
   });
   it.each([
@@ -31,6 +32,7 @@ describe('eval arguments', () => {
     [['--judge-url', 'nope', '--judge-model', 'm'], /--judge-url is not a URL: "nope"/],
     [['--verbose'], /unknown option "--verbose"/],
     [['--time-budget', '0'], /--time-budget needs minutes > 0, got "0"/],
+    [['--checkable-only=yes'], /--checkable-only takes no value/],
   ])('%j → a clear error', (argv, message) => {
     expect(() => parseArgs(argv as string[], MODES)).toThrow(ArgsError);
     expect(() => parseArgs(argv as string[], MODES)).toThrow(message);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCheck } from '../../../eval/lib/checkers.js';
-import { CATEGORIES, QuestionFileError, parseQuestionFile, sampleQuestions, validateQuestionFile, type Question } from '../../../eval/lib/questions.js';
+import { CATEGORIES, QuestionFileError, isCheckable, parseQuestionFile, sampleQuestions, validateQuestionFile, type Question } from '../../../eval/lib/questions.js';
 
 const committed = readFileSync(new URL('../../../eval/questions.json', import.meta.url), 'utf8');
 
@@ -78,5 +78,14 @@ describe('sampleQuestions', () => {
     expect(sampleQuestions(qs('a1 a2 a3 f1 f2 l1'), 4).map((q) => q.id)).toEqual(['a1', 'f1', 'l1', 'a2']);
     expect(sampleQuestions(qs('a1 a2 a3 f1 f2 l1'), 6).map((q) => q.id)).toEqual(['a1', 'a2', 'a3', 'f1', 'f2', 'l1']);
     expect(sampleQuestions(qs('a1 a2 a3 f1 f2 l1')).length).toBe(6);
+  });
+});
+
+describe('isCheckable', () => {
+  it('is false only for questions a judge model must grade', () => {
+    const q = (check: Question['check']): Question => ({ id: 'x', category: 'facts', question: 'x', check });
+    expect(isCheckable(q({ type: 'judge' }))).toBe(false);
+    expect(isCheckable({ ...q({ type: 'judge' }), category: 'open-ended' })).toBe(false);
+    expect(isCheckable(q({ type: 'number', value: 4 }))).toBe(true);
   });
 });
