@@ -40,11 +40,45 @@ export function percentile(values: readonly number[], p: number): number {
   return sorted[rank - 1]!;
 }
 
+/**
+ * A distribution-free confidence interval for the p-th percentile (p in 0..100) of what `values` sample: the order
+ * statistics whose ranks the binomial distribution of "samples below the true percentile" puts around it. With few
+ * values the interval may reach the smallest or largest one (it is then only bounded on that side by the data).
+ */
+export function percentileInterval(values: readonly number[], p: number, confidence = 0.95): { low: number; high: number } {
+  if (!values.length) throw new Error('percentileInterval: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const n = sorted.length;
+  const q = p / 100;
+  // cdf[k] = P(B ≤ k), B ~ Binomial(n, q): how many samples fall below the true percentile.
+  const cdf: number[] = [];
+  let sum = 0;
+  for (let k = 0; k <= n; k++) {
+    sum += Math.exp(logChoose(n, k) + k * Math.log(q) + (n - k) * Math.log1p(-q));
+    cdf.push(Math.min(1, sum));
+  }
+  const tail = (1 - confidence) / 2;
+  // The percentile lies above the l-th smallest value unless B < l; below the u-th unless B ≥ u.
+  let l = 1;
+  while (l < n && cdf[l]! <= tail) l++;
+  let u = n;
+  while (u > 1 && cdf[u - 2]! >= 1 - tail) u--;
+  return { low: sorted[l - 1]!, high: sorted[u - 1]! };
+}
+
+function logChoose(n: number, k: number): number {
+  let sum = 0;
+  for (let i = 1; i <= k; i++) sum += Math.log(n - k + i) - Math.log(i);
+  return sum;
+}
+
 export interface PoolOverhead {
   /** Per call: page-side duration − engine time, ms. */
   perCall: number[];
   p50: number;
   p90: number;
+  /** 95 % interval of the p90 (percentileInterval). */
+  p90Interval: { low: number; high: number };
   max: number;
   /** Σ overhead ÷ Σ engine time. */
   share: number;
@@ -60,6 +94,7 @@ export function poolOverhead(calls: readonly CostedCall[]): PoolOverhead {
     perCall,
     p50: percentile(perCall, 50),
     p90: percentile(perCall, 90),
+    p90Interval: percentileInterval(perCall, 90),
     max: Math.max(...perCall),
     share: perCall.reduce((a, b) => a + b, 0) / engine,
   };

@@ -18,7 +18,13 @@ for (const width of [1280, 390]) {
       await page.setViewportSize({ width, height: width > 600 ? 900 : 844 });
       await page.goto(server.url);
       await expect(page.locator('html[data-ready]')).toBeAttached();
-      const shot = (name: string) => page.screenshot({ path: `${SCREENSHOTS}/ux-${name}-${width}-${scheme}.png`, fullPage: true });
+      // A full-page capture keeps the scroll position, so the sticky top bar and sidebar would sit mid-page: scroll
+      // to the top first. Markdown groups skip painting off screen (`content-visibility: auto`), which the capture
+      // would show as blank boxes; the style (it reaches into shadow roots) paints them all for the shot.
+      const shot = async (name: string) => {
+        await page.evaluate(() => window.scrollTo(0, 0));
+        await page.screenshot({ path: `${SCREENSHOTS}/ux-${name}-${width}-${scheme}.png`, fullPage: true, style: '.md-group { content-visibility: visible !important; }' });
+      };
       await shot('setup');
       await page.getByTestId('sim-speed').selectOption('instant');
       await page.getByTestId('start-simulation').click();

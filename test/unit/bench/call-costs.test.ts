@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overheadParts, percentile, poolOverhead, promptCost, type CostedCall } from '../../../bench/lib/call-costs.js';
+import { overheadParts, percentile, percentileInterval, poolOverhead, promptCost, type CostedCall } from '../../../bench/lib/call-costs.js';
 
 const call = (role: CostedCall['role'], startedAt: number, endedAt: number, engineMs: number, promptTokens = 100, cachedTokens = 0, promptMs = 10): CostedCall =>
   ({ role, startedAt, endedAt, engineMs, promptTokens, cachedTokens, promptMs });
@@ -12,6 +12,17 @@ describe('call costs on real engines', () => {
     expect(percentile(values, 100)).toBe(10);
     expect(percentile([7], 90)).toBe(7);
     expect(() => percentile([], 50)).toThrow(/no values/);
+  });
+
+  it('percentileInterval gives the order statistics around a percentile (distribution-free, 95 %)', () => {
+    const values = Array.from({ length: 10 }, (_, i) => 10 - i); // order does not matter
+    // The median of 10: ranks 2 and 9 (the textbook interval, 97.9 % coverage).
+    expect(percentileInterval(values, 50)).toEqual({ low: 2, high: 9 });
+    // The p90 of 64 values 1…64: ranks 53 and 63 (binomial 64 × 0.9 = 57.6 ± 2.4).
+    expect(percentileInterval(Array.from({ length: 64 }, (_, i) => i + 1), 90)).toEqual({ low: 53, high: 63 });
+    // Too few values to bound the p90 from above: the interval reaches the largest one.
+    expect(percentileInterval([1, 2, 3, 4, 5], 90)).toEqual({ low: 3, high: 5 });
+    expect(() => percentileInterval([], 90)).toThrow(/no values/);
   });
 
   it('pool overhead per call is the page-side duration minus the engine time; share is over all engine time', () => {
