@@ -78,11 +78,19 @@ export interface RunResult {
 
 let pool: EnginePool | undefined;
 
-/** The worker clock WorkerEngine puts in `usage.extra` (seconds), in ms. */
-function transportOf(extra: Record<string, unknown> | undefined): { transport?: CallRow['transport'] } {
-  const ms = (key: string) => Number(extra?.[key]) * 1000;
+/** What a call's usage says of the engine's own work, in ms (NaN when not reported): llama.cpp's time measured in the
+ *  worker, its prompt and decode times, and the worker clock WorkerEngine adds (seconds in `usage.extra`). */
+function engineCostOf(usage: CompletionUsage | undefined): { engineMs: number; promptMs: number; decodeMs: number; transport?: CallRow['transport'] } {
+  const extra = usage?.extra;
+  const ms = (key: string) => Number(extra?.[key] ?? NaN) * 1000;
+  const timings = (extra?.timings ?? {}) as { prompt_ms?: number; predicted_ms?: number };
   const transport = { toWorker: ms('to_worker_s'), workerQueue: ms('worker_queue_s'), inWorker: ms('in_worker_s'), fromWorker: ms('from_worker_s') };
-  return Object.values(transport).every(Number.isFinite) ? { transport } : {};
+  return {
+    engineMs: ms('e2e_latency_s'),
+    promptMs: timings.prompt_ms ?? NaN,
+    decodeMs: timings.predicted_ms ?? NaN,
+    ...(Object.values(transport).every(Number.isFinite) ? { transport } : {}),
+  };
 }
 
 const bench = {
@@ -169,16 +177,16 @@ const bench = {
       answer: result.answer,
       usage: result.usage,
       calls: result.trace.map((c) => {
-        const timings = (c.usage?.extra?.timings ?? {}) as { prompt_ms?: number };
+        const { engineMs, promptMs, transport } = engineCostOf(c.usage);
         return {
           id: c.id, role: c.role, layer: c.layer, agent: c.agent, ...(c.target ? { target: c.target } : {}),
           startedAt: c.startedAt, endedAt: c.endedAt, ...(c.firstTokenAt !== undefined ? { firstTokenAt: c.firstTokenAt } : {}),
-          engineMs: Number(c.usage?.extra?.e2e_latency_s ?? NaN) * 1000,
+          engineMs,
           promptTokens: c.usage?.prompt_tokens ?? c.promptTokens,
           cachedTokens: c.usage?.prompt_tokens_details?.cached_tokens ?? 0,
           completionTokens: c.usage?.completion_tokens ?? 0,
-          promptMs: timings.prompt_ms ?? NaN,
-          ...transportOf(c.usage?.extra),
+          promptMs,
+          ...(transport ? { transport } : {}),
           finishReason: c.finishReason,
           engine: keyOf.get(c.agent) ?? c.agent,
         };
@@ -205,16 +213,7 @@ const bench = {
       let usage: CompletionUsage | undefined;
       for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
       const pageMs = performance.now() - sent;
-      const timings = (usage?.extra?.timings ?? {}) as { prompt_ms?: number; predicted_ms?: number };
-      return {
-        completionTokens: usage?.completion_tokens ?? 0,
-        promptTokens: usage?.prompt_tokens ?? 0,
-        engineMs: Number(usage?.extra?.e2e_latency_s ?? NaN) * 1000,
-        promptMs: timings.prompt_ms ?? NaN,
-        decodeMs: timings.predicted_ms ?? NaN,
-        pageMs,
-        ...transportOf(usage?.extra),
-      };
+      return { completionTokens: usage?.completion_tokens ?? 0, promptTokens: usage?.prompt_tokens ?? 0, pageMs, ...engineCostOf(usage) };
     };
     const started = performance.now();
     const requests: DecodeResult['requests'] = [];

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { alternatingPairs } from '../lib/alternating-pairs.js';
 import { promptCost } from '../lib/call-costs.js';
 import { QuestionDeck } from '../lib/questions.js';
 import {
@@ -36,14 +37,10 @@ async function pairs(models: Record<string, ModelSetup>, agents: AgentSetup[], a
   const run = (question: string, legacyPrompts: boolean) =>
     bench.run({ mode: 'attention-moa', question, agents, aggregator, maxTokens, temperature, contextWindow: 2048, legacyPrompts });
   await run(deck.draw(), false); // warm-up
-  const out: Pair[] = [];
-  for (let i = 0; i < reps; i++) {
-    const question = deck.draw();
-    const first = await run(question, i % 2 === 1);
-    const second = await run(question, i % 2 === 0);
-    out.push(i % 2 ? { now: second, before: first } : { now: first, before: second });
-  }
-  return out;
+  // Both layouts answer the same question within a repetition.
+  const questions = Array.from({ length: reps }, () => deck.draw());
+  const pairs = await alternatingPairs(reps, (rep) => run(questions[rep]!, false), (rep) => run(questions[rep]!, true));
+  return pairs.map(({ a, b }) => ({ now: a, before: b }));
 }
 
 function rowsOf(label: string, list: Pair[]): { rows: ResultRow[]; ratio: number } {

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { alternatingPairs } from '../lib/alternating-pairs.js';
 import { QuestionDeck } from '../lib/questions.js';
 import { ensureRealModel, benchPerFile, REAL_FILES, realUrl, SMOL_TOKENS, TINY_MODELS, TINY_TOKENS } from '../lib/real-setups.js';
 import { recordSuite, type ResultRow } from '../lib/results.js';
@@ -21,14 +22,8 @@ async function compare(models: Record<string, ModelSetup>, shared: string, aggre
   const run = (concurrency: number) =>
     bench.run({ mode: 'attention-moa', question: deck.draw(), agents: agents(concurrency), aggregator: { name: 'aggregator', key: aggregator }, maxTokens, temperature, contextWindow: 2048 });
   await run(3); // warm-up
-  const pairs: { together: RunResult; serial: RunResult }[] = [];
-  for (let i = 0; i < reps; i++) {
-    // Alternate which goes first.
-    const first = await run(i % 2 ? 1 : 3);
-    const second = await run(i % 2 ? 3 : 1);
-    pairs.push(i % 2 ? { together: second, serial: first } : { together: first, serial: second });
-  }
-  return pairs;
+  const pairs = await alternatingPairs(reps, () => run(3), () => run(1));
+  return pairs.map(({ a, b }) => ({ together: a, serial: b }));
 }
 
 function rows(label: string, pairs: { together: RunResult; serial: RunResult }[]): { rows: ResultRow[]; ratio: number } {
@@ -110,12 +105,8 @@ const LONG_PROMPTS = [
 async function together(model: ModelSetup, maxTokens: number, reps: number) {
   await bench.setup({ m: { ...model, parallel: 3 } });
   await bench.decode({ key: 'm', prompts: LONG_PROMPTS, maxTokens: 8, together: true }); // warm-up
-  const pairs: { together: DecodeResult; serial: DecodeResult }[] = [];
-  for (let i = 0; i < reps; i++) {
-    const first = await bench.decode({ key: 'm', prompts: LONG_PROMPTS, maxTokens, together: i % 2 === 0 });
-    const second = await bench.decode({ key: 'm', prompts: LONG_PROMPTS, maxTokens, together: i % 2 !== 0 });
-    pairs.push(i % 2 === 0 ? { together: first, serial: second } : { together: second, serial: first });
-  }
+  const decode = (at: boolean) => () => bench.decode({ key: 'm', prompts: LONG_PROMPTS, maxTokens, together: at });
+  const pairs = (await alternatingPairs(reps, decode(true), decode(false))).map(({ a, b }) => ({ together: a, serial: b }));
   const tokens = (r: DecodeResult) => r.requests.reduce((sum, q) => sum + q.completionTokens, 0);
   // Greedy, so both orders write the same tokens; the comparison is only fair if they do.
   for (const p of pairs) expect(tokens(p.together)).toBe(tokens(p.serial));
